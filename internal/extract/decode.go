@@ -1,0 +1,102 @@
+// Package extract reads API resources, from the live API over HTTP or from a
+// snapshot directory, and hands their documents on one at a time. It knows
+// nothing of the database.
+package extract
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// ErrMalformed marks a response that is not the JSON array the API serves.
+// It is never retried: fetching the same bytes again will not mend them.
+var ErrMalformed = errors.New("malformed response")
+
+// Documents decodes a JSON array element by element, so a response is never
+// held in memory whole. Each element is returned as its raw bytes.
+type Documents struct {
+	dec     *json.Decoder
+	started bool
+	raw     json.RawMessage
+	err     error
+}
+
+// NewDocuments returns a decoder over a JSON array read from r.
+func NewDocuments(r io.Reader) *Documents {
+	return &Documents{dec: json.NewDecoder(r)}
+}
+
+// Next advances to the next element. It returns false at the end of the
+// array or on error; Err tells which.
+func (d *Documents) Next() bool {
+	if d.err != nil {
+		return false
+	}
+	if !d.started {
+		d.started = true
+		tok, err := d.dec.Token()
+		if err != nil {
+			d.fail(err)
+			return false
+		}
+		if delim, ok := tok.(json.Delim); !ok || delim != '[' {
+			d.err = fmt.Errorf("%w: expected a JSON array, found %s", ErrMalformed, describe(tok))
+			return false
+		}
+	}
+	if !d.dec.More() {
+		if _, err := d.dec.Token(); err != nil { // the closing ']'
+			d.fail(err)
+			return false
+		}
+		if _, err := d.dec.Token(); err != io.EOF {
+			d.err = fmt.Errorf("%w: data after the end of the array", ErrMalformed)
+		}
+		return false
+	}
+	// A fresh slice per element: the caller may still hold the previous one.
+	d.raw = nil
+	if err := d.dec.Decode(&d.raw); err != nil {
+		d.fail(err)
+		return false
+	}
+	return true
+}
+
+// Raw returns the current element exactly as received.
+func (d *Documents) Raw() []byte { return d.raw }
+
+// Err returns the error that stopped Next, or nil at a clean end.
+func (d *Documents) Err() error { return d.err }
+
+func (d *Documents) fail(err error) {
+	var syntax *json.SyntaxError
+	switch {
+	case errors.As(err, &syntax):
+		d.err = fmt.Errorf("%w: %v at byte %d", ErrMalformed, err, syntax.Offset)
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		d.err = fmt.Errorf("%w: truncated JSON after byte %d", ErrMalformed, d.dec.InputOffset())
+	default:
+		d.err = err
+	}
+}
+
+func describe(tok json.Token) string {
+	switch v := tok.(type) {
+	case json.Delim:
+		if v == '{' {
+			return "an object"
+		}
+		return string(v)
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case bool:
+		return "a boolean"
+	default:
+		return "a number"
+	}
+}

@@ -1,0 +1,174 @@
+package extract
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/avast/retry-go/v4"
+)
+
+// maxRetryDelay caps one wait between attempts, Retry-After included.
+const maxRetryDelay = 10 * time.Minute
+
+// StatusError is an HTTP response other than 200.
+type StatusError struct {
+	URL        string
+	StatusCode int
+	// RetryAfter is the server's Retry-After on a 429 or 503, or zero.
+	RetryAfter time.Duration
+}
+
+func (e *StatusError) Error() string {
+	return fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+// Temporary reports whether the status is worth retrying: 408, 429 and 5xx.
+func (e *StatusError) Temporary() bool {
+	return e.StatusCode == http.StatusRequestTimeout ||
+		e.StatusCode == http.StatusTooManyRequests ||
+		e.StatusCode >= 500
+}
+
+// transportError is a failure to talk to the server (connect, reset,
+// timeout) before or while reading a response. It is always retried.
+type transportError struct{ err error }
+
+func (e *transportError) Error() string { return e.err.Error() }
+func (e *transportError) Unwrap() error { return e.err }
+
+// HTTP fetches resources from the API over HTTP with retries.
+type HTTP struct {
+	// BaseURL is the API root, for example https://api.spacexdata.com.
+	BaseURL string
+	// Client performs the requests; its Timeout bounds each attempt.
+	Client *http.Client
+	// Retries is the number of attempts after the first.
+	Retries uint
+	// RetryDelay is the base of the exponential backoff; each wait also gets
+	// a random jitter of up to RetryDelay.
+	RetryDelay time.Duration
+	Logger     *slog.Logger
+}
+
+// Stream implements Source. It retries network errors, 408, 429 and 5xx,
+// including a connection that breaks while the body is being consumed, and
+// honours Retry-After on 429 and 503. Other statuses fail at once.
+func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents) error) error {
+	target := strings.TrimRight(h.BaseURL, "/") + path
+	attempt := func() error {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		if err != nil {
+			return retry.Unrecoverable(err)
+		}
+		req.Header.Set("Accept", "application/json")
+		resp, err := h.Client.Do(req)
+		if err != nil {
+			return &transportError{err}
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return &StatusError{
+				URL:        redactURL(target),
+				StatusCode: resp.StatusCode,
+				RetryAfter: retryAfter(resp),
+			}
+		}
+		body := &readRecorder{r: resp.Body}
+		if err := consume(NewDocuments(body)); err != nil {
+			if body.err != nil {
+				return &transportError{fmt.Errorf("GET %s: reading body: %w", redactURL(target), body.err)}
+			}
+			return fmt.Errorf("GET %s: %w", redactURL(target), err)
+		}
+		return nil
+	}
+	return retry.Do(attempt,
+		retry.Context(ctx),
+		retry.Attempts(h.Retries+1),
+		retry.LastErrorOnly(true),
+		retry.Delay(h.RetryDelay),
+		retry.MaxJitter(h.RetryDelay),
+		retry.MaxDelay(maxRetryDelay),
+		retry.DelayType(delayWithRetryAfter),
+		retry.RetryIf(retryable),
+		retry.OnRetry(func(n uint, err error) {
+			h.Logger.WarnContext(ctx, "request failed, retrying",
+				"url", redactURL(target), "attempt", n+1, "of", h.Retries+1, "err", err)
+		}),
+	)
+}
+
+func (h *HTTP) String() string { return redactURL(h.BaseURL) }
+
+// retryable reports whether an attempt's error is worth another attempt.
+// A cancelled run is not: retry.Context stops the loop on its own.
+func retryable(err error) bool {
+	var te *transportError
+	if errors.As(err, &te) {
+		return true
+	}
+	var se *StatusError
+	return errors.As(err, &se) && se.Temporary()
+}
+
+var backoff = retry.CombineDelay(retry.BackOffDelay, retry.RandomDelay)
+
+func delayWithRetryAfter(n uint, err error, config *retry.Config) time.Duration {
+	var se *StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		return se.RetryAfter
+	}
+	return backoff(n, err, config)
+}
+
+// retryAfter parses Retry-After (seconds or an HTTP date) on 429 and 503.
+func retryAfter(resp *http.Response) time.Duration {
+	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {
+		return 0
+	}
+	v := strings.TrimSpace(resp.Header.Get("Retry-After"))
+	if v == "" {
+		return 0
+	}
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		return time.Duration(secs) * time.Second
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		if d := time.Until(t); d > 0 {
+			return d
+		}
+	}
+	return 0
+}
+
+// readRecorder remembers the first read error other than io.EOF, so a body
+// cut off by the network can be told from a body that is itself malformed.
+type readRecorder struct {
+	r   io.Reader
+	err error
+}
+
+func (r *readRecorder) Read(p []byte) (int, error) {
+	n, err := r.r.Read(p)
+	if err != nil && err != io.EOF && r.err == nil {
+		r.err = err
+	}
+	return n, err
+}
+
+// redactURL drops any user info from a URL so it can be logged.
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		return raw
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,128 @@
+// Package pgtest gives tests a real, isolated PostgreSQL database.
+//
+// The server is found once per test binary, in this order:
+//  1. TEST_DATABASE_URL;
+//  2. a postgres:16 container through dockertest, when a Docker engine answers;
+//  3. a throwaway cluster from the system's initdb and pg_ctl
+//     (/usr/lib/postgresql/*/bin or PATH), run as the postgres user when the
+//     tests run as root;
+//  4. none: tests fail under CI=true and are skipped otherwise.
+//
+// Each test then gets its own database, cloned from a template that already
+// holds the migrations and views (pgtestdb), so tests can run in parallel.
+package pgtest
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"sync"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for pgtestdb
+	"github.com/peterldowns/pgtestdb"
+
+	schema "github.com/spacex-elt/loader/db"
+	"github.com/spacex-elt/loader/internal/migrate"
+)
+
+// server is what one test binary found, with the means to stop it.
+type server struct {
+	conf pgtestdb.Config
+	stop func()
+}
+
+var (
+	once    sync.Once
+	found   *server
+	findErr error
+)
+
+// Main runs the tests of a package and then stops any server it started.
+// Call it from TestMain: os.Exit(pgtest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if found != nil && found.stop != nil {
+		found.stop()
+	}
+	return code
+}
+
+func connConfig(t testing.TB) pgtestdb.Config {
+	t.Helper()
+	once.Do(func() { found, findErr = find() })
+	if findErr != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no PostgreSQL for tests (CI=true, so this fails rather than skips): %v", findErr)
+		}
+		t.Skipf("no PostgreSQL for tests: %v", findErr)
+	}
+	return found.conf
+}
+
+// DSN returns the URL of a fresh database with every migration and view
+// applied, dropped again when the test passes.
+func DSN(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, connConfig(t), migrator{}).URL()
+}
+
+// EmptyDSN returns the URL of a fresh database with nothing applied.
+func EmptyDSN(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, connConfig(t), pgtestdb.NoopMigrator{}).URL()
+}
+
+// AdminDSN returns a superuser URL of the server, for tests that must look
+// past one database (the cluster-wide statistics, say).
+func AdminDSN(t testing.TB) string {
+	t.Helper()
+	return connConfig(t).URL()
+}
+
+// WithDatabase returns dsn pointing at another database on the same server.
+func WithDatabase(t testing.TB, dsn, database string) string {
+	t.Helper()
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatalf("parse %s: %v", dsn, err)
+	}
+	u.Path = "/" + database
+	return u.String()
+}
+
+// migrator applies the embedded schema with the loader's own migrate step,
+// so the template is exactly what `loader migrate` produces.
+type migrator struct{}
+
+// Hash names the template after the SQL it was built from: a changed
+// migration or view gets a new template.
+func (migrator) Hash() (string, error) {
+	h := sha256.New()
+	err := fs.WalkDir(schema.FS, ".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(schema.FS, path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", path, len(b))
+		h.Write(b)
+		return nil
+	})
+	return hex.EncodeToString(h.Sum(nil))[:16], err
+}
+
+func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) error {
+	return migrate.Up(ctx, conf.URL(), migrate.Files{
+		FS: schema.FS, MigrationsDir: schema.MigrationsDir, ViewsDir: schema.ViewsDir,
+	}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}

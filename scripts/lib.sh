@@ -1,0 +1,62 @@
+# Shared shell helpers for scripts/*. Source it; it defines functions only.
+
+# pg_bindir prints the newest PostgreSQL bin directory that has initdb.
+pg_bindir() {
+  local d
+  for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k5 -n -r); do
+    if [ -x "$d/initdb" ]; then echo "$d"; return 0; fi
+  done
+  if command -v initdb >/dev/null 2>&1; then dirname "$(command -v initdb)"; return 0; fi
+  return 1
+}
+
+# ensure_postgres installs PostgreSQL's server binaries from the Debian
+# packages when initdb is missing (root only).
+ensure_postgres() {
+  if pg_bindir >/dev/null; then return 0; fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "PostgreSQL server binaries (initdb) are missing; install the postgresql package" >&2
+    return 1
+  fi
+  echo "installing PostgreSQL (apt-get install postgresql)..." >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends postgresql postgresql-client >/dev/null
+  pg_bindir >/dev/null
+}
+
+# as_pg_owner runs a command as the postgres user when we are root (initdb
+# refuses root), else as ourselves.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# start_local_pg starts (creating it on first use) a local cluster for the
+# quickstart and exports DATABASE_URL for database "spacex" on it.
+# LOADER_PGDATA (default /tmp/spacex-elt-pg) and LOADER_PGPORT (default 54329)
+# choose where it lives and listens.
+start_local_pg() {
+  local bin dir port
+  bin=$(pg_bindir)
+  dir=${LOADER_PGDATA:-/tmp/spacex-elt-pg}
+  port=${LOADER_PGPORT:-54329}
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    mkdir -p "$dir"
+    [ "$(id -u)" = 0 ] && chown postgres:postgres "$dir"
+    chmod 700 "$dir"
+    as_pg_owner "$bin/initdb" -D "$dir" -U postgres -A trust -E UTF8 --locale=C >/dev/null
+  fi
+  if ! as_pg_owner "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; then
+    as_pg_owner "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w \
+      -o "-c listen_addresses=127.0.0.1 -p $port -k $dir" start >/dev/null
+  fi
+  export DATABASE_URL="postgres://postgres@127.0.0.1:$port/spacex?sslmode=disable"
+  if ! "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -tAc \
+      "SELECT 1 FROM pg_database WHERE datname = 'spacex'" | grep -q 1; then
+    "$bin/psql" -X -q -h 127.0.0.1 -p "$port" -U postgres -d postgres -c "CREATE DATABASE spacex"
+  fi
+  echo "local PostgreSQL on 127.0.0.1:$port (data in $dir; stop: $bin/pg_ctl -D $dir stop)" >&2
+}
