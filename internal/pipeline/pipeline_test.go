@@ -1,0 +1,713 @@
+package pipeline_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"math/big"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
+	"github.com/spacex-elt/loader/internal/pipeline"
+)
+
+const snapshot = "../../testdata/spacex-api"
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// setup returns a pool on a fresh migrated database.
+func setup(t *testing.T) (*pgxpool.Pool, string) {
+	t.Helper()
+	dsn := pgtest.DSN(t)
+	return connect(t, dsn), dsn
+}
+
+func connect(t *testing.T, dsn string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := db.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func syncFrom(t *testing.T, pool *pgxpool.Pool, src extract.Source) (pipeline.Result, error) {
+	t.Helper()
+	s := &pipeline.Syncer{
+		Pool: pool, Source: src, Resources: pipeline.Resources,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	return s.Sync(context.Background())
+}
+
+func mustSync(t *testing.T, pool *pgxpool.Pool, src extract.Source) pipeline.Result {
+	t.Helper()
+	res, err := syncFrom(t, pool, src)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	return res
+}
+
+func httpSource(url string) *extract.HTTP {
+	return &extract.HTTP{
+		BaseURL: url, Client: &http.Client{Timeout: 10 * time.Second},
+		Retries: 2, RetryDelay: time.Millisecond,
+		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+}
+
+// rawDocs reads a snapshot file as a list of generic documents, numbers kept
+// exact.
+func rawDocs(t *testing.T, dir, resource string) []map[string]any {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "v4", resource+".json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	dec.UseNumber()
+	var docs []map[string]any
+	if err := dec.Decode(&docs); err != nil {
+		t.Fatal(err)
+	}
+	return docs
+}
+
+func queryInt(t *testing.T, pool *pgxpool.Pool, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+func TestSyncSnapshotCounts(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	res := mustSync(t, pool, extract.Dir(snapshot))
+
+	for _, r := range res.Resources {
+		want := int64(len(rawDocs(t, snapshot, r.Resource)))
+		if r.Fetched != want || r.Inserted != want || r.Updated != 0 || r.Unchanged != 0 {
+			t.Errorf("%s counts = %+v, want fetched = inserted = %d", r.Resource, r.Counts, want)
+		}
+		if got := queryInt(t, pool, "SELECT count(*) FROM bronze."+r.Resource); got != want {
+			t.Errorf("bronze.%s has %d rows, want %d", r.Resource, got, want)
+		}
+	}
+	if len(res.Resources) != 4 {
+		t.Fatalf("resources = %d, want 4", len(res.Resources))
+	}
+
+	// Bridges hold exactly the elements of the raw launches' arrays.
+	var payloadLinks, coreRows int64
+	for _, l := range rawDocs(t, snapshot, "launches") {
+		payloadLinks += int64(len(l["payloads"].([]any)))
+		coreRows += int64(len(l["cores"].([]any)))
+	}
+	if got := queryInt(t, pool, "SELECT count(*) FROM bronze.launch_payloads"); got != payloadLinks {
+		t.Errorf("launch_payloads = %d, want %d", got, payloadLinks)
+	}
+	if got := queryInt(t, pool, "SELECT count(*) FROM bronze.launch_cores"); got != coreRows {
+		t.Errorf("launch_cores = %d, want %d", got, coreRows)
+	}
+	if got := queryInt(t, pool, `
+		SELECT count(*) FROM bronze.launches l
+		CROSS JOIN LATERAL jsonb_array_elements_text(l.doc->'payloads') AS e(payload_id)
+		JOIN bronze.launch_payloads lp ON lp.launch_id = l.id AND lp.payload_id = e.payload_id`); got != payloadLinks {
+		t.Errorf("launch_payloads matching the raw arrays = %d, want %d", got, payloadLinks)
+	}
+
+	// The ledger has the run, succeeded, with the same counts.
+	var status string
+	var finished bool
+	if err := pool.QueryRow(context.Background(),
+		"SELECT status, finished_at IS NOT NULL FROM meta.runs WHERE run_id = $1", res.RunID).Scan(&status, &finished); err != nil {
+		t.Fatal(err)
+	}
+	if status != "succeeded" || !finished {
+		t.Errorf("ledger status = %q finished = %v, want succeeded, finished", status, finished)
+	}
+	if got := queryInt(t, pool, "SELECT sum(inserted) FROM meta.run_resources WHERE run_id = $1", res.RunID); got != 4+6+225+205 {
+		t.Errorf("ledger inserted = %d, want 440", got)
+	}
+}
+
+func TestSyncBronzeTypesAndNulls(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	ctx := context.Background()
+
+	// Column types are the ones the model promises.
+	wantTypes := map[string]string{
+		"launches.date_utc":            "timestamp with time zone",
+		"launches.success":             "boolean",
+		"launches.launch_library_id":   "uuid",
+		"rockets.first_flight":         "date",
+		"rockets.cost_per_launch":      "numeric",
+		"payloads.mass_kg":             "numeric",
+		"payloads.epoch":               "timestamp with time zone",
+		"payloads.norad_ids":           "ARRAY",
+		"launch_cores.landing_success": "boolean",
+	}
+	for col, want := range wantTypes {
+		table, column, _ := strings.Cut(col, ".")
+		var got string
+		if err := pool.QueryRow(ctx, `SELECT data_type FROM information_schema.columns
+			WHERE table_schema = 'bronze' AND table_name = $1 AND column_name = $2`, table, column).Scan(&got); err != nil {
+			t.Fatalf("%s: %v", col, err)
+		}
+		if got != want {
+			t.Errorf("bronze.%s is %s, want %s", col, got, want)
+		}
+	}
+
+	// NULL wherever the API has null, and only there.
+	launches := rawDocs(t, snapshot, "launches")
+	payloads := rawDocs(t, snapshot, "payloads")
+	countNull := func(docs []map[string]any, key string) int64 {
+		var n int64
+		for _, d := range docs {
+			if d[key] == nil {
+				n++
+			}
+		}
+		return n
+	}
+	nullChecks := []struct {
+		sql  string
+		want int64
+	}{
+		{"SELECT count(*) FROM bronze.launches WHERE success IS NULL", countNull(launches, "success")},
+		{"SELECT count(*) FROM bronze.launches WHERE details IS NULL", countNull(launches, "details")},
+		{"SELECT count(*) FROM bronze.launches WHERE window_sec IS NULL", countNull(launches, "window")},
+		{"SELECT count(*) FROM bronze.launches WHERE launch_library_id IS NULL", countNull(launches, "launch_library_id")},
+		{"SELECT count(*) FROM bronze.launches WHERE static_fire_date_utc IS NULL", countNull(launches, "static_fire_date_utc")},
+		{"SELECT count(*) FROM bronze.payloads WHERE mass_kg IS NULL", countNull(payloads, "mass_kg")},
+		{"SELECT count(*) FROM bronze.payloads WHERE epoch IS NULL", countNull(payloads, "epoch")},
+		{"SELECT count(*) FROM bronze.launches WHERE window_sec = 0", func() (n int64) {
+			for _, l := range launches {
+				if w, ok := l["window"].(json.Number); ok && w == "0" {
+					n++
+				}
+			}
+			return n
+		}()},
+	}
+	for _, c := range nullChecks {
+		if got := queryInt(t, pool, c.sql); got != c.want {
+			t.Errorf("%s = %d, want %d", c.sql, got, c.want)
+		}
+	}
+	if n := countNull(launches, "success"); n != 19 {
+		t.Errorf("snapshot has %d null successes, PROVENANCE.md says 19", n)
+	}
+
+	// Exact values of one known launch (flight 151, Starlink 4-11).
+	var (
+		flight         int
+		dateUTC        time.Time
+		success        *bool
+		rocket         string
+		coreFlight     *int
+		landingSuccess *bool
+		landingType    *string
+		fairingsReused *bool
+	)
+	err := pool.QueryRow(ctx, `
+		SELECT l.flight_number, l.date_utc, l.success, l.rocket_id, c.flight, c.landing_success, c.landing_type, l.fairings_reused
+		FROM bronze.launches l JOIN bronze.launch_cores c ON c.launch_id = l.id AND c.core_index = 0
+		WHERE l.id = '61fc0203e0dc5662b76489a8'`).Scan(&flight, &dateUTC, &success, &rocket, &coreFlight, &landingSuccess, &landingType, &fairingsReused)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if flight != 151 || !dateUTC.Equal(time.Date(2022, 2, 25, 17, 12, 0, 0, time.UTC)) ||
+		success == nil || !*success || rocket != "5e9d0d95eda69973a809d1ec" ||
+		coreFlight == nil || *coreFlight != 4 || landingSuccess == nil || !*landingSuccess ||
+		landingType == nil || *landingType != "ASDS" || fairingsReused != nil {
+		t.Errorf("launch 61fc0203e0dc5662b76489a8 = %d %s %v %s %v %v %v %v", flight, dateUTC, success, rocket, coreFlight, landingSuccess, landingType, fairingsReused)
+	}
+
+	// Mixed int/decimal masses survive exactly.
+	var mass string
+	if err := pool.QueryRow(ctx, "SELECT mass_lbs::text FROM bronze.payloads WHERE id = '5eb0e4cdb6c3bb0006eeb245'").Scan(&mass); err != nil {
+		t.Fatal(err)
+	}
+	if mass != "4.4" {
+		t.Errorf("payload PSat 2 mass_lbs = %s, want 4.4", mass)
+	}
+
+	// Upcoming launches keep their null core ids as NULL, not ''.
+	if got := queryInt(t, pool, "SELECT count(*) FROM bronze.launch_cores WHERE core_id = ''"); got != 0 {
+		t.Errorf("%d launch_cores have core_id ''", got)
+	}
+	if got := queryInt(t, pool, "SELECT count(*) FROM bronze.launch_cores WHERE core_id IS NULL"); got != 19 {
+		t.Errorf("launch_cores with NULL core_id = %d, want 19 (PROVENANCE.md)", got)
+	}
+}
+
+func TestSyncLandingLineage(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	before := time.Now()
+	res := mustSync(t, pool, extract.Dir(snapshot))
+
+	// The position and hash of each landed rocket match the raw file.
+	raw, err := os.ReadFile(filepath.Join(snapshot, "v4", "rockets.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var elems []json.RawMessage
+	if err := json.Unmarshal(raw, &elems); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(context.Background(), `
+		SELECT ordinal, sha256, doc->>'id', extracted_at FROM landing.documents
+		WHERE run_id = $1 AND resource = 'rockets' ORDER BY ordinal`, res.RunID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type landed struct {
+		Ordinal     int32
+		SHA256      []byte
+		ID          string
+		ExtractedAt time.Time
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[landed])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(elems) {
+		t.Fatalf("landed %d rockets, want %d", len(got), len(elems))
+	}
+	for i, l := range got {
+		var doc struct{ ID string }
+		_ = json.Unmarshal(elems[i], &doc)
+		sum := sha256.Sum256(elems[i])
+		if l.Ordinal != int32(i) || l.ID != doc.ID || string(l.SHA256) != string(sum[:]) ||
+			l.ExtractedAt.Before(before.Add(-time.Second)) || l.ExtractedAt.After(time.Now()) {
+			t.Errorf("landed rocket %d = %+v, want ordinal %d id %s sha256 %x", i, l, i, doc.ID, sum)
+		}
+	}
+}
+
+// bronzeAndGoldHash fingerprints every row of every bronze and gold
+// relation, computed in SQL, so "untouched" means byte-identical.
+func bronzeAndGoldHash(t *testing.T, pool *pgxpool.Pool) string {
+	t.Helper()
+	ctx := context.Background()
+	rows, err := pool.Query(ctx, `
+		SELECT format('%I.%I', n.nspname, c.relname)
+		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname IN ('bronze', 'gold') AND c.relkind IN ('r', 'm')
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(names) < 7 {
+		t.Fatalf("only %d bronze/gold relations: %v", len(names), names)
+	}
+	var b strings.Builder
+	for _, name := range names {
+		var h string
+		q := "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM " + name + " x"
+		if err := pool.QueryRow(ctx, q).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(name + "=" + h + "\n")
+	}
+	return b.String()
+}
+
+// copySnapshot makes a writable copy of the snapshot with some files
+// replaced.
+func copySnapshot(t *testing.T, replace map[string][]byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range replace {
+		if err := os.WriteFile(filepath.Join(dir, "v4", name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestSyncFailureLeavesBronzeAndGoldUntouched(t *testing.T) {
+	t.Parallel()
+	launches, err := os.ReadFile(filepath.Join(snapshot, "v4", "launches.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rockets, err := os.ReadFile(filepath.Join(snapshot, "v4", "rockets.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A rename that would show in bronze and gold if anything leaked.
+	renamed := []byte(strings.Replace(string(rockets), `"name": "Falcon 9"`, `"name": "Falcon 9 Renamed"`, 1))
+	if string(renamed) == string(rockets) {
+		t.Fatal("rockets.json fixture: rename did not apply")
+	}
+	// Valid JSON that fails only inside the promotion transaction, after
+	// rockets, launchpads and payloads were already upserted.
+	badDate := []byte(strings.Replace(string(launches), `"date_utc": "2022-02-25T17:12:00.000Z"`, `"date_utc": "next tuesday"`, 1))
+	if string(badDate) == string(launches) {
+		t.Fatal("launches.json fixture: replacement did not apply")
+	}
+
+	cases := []struct {
+		name     string
+		src      func(t *testing.T) extract.Source
+		resource string
+	}{
+		{"3rd resource truncated", func(t *testing.T) extract.Source {
+			return extract.Dir(copySnapshot(t, map[string][]byte{"rockets.json": renamed, "payloads.json": []byte(`[{"id": "a"}, {"id": `)}))
+		}, "payloads"},
+		{"4th resource malformed", func(t *testing.T) extract.Source {
+			return extract.Dir(copySnapshot(t, map[string][]byte{"rockets.json": renamed, "launches.json": []byte(`[{"id": "a"} {"id": "b"}]`)}))
+		}, "launches"},
+		{"4th resource not an array", func(t *testing.T) extract.Source {
+			return extract.Dir(copySnapshot(t, map[string][]byte{"rockets.json": renamed, "launches.json": []byte(`{"docs": []}`)}))
+		}, "launches"},
+		{"4th resource fails promotion", func(t *testing.T) extract.Source {
+			return extract.Dir(copySnapshot(t, map[string][]byte{"rockets.json": renamed, "launches.json": badDate}))
+		}, "launches"},
+		{"3rd resource HTTP 500 past retries", func(t *testing.T) extract.Source {
+			api := fakeapi.New(copySnapshot(t, map[string][]byte{"rockets.json": renamed}))
+			api.Fault = func(p string, _ int) http.HandlerFunc {
+				if p == "/v4/payloads" {
+					return func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) }
+				}
+				return nil
+			}
+			srv := httptest.NewServer(api)
+			t.Cleanup(srv.Close)
+			t.Cleanup(func() {
+				if got := api.Calls("/v4/payloads"); got != 3 {
+					t.Errorf("payloads requested %d times, want 3 (1 + 2 retries)", got)
+				}
+			})
+			return httpSource(srv.URL)
+		}, "payloads"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pool, _ := setup(t)
+			mustSync(t, pool, extract.Dir(snapshot))
+			before := bronzeAndGoldHash(t, pool)
+
+			res, err := syncFrom(t, pool, tc.src(t))
+			if err == nil {
+				t.Fatal("sync succeeded, want failure")
+			}
+			if !strings.Contains(err.Error(), "resource "+tc.resource) {
+				t.Errorf("error %q does not name resource %s", err, tc.resource)
+			}
+			if after := bronzeAndGoldHash(t, pool); after != before {
+				t.Errorf("bronze/gold changed by a failed sync:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+			var status, msg string
+			if err := pool.QueryRow(context.Background(),
+				"SELECT status, error FROM meta.runs WHERE run_id = $1", res.RunID).Scan(&status, &msg); err != nil {
+				t.Fatal(err)
+			}
+			if status != "failed" || !strings.Contains(msg, tc.resource) {
+				t.Errorf("ledger: status %q error %q, want failed naming %s", status, msg, tc.resource)
+			}
+		})
+	}
+}
+
+func TestSyncOverHTTPMatchesSnapshot(t *testing.T) {
+	t.Parallel()
+	api := fakeapi.New(snapshot)
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+
+	poolHTTP, _ := setup(t)
+	poolDir, _ := setup(t)
+	mustSync(t, poolHTTP, httpSource(srv.URL))
+	mustSync(t, poolDir, extract.Dir(snapshot))
+	// Same content apart from run bookkeeping, which differs by design only
+	// in updated_at; compare the documents and the gold rows.
+	for _, q := range []string{
+		"SELECT md5(string_agg(doc::text, '' ORDER BY id)) FROM bronze.launches",
+		"SELECT md5(string_agg(doc::text, '' ORDER BY id)) FROM bronze.payloads",
+		"SELECT md5(string_agg(x::text, '' ORDER BY x.rocket_id)) FROM gold.rocket_cost_efficiency x",
+		"SELECT md5(string_agg(x::text, '' ORDER BY x.launch_id, x.core_index)) FROM bronze.launch_cores x",
+	} {
+		var a, b string
+		if err := poolHTTP.QueryRow(context.Background(), q).Scan(&a); err != nil {
+			t.Fatal(err)
+		}
+		if err := poolDir.QueryRow(context.Background(), q).Scan(&b); err != nil {
+			t.Fatal(err)
+		}
+		if a != b {
+			t.Errorf("%s: over HTTP %s, from the directory %s", q, a, b)
+		}
+	}
+	for _, p := range []string{"/v4/rockets", "/v4/launchpads", "/v4/payloads", "/v4/launches"} {
+		if got := api.Calls(p); got != 1 {
+			t.Errorf("%s requested %d times, want 1", p, got)
+		}
+	}
+}
+
+// bronzeTupleCounters reads PostgreSQL's own write counters for bronze,
+// after waiting for the loader's sessions to exit and flush their
+// statistics.
+func bronzeTupleCounters(t *testing.T, pool *pgxpool.Pool) map[string][3]int64 {
+	t.Helper()
+	ctx := context.Background()
+	deadline := time.Now().Add(10 * time.Second)
+	for queryInt(t, pool, "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'spacex-loader'") > 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("other sessions did not leave")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	read := func() map[string][3]int64 {
+		if _, err := pool.Exec(ctx, "SELECT pg_stat_clear_snapshot()"); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := pool.Query(ctx, `SELECT relname, n_tup_ins, n_tup_upd, n_tup_del
+			FROM pg_stat_user_tables WHERE schemaname = 'bronze'`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string][3]int64{}
+		for rows.Next() {
+			var name string
+			var c [3]int64
+			if err := rows.Scan(&name, &c[0], &c[1], &c[2]); err != nil {
+				t.Fatal(err)
+			}
+			out[name] = c
+		}
+		return out
+	}
+	// Exiting backends flush asynchronously; wait for two equal readings.
+	prev := read()
+	for {
+		time.Sleep(300 * time.Millisecond)
+		cur := read()
+		if equalCounters(prev, cur) {
+			return cur
+		}
+		prev = cur
+	}
+}
+
+func equalCounters(a, b map[string][3]int64) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	observer := connect(t, dsn+"&application_name=observer")
+
+	syncOnce := func() pipeline.Result {
+		cfg, err := db.ParseConfig(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pool, err := db.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer pool.Close()
+		return mustSync(t, pool, extract.Dir(snapshot))
+	}
+	syncOnce()
+	first := bronzeTupleCounters(t, observer)
+	if first["launches"][0] != 205 || first["launch_payloads"][0] != 222 {
+		t.Fatalf("after the first sync, counters = %v; want 205 launch and 222 link inserts", first)
+	}
+	hash := bronzeAndGoldHash(t, observer)
+
+	res := syncOnce()
+	for _, r := range res.Resources {
+		if r.Inserted != 0 || r.Updated != 0 || r.Unchanged != r.Fetched {
+			t.Errorf("second sync %s: %+v, want all unchanged", r.Resource, r.Counts)
+		}
+	}
+	second := bronzeTupleCounters(t, observer)
+	if !equalCounters(first, second) {
+		t.Errorf("bronze write counters moved on the second sync:\nfirst  %v\nsecond %v", first, second)
+	}
+	if got := bronzeAndGoldHash(t, observer); got != hash {
+		t.Errorf("tables differ after the second sync:\n%s\n%s", hash, got)
+	}
+}
+
+// TestGoldRocketCostEfficiency recomputes every figure from the raw JSON
+// with the definitions in the view's comments.
+func TestGoldRocketCostEfficiency(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+
+	type want struct {
+		name                     string
+		flown, succeeded, failed int64
+		cost                     *big.Rat
+		mass                     *big.Rat
+	}
+	num := func(v any) *big.Rat {
+		n, ok := v.(json.Number)
+		if !ok {
+			return nil
+		}
+		r, ok := new(big.Rat).SetString(n.String())
+		if !ok {
+			t.Fatalf("number %q", n)
+		}
+		return r
+	}
+	wants := map[string]*want{}
+	for _, r := range rawDocs(t, snapshot, "rockets") {
+		wants[r["id"].(string)] = &want{name: r["name"].(string), cost: num(r["cost_per_launch"]), mass: new(big.Rat)}
+	}
+	payloadMass := map[string]*big.Rat{}
+	for _, p := range rawDocs(t, snapshot, "payloads") {
+		payloadMass[p["id"].(string)] = num(p["mass_kg"])
+	}
+	counted := map[[2]string]bool{}
+	for _, l := range rawDocs(t, snapshot, "launches") {
+		w := wants[l["rocket"].(string)]
+		if w == nil || l["upcoming"] != false {
+			continue
+		}
+		w.flown++
+		switch l["success"] {
+		case true:
+			w.succeeded++
+			for _, p := range l["payloads"].([]any) {
+				key := [2]string{l["rocket"].(string), p.(string)}
+				if m := payloadMass[p.(string)]; m != nil && !counted[key] {
+					w.mass.Add(w.mass, m)
+				}
+				counted[key] = true
+			}
+		case false:
+			w.failed++
+		}
+	}
+
+	rows, err := pool.Query(context.Background(), `
+		SELECT rocket_id, rocket_name, launches_flown, launches_succeeded, launches_failed,
+		       success_rate::text, cost_per_launch_usd::text, estimated_spend_usd::text,
+		       payload_mass_delivered_kg::text, cost_per_kg_usd::text
+		FROM gold.rocket_cost_efficiency`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for rows.Next() {
+		n++
+		var id, name string
+		var flown, succeeded, failed int64
+		var rate, cost, spend, mass, perKg *string
+		if err := rows.Scan(&id, &name, &flown, &succeeded, &failed, &rate, &cost, &spend, &mass, &perKg); err != nil {
+			t.Fatal(err)
+		}
+		w := wants[id]
+		if w == nil {
+			t.Errorf("gold has unknown rocket %s", id)
+			continue
+		}
+		if name != w.name || flown != w.flown || succeeded != w.succeeded || failed != w.failed {
+			t.Errorf("%s: name/flown/succeeded/failed = %s/%d/%d/%d, want %s/%d/%d/%d",
+				id, name, flown, succeeded, failed, w.name, w.flown, w.succeeded, w.failed)
+		}
+		var wantRate *big.Rat
+		if w.succeeded+w.failed > 0 {
+			wantRate = big.NewRat(w.succeeded, w.succeeded+w.failed)
+		}
+		wantSpend := new(big.Rat).Mul(w.cost, big.NewRat(w.flown, 1))
+		var wantPerKg *big.Rat
+		if w.mass.Sign() != 0 {
+			wantPerKg = new(big.Rat).Quo(wantSpend, w.mass)
+		}
+		checkNumeric(t, id+" success_rate", rate, wantRate)
+		checkNumeric(t, id+" cost_per_launch_usd", cost, w.cost)
+		checkNumeric(t, id+" estimated_spend_usd", spend, wantSpend)
+		checkNumeric(t, id+" payload_mass_delivered_kg", mass, w.mass)
+		checkNumeric(t, id+" cost_per_kg_usd", perKg, wantPerKg)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(wants) || n != 4 {
+		t.Errorf("gold has %d rows, want one per rocket (%d)", n, len(wants))
+	}
+}
+
+// checkNumeric compares a numeric rendered by PostgreSQL with an exact
+// rational, allowing only the rounding of a non-terminating division.
+func checkNumeric(t *testing.T, what string, got *string, want *big.Rat) {
+	t.Helper()
+	if got == nil || want == nil {
+		if (got == nil) != (want == nil) {
+			t.Errorf("%s = %v, want %v", what, deref(got), want)
+		}
+		return
+	}
+	g, ok := new(big.Rat).SetString(*got)
+	if !ok {
+		t.Fatalf("%s = %q, not a number", what, *got)
+	}
+	diff := new(big.Rat).Sub(g, want)
+	diff.Abs(diff)
+	tolerance := new(big.Rat).Mul(new(big.Rat).Abs(want), big.NewRat(1, 1_000_000_000_000))
+	if diff.Cmp(tolerance) > 0 {
+		t.Errorf("%s = %s, want %s", what, *got, want.FloatString(12))
+	}
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return "NULL"
+	}
+	return *s
+}
