@@ -31,9 +31,14 @@ var (
 // them land or, when docs or the server fails part way, none do. It returns
 // the number of documents landed.
 func Copy(ctx context.Context, db Copier, runID int64, resource string, extractedAt time.Time, docs Documents) (int64, error) {
-	return db.CopyFrom(ctx, table, columns, &rows{
+	n, err := db.CopyFrom(ctx, table, columns, &rows{
 		docs: docs, runID: runID, resource: resource, extractedAt: extractedAt,
 	})
+	if derr := docs.Err(); derr != nil {
+		// The server only saw the COPY aborted; the cause is the stream's.
+		return 0, derr
+	}
+	return n, err
 }
 
 // rows adapts Documents to pgx.CopyFromSource, hashing each document's raw

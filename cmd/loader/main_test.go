@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
+)
+
+const snapshot = "../../testdata/spacex-api"
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// loader runs the command in-process with only env as its environment.
+func loader(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, &out, &errOut, func(k string) string { return env[k] })
+	return code, out.String(), errOut.String()
+}
+
+func TestHelp(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--help"}, []string{"loader migrate", "loader sync", "Exit codes:"}},
+		{[]string{"help", "sync"}, []string{"-source DIR", "-api-url URL", "-retries", "-retry-delay", "-http-timeout", "-database-url DSN", "DATABASE_URL", "PGHOST", "Exit codes:"}},
+		{[]string{"sync", "--help"}, []string{"-source DIR", "meta.runs"}},
+		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "advisory lock", "Exit codes:"}},
+	}
+	for _, tc := range cases {
+		code, out, errOut := loader(t, nil, tc.args...)
+		if code != 0 {
+			t.Errorf("%v: exit %d, want 0 (stderr %q)", tc.args, code, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%v: help lacks %q:\n%s", tc.args, w, out)
+			}
+		}
+	}
+}
+
+func TestUsageErrorsExit2(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		args []string
+		want string
+	}{
+		{nil, "Usage:"},
+		{[]string{"frobnicate"}, `unknown command "frobnicate"`},
+		{[]string{"sync", "--no-such-flag"}, "flag provided but not defined: -no-such-flag"},
+		{[]string{"sync", "--source", "x", "--api-url", "http://127.0.0.1:1"}, "--source and --api-url exclude each other"},
+		{[]string{"sync", "--source", "/does/not/exist"}, "--source /does/not/exist: not a directory"},
+		{[]string{"sync", "--log-format", "xml"}, `--log-format "xml"`},
+		{[]string{"migrate", "extra"}, `unexpected argument "extra"`},
+	}
+	for _, tc := range cases {
+		code, _, errOut := loader(t, nil, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+}
+
+func TestBadDSNIsClearAndHidesPassword(t *testing.T) {
+	t.Parallel()
+	const dsn = "postgres://loader:hunter2-secret@127.0.0.1:1/spacex?connect_timeout=2"
+	for _, cmd := range []string{"migrate", "sync"} {
+		code, out, errOut := loader(t, map[string]string{"DATABASE_URL": dsn}, cmd, "--source", snapshot)
+		if cmd == "migrate" {
+			code, out, errOut = loader(t, map[string]string{"DATABASE_URL": dsn}, cmd)
+		}
+		if code != 1 {
+			t.Errorf("%s: exit %d, want 1", cmd, code)
+		}
+		if !strings.Contains(errOut, "loader "+cmd+": connect to postgres://loader@127.0.0.1:1/spacex") {
+			t.Errorf("%s: stderr %q does not name the server", cmd, errOut)
+		}
+		if strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("%s: output shows the password:\n%s\n%s", cmd, out, errOut)
+		}
+	}
+	code, _, errOut := loader(t, map[string]string{"DATABASE_URL": "postgres://loader:hunter2-secret@127.0.0.1:notaport/x"}, "migrate")
+	if code != 2 || !strings.Contains(errOut, "DATABASE_URL") || strings.Contains(errOut, "hunter2") {
+		t.Errorf("unparseable DSN: exit %d, stderr %q; want 2, naming DATABASE_URL, no password", code, errOut)
+	}
+}
+
+// TestMigrateAndSyncOverHTTP runs the commands end to end against a local
+// server with the snapshot at the API's paths, with a password-protected
+// role, at debug level, and checks that the password shows nowhere.
+func TestMigrateAndSyncOverHTTP(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.EmptyDSN(t)
+	u, _ := url.Parse(dsn)
+	password, ok := u.User.Password()
+	if !ok || len(password) < 4 {
+		t.Fatalf("test role has no usable password in %s", dsn)
+	}
+	env := map[string]string{"DATABASE_URL": dsn, "LOADER_LOG_LEVEL": "debug"}
+
+	api := fakeapi.New(snapshot)
+	var failLaunches atomic.Bool
+	api.Fault = func(p string, _ int) http.HandlerFunc {
+		if failLaunches.Load() && p == "/v4/launches" {
+			return func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) }
+		}
+		return nil
+	}
+	srv := httptest.NewServer(api)
+	t.Cleanup(srv.Close)
+
+	var all strings.Builder
+	step := func(wantCode int, args ...string) string {
+		t.Helper()
+		code, out, errOut := loader(t, env, args...)
+		all.WriteString(out + errOut)
+		if code != wantCode {
+			t.Fatalf("%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", args, code, wantCode, out, errOut)
+		}
+		return out + errOut
+	}
+	step(0, "migrate")
+	step(0, "migrate") // a rerun is a no-op
+	out := step(0, "sync", "--api-url", srv.URL, "--retries", "0")
+	for _, line := range []string{"rockets        4         4        0          0", "launches      205       205        0          0"} {
+		if !strings.Contains(out, line) {
+			t.Errorf("summary lacks %q:\n%s", line, out)
+		}
+	}
+	out = step(0, "sync", "--api-url", srv.URL, "--retries", "0", "--log-format", "json")
+	if !strings.Contains(out, "payloads      225         0        0        225") || !strings.Contains(out, `"msg":"sync succeeded"`) {
+		t.Errorf("second sync summary or JSON log missing:\n%s", out)
+	}
+
+	failLaunches.Store(true)
+	out = step(1, "sync", "--api-url", srv.URL, "--retries", "1", "--retry-delay", "1ms")
+	if !strings.Contains(out, "resource launches") || !strings.Contains(out, "HTTP 500") {
+		t.Errorf("failed sync does not name the resource and status:\n%s", out)
+	}
+	if strings.Contains(all.String(), password) {
+		t.Errorf("the database password appears in the output:\n%s", all.String())
+	}
+}
