@@ -28,9 +28,12 @@ import (
 
 // Exit codes, part of the command's interface.
 const (
-	exitOK      = 0
-	exitFailed  = 1
-	exitUsage   = 2
+	exitOK     = 0
+	exitFailed = 1
+	exitUsage  = 2
+)
+
+const (
 	defaultAPI  = "https://api.spacexdata.com"
 	envLogFmt   = "LOADER_LOG_FORMAT"
 	envLogLevel = "LOADER_LOG_LEVEL"

@@ -153,3 +153,30 @@ func TestMigrateAndSyncOverHTTP(t *testing.T) {
 		t.Errorf("the database password appears in the output:\n%s", all.String())
 	}
 }
+
+// TestPGEnvironment configures the database only through the standard PG*
+// variables, which both pgx and the dbmate URL built from them must honour.
+// Not parallel: it sets process environment.
+func TestPGEnvironment(t *testing.T) {
+	u, err := url.Parse(pgtest.EmptyDSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, _ := u.User.Password()
+	t.Setenv("PGHOST", u.Hostname())
+	t.Setenv("PGPORT", u.Port())
+	t.Setenv("PGUSER", u.User.Username())
+	t.Setenv("PGPASSWORD", password)
+	t.Setenv("PGDATABASE", strings.TrimPrefix(u.Path, "/"))
+	t.Setenv("PGSSLMODE", "disable")
+
+	for _, args := range [][]string{{"migrate"}, {"sync", "--source", snapshot}} {
+		code, out, errOut := loader(t, nil, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, code, out, errOut)
+		}
+		if strings.Contains(out+errOut, password) {
+			t.Errorf("%v: output shows PGPASSWORD", args)
+		}
+	}
+}

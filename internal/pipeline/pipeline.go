@@ -118,7 +118,8 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, runID int64, res *Re
 		log.InfoContext(ctx, "resource landed", "resource", r.Name, "documents", n, "elapsed", time.Since(start).Round(time.Millisecond))
 	}
 
-	return pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
+	var promoted []ResourceResult
+	err := pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
 		qtx := q.WithTx(tx)
 		for _, r := range s.Resources {
 			c, err := r.Promote(ctx, qtx, runID)
@@ -132,13 +133,17 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, runID int64, res *Re
 			}); err != nil {
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
-			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Counts: c})
+			promoted = append(promoted, ResourceResult{Resource: r.Name, Counts: c})
 		}
 		if err := refreshViews(ctx, tx, qtx); err != nil {
 			return err
 		}
 		return qtx.RunFinish(ctx, db.RunFinishParams{RunID: runID, Status: StatusSucceeded})
 	})
+	if err == nil {
+		res.Resources = promoted
+	}
+	return err
 }
 
 // refreshViews refreshes every applied materialized view, CONCURRENTLY so
