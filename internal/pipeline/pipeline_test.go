@@ -547,15 +547,8 @@ func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
 	observer := connect(t, dsn+"&application_name=observer")
 
 	syncOnce := func() pipeline.Result {
-		cfg, err := db.ParseConfig(dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pool, err := db.Open(context.Background(), cfg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer pool.Close()
+		pool := connect(t, dsn)
+		defer pool.Close() // its sessions must exit to flush their statistics
 		return mustSync(t, pool, extract.Dir(snapshot))
 	}
 	syncOnce()
