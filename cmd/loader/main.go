@@ -92,10 +92,13 @@ type common struct {
 	databaseURL string
 	logFormat   string
 	logLevel    string
+	getenv      func(string) string
 }
 
 func (c *common) register(fs *flag.FlagSet, getenv func(string) string) {
-	fs.StringVar(&c.databaseURL, "database-url", getenv("DATABASE_URL"),
+	c.getenv = getenv
+	// No default shown from DATABASE_URL: --help must not print a password.
+	fs.StringVar(&c.databaseURL, "database-url", "",
 		"PostgreSQL connection string, URL or key=value `DSN` (env DATABASE_URL); settings it leaves out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE")
 	fs.StringVar(&c.logFormat, "log-format", envOr(getenv, envLogFmt, "text"),
 		"log `format` on stderr: text or json (env "+envLogFmt+")")
@@ -109,6 +112,9 @@ func (c *common) setup(stderr io.Writer) (*pgxpool.Config, *slog.Logger, io.Writ
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
 		return nil, nil, nil, usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", c.logLevel)}
+	}
+	if c.databaseURL == "" {
+		c.databaseURL = c.getenv("DATABASE_URL")
 	}
 	cfg, err := db.ParseConfig(c.databaseURL)
 	if err != nil {

@@ -38,8 +38,12 @@ func TestHelp(t *testing.T) {
 		{[]string{"sync", "--help"}, []string{"-source DIR", "meta.runs"}},
 		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "advisory lock", "Exit codes:"}},
 	}
+	env := map[string]string{"DATABASE_URL": "postgres://loader:hunter2-secret@db.internal/spacex"}
 	for _, tc := range cases {
-		code, out, errOut := loader(t, nil, tc.args...)
+		code, out, errOut := loader(t, env, tc.args...)
+		if strings.Contains(out+errOut, "hunter2") {
+			t.Errorf("%v: help shows the password from DATABASE_URL", tc.args)
+		}
 		if code != 0 {
 			t.Errorf("%v: exit %d, want 0 (stderr %q)", tc.args, code, errOut)
 		}
