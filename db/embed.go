@@ -1,17 +1,19 @@
-// Package schema embeds the SQL that defines the warehouse: the dbmate
-// migrations and the gold view files, so the loader binary can apply them
-// without the source tree.
+// Package schema embeds what defines the warehouse: the dbmate migrations,
+// the gold view files and the contracts that drift is measured against, so
+// the loader binary needs no source tree.
 package schema
 
 import "embed"
 
-// FS holds migrations/*.sql (dbmate format) and views/*.sql.
+// FS holds migrations/*.sql (dbmate format), views/*.sql and the drift
+// contracts, contracts/<resource>.json.
 //
-//go:embed migrations/*.sql views/*.sql
+//go:embed migrations/*.sql views/*.sql contracts/*.json
 var FS embed.FS
 
 // Directories inside FS.
 const (
 	MigrationsDir = "migrations"
 	ViewsDir      = "views"
+	ContractsDir  = "contracts"
 )

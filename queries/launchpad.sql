@@ -1,30 +1,50 @@
 -- name: LaunchpadUpsertFromLanding :one
 -- LaunchpadUpsertFromLanding normalises a run's landed launchpads into
--- bronze.launchpads. Rows whose values are unchanged are not rewritten. It
--- returns the number of distinct documents, and of rows inserted and updated.
+-- bronze.launchpads, clearing deleted_at of records that came back. Values
+-- of the wrong type become NULL and are listed in the row's issues. Rows whose
+-- values are unchanged are not rewritten. It returns the number of distinct
+-- documents, of rows with bad values, and of rows inserted, updated and
+-- revived.
 WITH src AS (
-    SELECT l.id, l.doc
-    FROM landing.latest_documents l
-    WHERE l.run_id = @run_id::bigint AND l.resource = 'launchpads'
+    -- v: the values that fit their column; issues: the ones that did not.
+    SELECT x.id, x.doc, x.c -> 'v' AS v, nullif(x.c -> 'issues', '[]') AS issues
+    FROM (
+        SELECT l.id, l.doc, landing.conform(l.doc, '{
+                "name":             "text",
+                "full_name":        "text",
+                "locality":         "text",
+                "region":           "text",
+                "timezone":         "text",
+                "latitude":         "numeric",
+                "longitude":        "numeric",
+                "launch_attempts":  "integer",
+                "launch_successes": "integer",
+                "status":           "text",
+                "details":          "text"
+            }'::jsonb) AS c
+        FROM landing.latest_documents l
+        WHERE l.run_id = @run_id::bigint AND l.resource = 'launchpads'
+    ) x
 ), upserted AS (
     INSERT INTO bronze.launchpads AS t (
         id, name, full_name, locality, region, timezone, latitude, longitude,
-        launch_attempts, launch_successes, status, details, doc, run_id
+        launch_attempts, launch_successes, status, details, doc, issues, run_id
     )
     SELECT
         src.id,
-        src.doc ->> 'name',
-        src.doc ->> 'full_name',
-        src.doc ->> 'locality',
-        src.doc ->> 'region',
-        src.doc ->> 'timezone',
-        (src.doc ->> 'latitude')::numeric,
-        (src.doc ->> 'longitude')::numeric,
-        (src.doc ->> 'launch_attempts')::integer,
-        (src.doc ->> 'launch_successes')::integer,
-        src.doc ->> 'status',
-        src.doc ->> 'details',
+        src.v ->> 'name',
+        src.v ->> 'full_name',
+        src.v ->> 'locality',
+        src.v ->> 'region',
+        src.v ->> 'timezone',
+        (src.v ->> 'latitude')::numeric,
+        (src.v ->> 'longitude')::numeric,
+        (src.v ->> 'launch_attempts')::integer,
+        (src.v ->> 'launch_successes')::integer,
+        src.v ->> 'status',
+        src.v ->> 'details',
         src.doc,
+        src.issues,
         @run_id::bigint
     FROM src
     ON CONFLICT (id) DO UPDATE SET
@@ -40,22 +60,29 @@ WITH src AS (
         status = EXCLUDED.status,
         details = EXCLUDED.details,
         doc = EXCLUDED.doc,
+        issues = EXCLUDED.issues,
+        deleted_at = NULL,
         run_id = EXCLUDED.run_id,
         updated_at = clock_timestamp()
     WHERE (
         t.name, t.full_name, t.locality, t.region, t.timezone, t.latitude,
         t.longitude, t.launch_attempts, t.launch_successes, t.status,
-        t.details, t.doc
+        t.details, t.doc, t.issues, t.deleted_at IS NOT NULL
     ) IS DISTINCT FROM (
         EXCLUDED.name, EXCLUDED.full_name, EXCLUDED.locality, EXCLUDED.region,
         EXCLUDED.timezone, EXCLUDED.latitude, EXCLUDED.longitude,
         EXCLUDED.launch_attempts, EXCLUDED.launch_successes, EXCLUDED.status,
-        EXCLUDED.details, EXCLUDED.doc
+        EXCLUDED.details, EXCLUDED.doc, EXCLUDED.issues, false
     )
     RETURNING t.id
 )
+-- The outer query sees bronze as it was before the upsert: a row it already
+-- holds was updated, and revived if it was soft-deleted.
 SELECT
     (SELECT count(*) FROM src)::bigint AS documents,
-    count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM bronze.launchpads b WHERE b.id = u.id))::bigint AS inserted,
-    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM bronze.launchpads b WHERE b.id = u.id))::bigint AS updated
-FROM upserted u;
+    (SELECT count(*) FROM src WHERE src.issues IS NOT NULL)::bigint AS bad_values,
+    count(*) FILTER (WHERE b.id IS NULL)::bigint AS inserted,
+    count(*) FILTER (WHERE b.id IS NOT NULL)::bigint AS updated,
+    count(*) FILTER (WHERE b.deleted_at IS NOT NULL)::bigint AS revived
+FROM upserted u
+LEFT JOIN bronze.launchpads b ON b.id = u.id;

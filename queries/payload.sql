@@ -1,11 +1,52 @@
 -- name: PayloadUpsertFromLanding :one
 -- PayloadUpsertFromLanding normalises a run's landed payloads into
--- bronze.payloads. Rows whose values are unchanged are not rewritten. It
--- returns the number of distinct documents, and of rows inserted and updated.
+-- bronze.payloads, clearing deleted_at of records that came back. Values
+-- of the wrong type become NULL and are listed in the row's issues. Rows whose
+-- values are unchanged are not rewritten. It returns the number of distinct
+-- documents, of rows with bad values, and of rows inserted, updated and
+-- revived.
 WITH src AS (
-    SELECT l.id, l.doc
-    FROM landing.latest_documents l
-    WHERE l.run_id = @run_id::bigint AND l.resource = 'payloads'
+    -- v: the values that fit their column; issues: the ones that did not.
+    SELECT x.id, x.doc, x.c -> 'v' AS v, nullif(x.c -> 'issues', '[]') AS issues
+    FROM (
+        SELECT l.id, l.doc, landing.conform(l.doc, '{
+                "name":                     "text",
+                "type":                     "text",
+                "reused":                   "boolean",
+                "launch":                   "text",
+                "customers":                "text[]",
+                "norad_ids":                "integer[]",
+                "nationalities":            "text[]",
+                "manufacturers":            "text[]",
+                "mass_kg":                  "numeric",
+                "mass_lbs":                 "numeric",
+                "orbit":                    "text",
+                "reference_system":         "text",
+                "regime":                   "text",
+                "longitude":                "numeric",
+                "semi_major_axis_km":       "numeric",
+                "eccentricity":             "numeric",
+                "periapsis_km":             "numeric",
+                "apoapsis_km":              "numeric",
+                "inclination_deg":          "numeric",
+                "period_min":               "numeric",
+                "lifespan_years":           "numeric",
+                "epoch":                    "timestamptz",
+                "mean_motion":              "numeric",
+                "raan":                     "numeric",
+                "arg_of_pericenter":        "numeric",
+                "mean_anomaly":             "numeric",
+                "dragon.capsule":           "text",
+                "dragon.mass_returned_kg":  "numeric",
+                "dragon.mass_returned_lbs": "numeric",
+                "dragon.flight_time_sec":   "integer",
+                "dragon.manifest":          "text",
+                "dragon.water_landing":     "boolean",
+                "dragon.land_landing":      "boolean"
+            }'::jsonb) AS c
+        FROM landing.latest_documents l
+        WHERE l.run_id = @run_id::bigint AND l.resource = 'payloads'
+    ) x
 ), upserted AS (
     INSERT INTO bronze.payloads AS t (
         id, name, type, reused, launch_id, customers, norad_ids, nationalities,
@@ -15,44 +56,45 @@ WITH src AS (
         arg_of_pericenter, mean_anomaly, dragon_capsule_id,
         dragon_mass_returned_kg, dragon_mass_returned_lbs,
         dragon_flight_time_sec, dragon_manifest, dragon_water_landing,
-        dragon_land_landing, doc, run_id
+        dragon_land_landing, doc, issues, run_id
     )
     SELECT
         src.id,
-        src.doc ->> 'name',
-        src.doc ->> 'type',
-        (src.doc ->> 'reused')::boolean,
-        src.doc ->> 'launch',
-        landing.text_array(src.doc -> 'customers'),
-        landing.text_array(src.doc -> 'norad_ids')::integer[],
-        landing.text_array(src.doc -> 'nationalities'),
-        landing.text_array(src.doc -> 'manufacturers'),
-        (src.doc ->> 'mass_kg')::numeric,
-        (src.doc ->> 'mass_lbs')::numeric,
-        src.doc ->> 'orbit',
-        src.doc ->> 'reference_system',
-        src.doc ->> 'regime',
-        (src.doc ->> 'longitude')::numeric,
-        (src.doc ->> 'semi_major_axis_km')::numeric,
-        (src.doc ->> 'eccentricity')::numeric,
-        (src.doc ->> 'periapsis_km')::numeric,
-        (src.doc ->> 'apoapsis_km')::numeric,
-        (src.doc ->> 'inclination_deg')::numeric,
-        (src.doc ->> 'period_min')::numeric,
-        (src.doc ->> 'lifespan_years')::numeric,
-        (src.doc ->> 'epoch')::timestamptz,
-        (src.doc ->> 'mean_motion')::numeric,
-        (src.doc ->> 'raan')::numeric,
-        (src.doc ->> 'arg_of_pericenter')::numeric,
-        (src.doc ->> 'mean_anomaly')::numeric,
-        src.doc #>> '{dragon,capsule}',
-        (src.doc #>> '{dragon,mass_returned_kg}')::numeric,
-        (src.doc #>> '{dragon,mass_returned_lbs}')::numeric,
-        (src.doc #>> '{dragon,flight_time_sec}')::integer,
-        src.doc #>> '{dragon,manifest}',
-        (src.doc #>> '{dragon,water_landing}')::boolean,
-        (src.doc #>> '{dragon,land_landing}')::boolean,
+        src.v ->> 'name',
+        src.v ->> 'type',
+        (src.v ->> 'reused')::boolean,
+        src.v ->> 'launch',
+        landing.text_array(src.v -> 'customers'),
+        landing.text_array(src.v -> 'norad_ids')::integer[],
+        landing.text_array(src.v -> 'nationalities'),
+        landing.text_array(src.v -> 'manufacturers'),
+        (src.v ->> 'mass_kg')::numeric,
+        (src.v ->> 'mass_lbs')::numeric,
+        src.v ->> 'orbit',
+        src.v ->> 'reference_system',
+        src.v ->> 'regime',
+        (src.v ->> 'longitude')::numeric,
+        (src.v ->> 'semi_major_axis_km')::numeric,
+        (src.v ->> 'eccentricity')::numeric,
+        (src.v ->> 'periapsis_km')::numeric,
+        (src.v ->> 'apoapsis_km')::numeric,
+        (src.v ->> 'inclination_deg')::numeric,
+        (src.v ->> 'period_min')::numeric,
+        (src.v ->> 'lifespan_years')::numeric,
+        (src.v ->> 'epoch')::timestamptz,
+        (src.v ->> 'mean_motion')::numeric,
+        (src.v ->> 'raan')::numeric,
+        (src.v ->> 'arg_of_pericenter')::numeric,
+        (src.v ->> 'mean_anomaly')::numeric,
+        src.v ->> 'dragon.capsule',
+        (src.v ->> 'dragon.mass_returned_kg')::numeric,
+        (src.v ->> 'dragon.mass_returned_lbs')::numeric,
+        (src.v ->> 'dragon.flight_time_sec')::integer,
+        src.v ->> 'dragon.manifest',
+        (src.v ->> 'dragon.water_landing')::boolean,
+        (src.v ->> 'dragon.land_landing')::boolean,
         src.doc,
+        src.issues,
         @run_id::bigint
     FROM src
     ON CONFLICT (id) DO UPDATE SET
@@ -90,6 +132,8 @@ WITH src AS (
         dragon_water_landing = EXCLUDED.dragon_water_landing,
         dragon_land_landing = EXCLUDED.dragon_land_landing,
         doc = EXCLUDED.doc,
+        issues = EXCLUDED.issues,
+        deleted_at = NULL,
         run_id = EXCLUDED.run_id,
         updated_at = clock_timestamp()
     WHERE (
@@ -101,7 +145,7 @@ WITH src AS (
         t.arg_of_pericenter, t.mean_anomaly, t.dragon_capsule_id,
         t.dragon_mass_returned_kg, t.dragon_mass_returned_lbs,
         t.dragon_flight_time_sec, t.dragon_manifest, t.dragon_water_landing,
-        t.dragon_land_landing, t.doc
+        t.dragon_land_landing, t.doc, t.issues, t.deleted_at IS NOT NULL
     ) IS DISTINCT FROM (
         EXCLUDED.name, EXCLUDED.type, EXCLUDED.reused, EXCLUDED.launch_id,
         EXCLUDED.customers, EXCLUDED.norad_ids, EXCLUDED.nationalities,
@@ -115,12 +159,17 @@ WITH src AS (
         EXCLUDED.dragon_mass_returned_kg, EXCLUDED.dragon_mass_returned_lbs,
         EXCLUDED.dragon_flight_time_sec, EXCLUDED.dragon_manifest,
         EXCLUDED.dragon_water_landing, EXCLUDED.dragon_land_landing,
-        EXCLUDED.doc
+        EXCLUDED.doc, EXCLUDED.issues, false
     )
     RETURNING t.id
 )
+-- The outer query sees bronze as it was before the upsert: a row it already
+-- holds was updated, and revived if it was soft-deleted.
 SELECT
     (SELECT count(*) FROM src)::bigint AS documents,
-    count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM bronze.payloads b WHERE b.id = u.id))::bigint AS inserted,
-    count(*) FILTER (WHERE EXISTS (SELECT 1 FROM bronze.payloads b WHERE b.id = u.id))::bigint AS updated
-FROM upserted u;
+    (SELECT count(*) FROM src WHERE src.issues IS NOT NULL)::bigint AS bad_values,
+    count(*) FILTER (WHERE b.id IS NULL)::bigint AS inserted,
+    count(*) FILTER (WHERE b.id IS NOT NULL)::bigint AS updated,
+    count(*) FILTER (WHERE b.deleted_at IS NOT NULL)::bigint AS revived
+FROM upserted u
+LEFT JOIN bronze.payloads b ON b.id = u.id;

@@ -1,3 +1,40 @@
+-- name: RunLockTry :one
+-- RunLockTry takes the session-level advisory lock that lets one sync or
+-- replay run at a time, without waiting. It returns whether it got it.
+SELECT pg_try_advisory_lock(@lock_key::bigint) AS locked;
+
+-- name: RunLockWait :exec
+-- RunLockWait waits for the run lock; within a transaction that has set
+-- lock_timeout (RunLockTimeout) the wait is bounded, and fails with 55P03.
+SELECT pg_advisory_lock(@lock_key::bigint);
+
+-- name: RunLockTimeout :exec
+-- RunLockTimeout bounds lock waits for the rest of the transaction.
+SELECT set_config('lock_timeout', @timeout::text, true);
+
+-- name: RunUnlock :exec
+-- RunUnlock releases the run lock.
+SELECT pg_advisory_unlock(@lock_key::bigint);
+
+-- name: RunRunning :one
+-- RunRunning returns the newest run still marked running, to name the run
+-- that holds the lock.
+SELECT run_id, started_at, source FROM meta.runs
+WHERE status = 'running'
+ORDER BY run_id DESC
+LIMIT 1;
+
+-- name: RunAbandonStale :many
+-- RunAbandonStale marks every run still 'running' as abandoned. Call it only
+-- while holding the run lock: no live process can then own such a run, so its
+-- process died (SIGKILL, crash, lost connection) before recording an outcome.
+UPDATE meta.runs
+SET status = 'abandoned',
+    finished_at = clock_timestamp(),
+    error = 'the process stopped before recording an outcome; nothing it did reached bronze or gold'
+WHERE status = 'running'
+RETURNING run_id;
+
 -- name: RunCreate :one
 -- RunCreate opens a ledger row for a new sync and returns its id.
 INSERT INTO meta.runs (source) VALUES (@source::text)
@@ -12,15 +49,28 @@ SET status = @status::text,
 WHERE run_id = @run_id::bigint;
 
 -- name: RunResourceFetched :exec
--- RunResourceFetched records how many documents a resource landed in a run.
-INSERT INTO meta.run_resources (run_id, resource, fetched)
-VALUES (@run_id::bigint, @resource::text, @fetched::bigint)
-ON CONFLICT (run_id, resource) DO UPDATE SET fetched = EXCLUDED.fetched;
+-- RunResourceFetched records what a resource landed in a run.
+INSERT INTO meta.run_resources (run_id, resource, fetched, sanitized)
+VALUES (@run_id::bigint, @resource::text, @fetched::bigint, @sanitized::bigint)
+ON CONFLICT (run_id, resource) DO UPDATE
+SET fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
 
 -- name: RunResourcePromoted :exec
 -- RunResourcePromoted records what promoting a resource did to bronze.
 UPDATE meta.run_resources
-SET inserted = @inserted::bigint,
+SET duplicates = @duplicates::bigint,
+    rejected = @rejected::bigint,
+    bad_values = @bad_values::bigint,
+    inserted = @inserted::bigint,
     updated = @updated::bigint,
-    unchanged = @unchanged::bigint
+    unchanged = @unchanged::bigint,
+    deleted = @deleted::bigint,
+    revived = @revived::bigint
 WHERE run_id = @run_id::bigint AND resource = @resource::text;
+
+-- name: RunResourcesLanded :many
+-- RunResourcesLanded lists what each resource of a run landed, for a replay
+-- to check that the run is complete.
+SELECT resource, fetched, sanitized FROM meta.run_resources
+WHERE run_id = @run_id::bigint
+ORDER BY resource;

@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"log/slog"
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"text/tabwriter"
@@ -28,9 +30,11 @@ import (
 
 // Exit codes, part of the command's interface.
 const (
-	exitOK     = 0
-	exitFailed = 1
-	exitUsage  = 2
+	exitOK        = 0
+	exitFailed    = 1
+	exitUsage     = 2
+	exitLocked    = 3
+	exitCancelled = 130
 )
 
 const (
@@ -41,9 +45,14 @@ const (
 )
 
 const exitCodesHelp = `Exit codes:
-  0  success
-  1  the command failed (connection, migration, extract, load); the message names what failed
-  2  bad usage: unknown command or flag, invalid flag value
+  0    success
+  1    the command failed (connection, migration, extract, load, drift with
+       --contract=fail, a shrink past --max-delete-fraction); the message names
+       what failed, and a failed run is recorded in meta.runs
+  2    bad usage: unknown command or flag, invalid flag value
+  3    another sync or replay holds the run lock (after --lock-timeout)
+  130  interrupted by SIGINT or SIGTERM: the run was rolled back and recorded
+       as cancelled
 `
 
 func main() {
@@ -64,8 +73,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runMigrate(ctx, rest, stdout, stderr, getenv)
 	case "sync":
 		return runSync(ctx, rest, stdout, stderr, getenv)
+	case "replay":
+		return runReplay(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
-		if len(rest) == 1 && (rest[0] == "migrate" || rest[0] == "sync") {
+		if len(rest) == 1 && (rest[0] == "migrate" || rest[0] == "sync" || rest[0] == "replay") {
 			return run(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -81,6 +92,7 @@ const mainUsage = `loader loads the SpaceX API into PostgreSQL.
 Usage:
   loader migrate [flags]   apply the database migrations, then the gold views
   loader sync [flags]      extract, land, promote to bronze, refresh gold
+  loader replay RUN_ID     promote a run's landed documents again, without the API
   loader help [command]    show help
 
 Run 'loader COMMAND --help' for a command's flags.
@@ -166,10 +178,60 @@ migrates wait for each other.
 	return exitOK
 }
 
+// runFlags are the flags of the commands that promote a run.
+type runFlags struct {
+	lockTimeout       time.Duration
+	maxDeleteFraction float64
+	forceDeletes      bool
+	contract          string
+	keepRuns          int
+}
+
+func (r *runFlags) register(fs *flag.FlagSet) {
+	fs.DurationVar(&r.lockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
+	fs.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
+	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
+	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' documents landing keeps; older ones are pruned by each run")
+}
+
+func (r *runFlags) options() (pipeline.Options, error) {
+	if r.contract != "warn" && r.contract != "fail" {
+		return pipeline.Options{}, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
+	}
+	if r.maxDeleteFraction < 0 || r.maxDeleteFraction > 1 {
+		return pipeline.Options{}, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.maxDeleteFraction)}
+	}
+	if r.keepRuns < 1 {
+		return pipeline.Options{}, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.keepRuns)}
+	}
+	return pipeline.Options{
+		LockTimeout:       r.lockTimeout,
+		MaxDeleteFraction: r.maxDeleteFraction,
+		ForceDeletes:      r.forceDeletes,
+		FailOnDrift:       r.contract == "fail",
+		KeepRuns:          r.keepRuns,
+	}, nil
+}
+
+const runHelp = `
+Every run takes an advisory lock, so only one sync or replay runs at a time;
+a run left 'running' by a process that died is marked abandoned by the next.
+Values of the wrong type become NULL and are listed in the row's issues
+column; \u0000 in strings is replaced by U+FFFD; when an extract repeats an
+id, its last occurrence wins. Records missing from a complete extract are
+soft-deleted (deleted_at) and revived when they return. Landing keeps the
+documents of the last --keep-runs runs. Every run is recorded in meta.runs,
+meta.run_resources and meta.run_drift, and the summary printed at the end
+gives per resource what was fetched and what happened to bronze.
+`
+
 func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet("sync", flag.ContinueOnError)
 	var c common
 	c.register(fs, getenv)
+	var rf runFlags
+	rf.register(fs)
 	source := fs.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json) instead of the API")
 	apiURL := fs.String("api-url", envOr(getenv, envAPIURL, defaultAPI), "API base `URL` (env "+envAPIURL+")")
 	retries := fs.Uint("retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
@@ -179,12 +241,10 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 
 Extracts rockets, launchpads, payloads and launches from the API (or from a
 snapshot directory with --source), lands every document in landing.documents
-with COPY, then in one transaction upserts them into the bronze tables and
-refreshes the gold views. A failure anywhere leaves bronze and gold as they
-were. Every run is recorded in meta.runs and meta.run_resources; the summary
-printed at the end gives per resource the documents fetched and the bronze
-rows inserted, updated and unchanged. The database must be migrated first.
-`)
+with COPY, checks them against db/contracts, then in one transaction upserts
+them into the bronze tables and refreshes the gold views. A failure anywhere
+leaves bronze and gold as they were. The database must be migrated first.
+`+runHelp)
 	if code, done := parse(fs, args, stdout, stderr); done {
 		return code
 	}
@@ -195,6 +255,10 @@ rows inserted, updated and unchanged. The database must be migrated first.
 	}
 	if *httpTimeout <= 0 {
 		return fail(stderr, "sync", usageError{fmt.Errorf("--http-timeout %s: must be positive", *httpTimeout)})
+	}
+	opts, err := rf.options()
+	if err != nil {
+		return fail(stderr, "sync", err)
 	}
 	cfg, logger, errOut, err := c.setup(stderr)
 	if err != nil {
@@ -216,31 +280,99 @@ rows inserted, updated and unchanged. The database must be migrated first.
 			Logger:     logger,
 		}
 	}
+	return promote(ctx, "sync", cfg, logger, stdout, errOut, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+		return s.Sync(ctx)
+	})
+}
 
+func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	var c common
+	c.register(fs, getenv)
+	var rf runFlags
+	rf.register(fs)
+	fs.Usage = usage(fs, `Usage: loader replay [flags] RUN_ID
+
+Promotes the documents that run RUN_ID landed into bronze and gold again,
+as a new run, without calling the API: bronze ends up as that run left it
+(records it lacked are soft-deleted, subject to --max-delete-fraction).
+The run must be complete and still in landing (see --keep-runs).
+`+runHelp)
+	if code, done := parse(fs, args, stdout, stderr, 1); done {
+		return code
+	}
+	fromRunID, err := strconv.ParseInt(fs.Arg(0), 10, 64)
+	if err != nil || fromRunID < 1 {
+		return fail(stderr, "replay", usageError{fmt.Errorf("RUN_ID %q: want a run id from meta.runs", fs.Arg(0))})
+	}
+	opts, err := rf.options()
+	if err != nil {
+		return fail(stderr, "replay", err)
+	}
+	cfg, logger, errOut, err := c.setup(stderr)
+	if err != nil {
+		return fail(stderr, "replay", err)
+	}
+	return promote(ctx, "replay", cfg, logger, stdout, errOut, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+		return s.Replay(ctx, fromRunID)
+	})
+}
+
+// promote connects, runs do with a Syncer, and reports.
+func promote(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
+	opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
 	pool, err := db.Open(ctx, cfg)
 	if err != nil {
-		return fail(errOut, "sync", err)
+		return fail(errOut, cmd, err)
 	}
 	defer pool.Close()
 
-	start := time.Now()
-	s := &pipeline.Syncer{Pool: pool, Source: src, Resources: pipeline.Resources, Logger: logger}
-	res, err := s.Sync(ctx)
+	contracts, err := iofs.Sub(schema.FS, schema.ContractsDir)
 	if err != nil {
-		return fail(errOut, "sync", err)
+		return fail(errOut, cmd, err)
 	}
-	printSummary(stdout, res, src, time.Since(start))
+	start := time.Now()
+	s := &pipeline.Syncer{
+		Pool: pool, Source: src, Resources: pipeline.Resources,
+		Contracts: contracts, Options: opts, Logger: logger,
+	}
+	res, err := do(s)
+	if err != nil {
+		return fail(errOut, cmd, err)
+	}
+	printSummary(stdout, res, time.Since(start))
 	return exitOK
 }
 
-func printSummary(w io.Writer, res pipeline.Result, src extract.Source, elapsed time.Duration) {
-	fmt.Fprintf(w, "run %d succeeded in %s from %s\n", res.RunID, elapsed.Round(time.Millisecond), src)
+func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
+	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
+	for _, id := range res.Abandoned {
+		fmt.Fprintf(w, "run %d was found abandoned (its process died) and marked so\n", id)
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "resource\tfetched\tinserted\tupdated\tunchanged\t")
+	fmt.Fprintln(tw, "resource\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
 	for _, r := range res.Resources {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t\n", r.Resource, r.Fetched, r.Inserted, r.Updated, r.Unchanged)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
 	}
 	tw.Flush()
+	for _, r := range res.Resources {
+		var notes []string
+		note := func(n int64, what string) {
+			if n > 0 {
+				notes = append(notes, fmt.Sprintf("%d %s", n, what))
+			}
+		}
+		note(r.BadValues, "rows with values of the wrong type, set to NULL (see the issues column)")
+		note(r.Duplicates, "repeated ids, the last occurrence kept")
+		note(r.Sanitized, "documents with \\u0000 replaced by U+FFFD")
+		note(r.Rejected, "documents without an id, left in landing")
+		if len(r.Drift) > 0 {
+			notes = append(notes, "drift from the contract: "+pipeline.DescribeDrift(r.Drift))
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(w, "%s: %s\n", r.Resource, strings.Join(notes, "; "))
+		}
+	}
 }
 
 // usageError marks errors that exit with exitUsage.
@@ -250,15 +382,22 @@ func (e usageError) Unwrap() error { return e.error }
 
 func fail(w io.Writer, cmd string, err error) int {
 	fmt.Fprintf(w, "loader %s: %v\n", cmd, err)
-	if errors.As(err, new(usageError)) {
+	switch {
+	case errors.As(err, new(usageError)):
 		return exitUsage
+	case errors.Is(err, pipeline.ErrLocked):
+		return exitLocked
+	case errors.Is(err, context.Canceled):
+		return exitCancelled
+	case errors.Is(err, pipeline.ErrShrink):
+		fmt.Fprintln(w, "loader: if the source really dropped those records, rerun with --force-deletes")
 	}
 	return exitFailed
 }
 
 // parse parses flags; done reports that the command should exit with code
 // (after --help, or on a bad flag, which flag has already reported).
-func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int, done bool) {
+func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, nargs ...int) (code int, done bool) {
 	fs.SetOutput(stderr)
 	for _, a := range args {
 		if a == "--" {
@@ -274,8 +413,11 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer) (code int,
 		return exitOK, true
 	case err != nil:
 		return exitUsage, true
-	case fs.NArg() > 0:
+	case len(nargs) == 0 && fs.NArg() > 0:
 		fmt.Fprintf(stderr, "loader %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
+		return exitUsage, true
+	case len(nargs) > 0 && fs.NArg() != nargs[0]:
+		fmt.Fprintf(stderr, "loader %s: want %d argument(s), got %d\n", fs.Name(), nargs[0], fs.NArg())
 		return exitUsage, true
 	}
 	return 0, false

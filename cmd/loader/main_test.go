@@ -138,13 +138,13 @@ func TestMigrateAndSyncOverHTTP(t *testing.T) {
 	step(0, "migrate")
 	step(0, "migrate") // a rerun is a no-op
 	out := step(0, "sync", "--api-url", srv.URL, "--retries", "0")
-	for _, line := range []string{"rockets        4         4        0          0", "launches      205       205        0          0"} {
+	for _, line := range []string{"rockets        4         4        0          0        0        0", "launches      205       205        0          0        0        0"} {
 		if !strings.Contains(out, line) {
 			t.Errorf("summary lacks %q:\n%s", line, out)
 		}
 	}
 	out = step(0, "sync", "--api-url", srv.URL, "--retries", "0", "--log-format", "json")
-	if !strings.Contains(out, "payloads      225         0        0        225") || !strings.Contains(out, `"msg":"sync succeeded"`) {
+	if !strings.Contains(out, "payloads      225         0        0        225        0        0") || !strings.Contains(out, `"msg":"run succeeded"`) {
 		t.Errorf("second sync summary or JSON log missing:\n%s", out)
 	}
 

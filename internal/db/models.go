@@ -36,6 +36,8 @@ type BronzeLaunch struct {
 	ArticleUrl              pgtype.Text
 	PatchSmallUrl           pgtype.Text
 	Doc                     []byte
+	Issues                  []byte
+	DeletedAt               pgtype.Timestamptz
 	RunID                   int64
 	UpdatedAt               pgtype.Timestamptz
 }
@@ -52,7 +54,15 @@ type BronzeLaunchCore struct {
 	LandingSuccess pgtype.Bool
 	LandingType    pgtype.Text
 	LandpadID      pgtype.Text
+	Issues         []byte
 	RunID          int64
+}
+
+type BronzeLaunchCrew struct {
+	LaunchID string
+	CrewID   string
+	Role     pgtype.Text
+	RunID    int64
 }
 
 type BronzeLaunchPayload struct {
@@ -75,6 +85,8 @@ type BronzeLaunchpad struct {
 	Status          pgtype.Text
 	Details         pgtype.Text
 	Doc             []byte
+	Issues          []byte
+	DeletedAt       pgtype.Timestamptz
 	RunID           int64
 	UpdatedAt       pgtype.Timestamptz
 }
@@ -115,6 +127,8 @@ type BronzePayload struct {
 	DragonWaterLanding    pgtype.Bool
 	DragonLandLanding     pgtype.Bool
 	Doc                   []byte
+	Issues                []byte
+	DeletedAt             pgtype.Timestamptz
 	RunID                 int64
 	UpdatedAt             pgtype.Timestamptz
 }
@@ -137,6 +151,8 @@ type BronzeRocket struct {
 	Wikipedia      pgtype.Text
 	Description    pgtype.Text
 	Doc            []byte
+	Issues         []byte
+	DeletedAt      pgtype.Timestamptz
 	RunID          int64
 	UpdatedAt      pgtype.Timestamptz
 }
@@ -151,10 +167,12 @@ type LandingDocument struct {
 	ExtractedAt pgtype.Timestamptz
 	// sha256 of the document's raw bytes as received.
 	Sha256 []byte
-	Doc    []byte
+	// How many \u0000 escapes were replaced by U+FFFD in doc (sha256 is of the bytes before).
+	Sanitized int32
+	Doc       []byte
 }
 
-// The last document per id of each run and resource.
+// The last document per string id of each run and resource.
 type LandingLatestDocument struct {
 	RunID    int64
 	Resource string
@@ -163,25 +181,56 @@ type LandingLatestDocument struct {
 	Doc      []byte
 }
 
-// One row per sync: status, timing and the error of a failed run.
+// One row per sync or replay: status, timing and the error of a failed run.
 type MetaRun struct {
-	RunID  int64
+	RunID int64
+	// running, succeeded, failed, cancelled (SIGINT/SIGTERM), or abandoned (the process died; found by the next run).
 	Status string
-	// Where the run extracted from: the API base URL or the snapshot directory.
+	// Where the run extracted from: the API base URL, the snapshot directory, or the run it replays.
 	Source     string
 	StartedAt  pgtype.Timestamptz
 	FinishedAt pgtype.Timestamptz
 	Error      pgtype.Text
 }
 
-// Per-resource counts of a run: documents fetched, and bronze rows inserted, updated and left unchanged.
+// Per run and resource: top-level keys that are new, missing from some documents, or of a JSON type the contract (db/contracts) does not allow.
+type MetaRunDrift struct {
+	RunID    int64
+	Resource string
+	Key      string
+	Change   string
+	// JSON types the contract allows for the key.
+	Expected pgtype.Text
+	// JSON types seen (new_key, type_change).
+	Observed pgtype.Text
+	// Documents showing the change.
+	Documents int64
+}
+
+// Per-resource counts of a run: what was fetched, what was changed on the way, and what happened to bronze.
 type MetaRunResource struct {
-	RunID     int64
-	Resource  string
-	Fetched   int64
-	Inserted  pgtype.Int8
-	Updated   pgtype.Int8
+	RunID    int64
+	Resource string
+	// Documents landed.
+	Fetched int64
+	// Documents whose \u0000 escapes were replaced by U+FFFD before landing (PostgreSQL rejects NUL in jsonb).
+	Sanitized int64
+	// Documents that repeated an id already in the same extract; the last occurrence won.
+	Duplicates pgtype.Int8
+	// Documents without an id, kept in landing but not promoted.
+	Rejected pgtype.Int8
+	// Promoted rows with at least one value of the wrong type, set to NULL and listed in the row's issues column.
+	BadValues pgtype.Int8
+	// Bronze rows inserted.
+	Inserted pgtype.Int8
+	// Bronze rows rewritten because a value changed (revived rows included).
+	Updated pgtype.Int8
+	// Bronze rows whose values were already current; not rewritten.
 	Unchanged pgtype.Int8
+	// Bronze rows soft-deleted (deleted_at set) because the complete extract no longer had them.
+	Deleted pgtype.Int8
+	// Soft-deleted bronze rows that came back (deleted_at cleared).
+	Revived pgtype.Int8
 }
 
 // Gold view files applied by loader migrate, with the hash of the applied SQL.

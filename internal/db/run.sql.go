@@ -11,6 +11,38 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+const runAbandonStale = `-- name: RunAbandonStale :many
+UPDATE meta.runs
+SET status = 'abandoned',
+    finished_at = clock_timestamp(),
+    error = 'the process stopped before recording an outcome; nothing it did reached bronze or gold'
+WHERE status = 'running'
+RETURNING run_id
+`
+
+// RunAbandonStale marks every run still 'running' as abandoned. Call it only
+// while holding the run lock: no live process can then own such a run, so its
+// process died (SIGKILL, crash, lost connection) before recording an outcome.
+func (q *Queries) RunAbandonStale(ctx context.Context) ([]int64, error) {
+	rows, err := q.db.Query(ctx, runAbandonStale)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []int64
+	for rows.Next() {
+		var run_id int64
+		if err := rows.Scan(&run_id); err != nil {
+			return nil, err
+		}
+		items = append(items, run_id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const runCreate = `-- name: RunCreate :one
 INSERT INTO meta.runs (source) VALUES ($1::text)
 RETURNING run_id
@@ -44,48 +76,170 @@ func (q *Queries) RunFinish(ctx context.Context, arg RunFinishParams) error {
 	return err
 }
 
+const runLockTimeout = `-- name: RunLockTimeout :exec
+SELECT set_config('lock_timeout', $1::text, true)
+`
+
+// RunLockTimeout bounds lock waits for the rest of the transaction.
+func (q *Queries) RunLockTimeout(ctx context.Context, timeout string) error {
+	_, err := q.db.Exec(ctx, runLockTimeout, timeout)
+	return err
+}
+
+const runLockTry = `-- name: RunLockTry :one
+SELECT pg_try_advisory_lock($1::bigint) AS locked
+`
+
+// RunLockTry takes the session-level advisory lock that lets one sync or
+// replay run at a time, without waiting. It returns whether it got it.
+func (q *Queries) RunLockTry(ctx context.Context, lockKey int64) (bool, error) {
+	row := q.db.QueryRow(ctx, runLockTry, lockKey)
+	var locked bool
+	err := row.Scan(&locked)
+	return locked, err
+}
+
+const runLockWait = `-- name: RunLockWait :exec
+SELECT pg_advisory_lock($1::bigint)
+`
+
+// RunLockWait waits for the run lock; within a transaction that has set
+// lock_timeout (RunLockTimeout) the wait is bounded, and fails with 55P03.
+func (q *Queries) RunLockWait(ctx context.Context, lockKey int64) error {
+	_, err := q.db.Exec(ctx, runLockWait, lockKey)
+	return err
+}
+
 const runResourceFetched = `-- name: RunResourceFetched :exec
-INSERT INTO meta.run_resources (run_id, resource, fetched)
-VALUES ($1::bigint, $2::text, $3::bigint)
-ON CONFLICT (run_id, resource) DO UPDATE SET fetched = EXCLUDED.fetched
+INSERT INTO meta.run_resources (run_id, resource, fetched, sanitized)
+VALUES ($1::bigint, $2::text, $3::bigint, $4::bigint)
+ON CONFLICT (run_id, resource) DO UPDATE
+SET fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
 `
 
 type RunResourceFetchedParams struct {
-	RunID    int64
-	Resource string
-	Fetched  int64
+	RunID     int64
+	Resource  string
+	Fetched   int64
+	Sanitized int64
 }
 
-// RunResourceFetched records how many documents a resource landed in a run.
+// RunResourceFetched records what a resource landed in a run.
 func (q *Queries) RunResourceFetched(ctx context.Context, arg RunResourceFetchedParams) error {
-	_, err := q.db.Exec(ctx, runResourceFetched, arg.RunID, arg.Resource, arg.Fetched)
+	_, err := q.db.Exec(ctx, runResourceFetched,
+		arg.RunID,
+		arg.Resource,
+		arg.Fetched,
+		arg.Sanitized,
+	)
 	return err
 }
 
 const runResourcePromoted = `-- name: RunResourcePromoted :exec
 UPDATE meta.run_resources
-SET inserted = $1::bigint,
-    updated = $2::bigint,
-    unchanged = $3::bigint
-WHERE run_id = $4::bigint AND resource = $5::text
+SET duplicates = $1::bigint,
+    rejected = $2::bigint,
+    bad_values = $3::bigint,
+    inserted = $4::bigint,
+    updated = $5::bigint,
+    unchanged = $6::bigint,
+    deleted = $7::bigint,
+    revived = $8::bigint
+WHERE run_id = $9::bigint AND resource = $10::text
 `
 
 type RunResourcePromotedParams struct {
-	Inserted  int64
-	Updated   int64
-	Unchanged int64
-	RunID     int64
-	Resource  string
+	Duplicates int64
+	Rejected   int64
+	BadValues  int64
+	Inserted   int64
+	Updated    int64
+	Unchanged  int64
+	Deleted    int64
+	Revived    int64
+	RunID      int64
+	Resource   string
 }
 
 // RunResourcePromoted records what promoting a resource did to bronze.
 func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromotedParams) error {
 	_, err := q.db.Exec(ctx, runResourcePromoted,
+		arg.Duplicates,
+		arg.Rejected,
+		arg.BadValues,
 		arg.Inserted,
 		arg.Updated,
 		arg.Unchanged,
+		arg.Deleted,
+		arg.Revived,
 		arg.RunID,
 		arg.Resource,
 	)
+	return err
+}
+
+const runResourcesLanded = `-- name: RunResourcesLanded :many
+SELECT resource, fetched, sanitized FROM meta.run_resources
+WHERE run_id = $1::bigint
+ORDER BY resource
+`
+
+type RunResourcesLandedRow struct {
+	Resource  string
+	Fetched   int64
+	Sanitized int64
+}
+
+// RunResourcesLanded lists what each resource of a run landed, for a replay
+// to check that the run is complete.
+func (q *Queries) RunResourcesLanded(ctx context.Context, runID int64) ([]RunResourcesLandedRow, error) {
+	rows, err := q.db.Query(ctx, runResourcesLanded, runID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RunResourcesLandedRow
+	for rows.Next() {
+		var i RunResourcesLandedRow
+		if err := rows.Scan(&i.Resource, &i.Fetched, &i.Sanitized); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const runRunning = `-- name: RunRunning :one
+SELECT run_id, started_at, source FROM meta.runs
+WHERE status = 'running'
+ORDER BY run_id DESC
+LIMIT 1
+`
+
+type RunRunningRow struct {
+	RunID     int64
+	StartedAt pgtype.Timestamptz
+	Source    string
+}
+
+// RunRunning returns the newest run still marked running, to name the run
+// that holds the lock.
+func (q *Queries) RunRunning(ctx context.Context) (RunRunningRow, error) {
+	row := q.db.QueryRow(ctx, runRunning)
+	var i RunRunningRow
+	err := row.Scan(&i.RunID, &i.StartedAt, &i.Source)
+	return i, err
+}
+
+const runUnlock = `-- name: RunUnlock :exec
+SELECT pg_advisory_unlock($1::bigint)
+`
+
+// RunUnlock releases the run lock.
+func (q *Queries) RunUnlock(ctx context.Context, lockKey int64) error {
+	_, err := q.db.Exec(ctx, runUnlock, lockKey)
 	return err
 }

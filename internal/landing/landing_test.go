@@ -2,6 +2,7 @@ package landing_test
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"os"
 	"strings"
@@ -39,8 +40,8 @@ func TestCopyLandsDocumentsWithLineage(t *testing.T) {
 	at := time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)
 	in := `[{"id":"a","n":1.50}, {"id":"b","s":"Δ \"q\""}]`
 	n, err := landing.Copy(ctx, c, runID, "things", at, extract.NewDocuments(strings.NewReader(in)))
-	if err != nil || n != 2 {
-		t.Fatalf("Copy = %d, %v; want 2", n, err)
+	if err != nil || n.Documents != 2 || n.Sanitized != 0 {
+		t.Fatalf("Copy = %+v, %v; want 2 documents", n, err)
 	}
 	rows, _ := c.Query(ctx, `SELECT ordinal, resource, extracted_at, encode(sha256, 'hex'), doc->>'id'
 		FROM landing.documents WHERE run_id = $1 ORDER BY ordinal`, runID)
@@ -86,5 +87,51 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 	var n int
 	if err := c.QueryRow(ctx, "SELECT count(*) FROM landing.documents WHERE run_id = $1", runID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("landed %d documents of a broken stream (%v), want 0", n, err)
+	}
+}
+
+func TestReplaceNUL(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		in, want string
+		n        int
+	}{
+		{`{"a":"x"}`, `{"a":"x"}`, 0},
+		{`{"a":"x\u0000y"}`, `{"a":"x\ufffdy"}`, 1},
+		{`{"a\u0000":"\u0000\u0000"}`, `{"a\ufffd":"\ufffd\ufffd"}`, 3},
+		{`{"a":"\\u0000"}`, `{"a":"\\u0000"}`, 0},   // an escaped backslash, then text
+		{`{"a":"\\\u0000"}`, `{"a":"\\\ufffd"}`, 1}, // an escaped backslash, then NUL
+		{`{"a":"\"\u0000"}`, `{"a":"\"\ufffd"}`, 1},
+	}
+	for _, tc := range cases {
+		got, n := landing.ReplaceNUL([]byte(tc.in))
+		if string(got) != tc.want || n != tc.n {
+			t.Errorf("ReplaceNUL(%s) = %s, %d; want %s, %d", tc.in, got, n, tc.want, tc.n)
+		}
+	}
+}
+
+// TestCopySanitizesNUL: PostgreSQL rejects \u0000 in jsonb; the document
+// lands with U+FFFD instead, its hash is still of the bytes received, and the
+// change is counted.
+func TestCopySanitizesNUL(t *testing.T) {
+	t.Parallel()
+	c, runID := setup(t)
+	ctx := context.Background()
+	in := `[{"id":"a","name":"bad\u0000name"}, {"id":"b"}]`
+	got, err := landing.Copy(ctx, c, runID, "things", time.Now(), extract.NewDocuments(strings.NewReader(in)))
+	if err != nil || got != (landing.Landed{Documents: 2, Sanitized: 1}) {
+		t.Fatalf("Copy = %+v, %v; want 2 documents, 1 sanitized", got, err)
+	}
+	var name string
+	var sanitized int
+	var sum []byte
+	if err := c.QueryRow(ctx, `SELECT doc->>'name', sanitized, sha256 FROM landing.documents
+		WHERE run_id = $1 AND ordinal = 0`, runID).Scan(&name, &sanitized, &sum); err != nil {
+		t.Fatal(err)
+	}
+	want := sha256.Sum256([]byte(`{"id":"a","name":"bad\u0000name"}`))
+	if name != "bad\ufffdname" || sanitized != 1 || string(sum) != string(want[:]) {
+		t.Errorf("landed name %q sanitized %d sha256 %x; want U+FFFD, 1, %x", name, sanitized, sum, want)
 	}
 }

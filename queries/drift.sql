@@ -1,0 +1,38 @@
+-- name: DriftRecord :many
+-- DriftRecord compares the top-level keys and JSON types of a run's landed
+-- documents of a resource with the resource's contract ({"key": ["type",
+-- ...]}), records every difference in meta.run_drift and returns them.
+WITH docs AS (
+    SELECT d.doc
+    FROM landing.documents d
+    WHERE d.run_id = @run_id::bigint AND d.resource = @resource::text
+      AND jsonb_typeof(d.doc) = 'object'
+), observed AS (
+    SELECT e.key, jsonb_typeof(e.value) AS type, count(*) AS documents
+    FROM docs CROSS JOIN LATERAL jsonb_each(docs.doc) AS e(key, value)
+    GROUP BY e.key, jsonb_typeof(e.value)
+), contract AS (
+    SELECT c.key, ARRAY(SELECT jsonb_array_elements_text(c.value)) AS types
+    FROM jsonb_each(@contract::jsonb) AS c(key, value)
+), drift AS (
+    SELECT o.key, 'new_key' AS change, NULL::text AS expected,
+           string_agg(o.type, ',' ORDER BY o.type) AS observed, sum(o.documents)::bigint AS documents
+    FROM observed o
+    WHERE NOT EXISTS (SELECT 1 FROM contract c WHERE c.key = o.key)
+    GROUP BY o.key
+    UNION ALL
+    SELECT c.key, 'missing_key', array_to_string(c.types, ','), NULL,
+           (SELECT count(*) FROM docs) - coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0)::bigint
+    FROM contract c
+    WHERE (SELECT count(*) FROM docs) > coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0)
+    UNION ALL
+    SELECT o.key, 'type_change', array_to_string(c.types, ','),
+           string_agg(o.type, ',' ORDER BY o.type), sum(o.documents)::bigint
+    FROM observed o JOIN contract c ON c.key = o.key
+    WHERE o.type <> ALL (c.types)
+    GROUP BY o.key, c.types
+)
+INSERT INTO meta.run_drift (run_id, resource, key, change, expected, observed, documents)
+SELECT @run_id::bigint, @resource::text, drift.key, drift.change, drift.expected, drift.observed, drift.documents
+FROM drift
+RETURNING key, change, expected, observed, documents;
