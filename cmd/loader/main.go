@@ -233,7 +233,8 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	var rf runFlags
 	rf.register(fs)
 	source := fs.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json) instead of the API")
-	apiURL := fs.String("api-url", envOr(getenv, envAPIURL, defaultAPI), "API base `URL` (env "+envAPIURL+")")
+	// No default shown from SPACEX_API_URL: --help must not print credentials.
+	apiURL := fs.String("api-url", "", "API base `URL` (env "+envAPIURL+", default "+defaultAPI+")")
 	retries := fs.Uint("retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
 	retryDelay := fs.Duration("retry-delay", 15*time.Second, "base delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
 	httpTimeout := fs.Duration("http-timeout", time.Minute, "timeout of one HTTP request, body included")
@@ -253,8 +254,14 @@ leaves bronze and gold as they were. The database must be migrated first.
 	if set["source"] && set["api-url"] {
 		return fail(stderr, "sync", usageError{errors.New("--source and --api-url exclude each other")})
 	}
-	if *httpTimeout <= 0 {
-		return fail(stderr, "sync", usageError{fmt.Errorf("--http-timeout %s: must be positive", *httpTimeout)})
+	if *httpTimeout <= 0 || *retryDelay <= 0 {
+		return fail(stderr, "sync", usageError{fmt.Errorf("--http-timeout %s, --retry-delay %s: both must be positive", *httpTimeout, *retryDelay)})
+	}
+	if *apiURL == "" {
+		*apiURL = envOr(getenv, envAPIURL, defaultAPI)
+	}
+	if err := extract.CheckBaseURL(*apiURL); err != nil {
+		return fail(stderr, "sync", usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)})
 	}
 	opts, err := rf.options()
 	if err != nil {

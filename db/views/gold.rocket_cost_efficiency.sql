@@ -1,6 +1,6 @@
 -- gold.rocket_cost_efficiency: what each rocket costs per launch flown and per
 -- kilogram of payload delivered. One row per rocket, including rockets that
--- never flew. `loader migrate` re-creates this view when this file changes;
+-- never flew. Soft-deleted records (deleted_at set) are left out. `loader migrate` re-creates this view when this file changes;
 -- `loader sync` refreshes it (CONCURRENTLY, through the unique index).
 CREATE MATERIALIZED VIEW gold.rocket_cost_efficiency AS
 WITH flown AS (
@@ -10,7 +10,7 @@ WITH flown AS (
         count(*) FILTER (WHERE l.success) AS launches_succeeded,
         count(*) FILTER (WHERE NOT l.success) AS launches_failed
     FROM bronze.launches l
-    WHERE l.upcoming = false
+    WHERE l.upcoming = false AND l.deleted_at IS NULL
     GROUP BY l.rocket_id
 ), delivered AS (
     -- Each payload counts once per rocket, even when two launches list it.
@@ -21,6 +21,7 @@ WITH flown AS (
         JOIN bronze.launch_payloads lp ON lp.launch_id = l.id
         JOIN bronze.payloads p ON p.id = lp.payload_id
         WHERE l.upcoming = false AND l.success = true
+          AND l.deleted_at IS NULL AND p.deleted_at IS NULL
     ) d
     GROUP BY d.rocket_id
 ), figures AS (
@@ -35,6 +36,7 @@ WITH flown AS (
     FROM bronze.rockets r
     LEFT JOIN flown f ON f.rocket_id = r.id
     LEFT JOIN delivered d ON d.rocket_id = r.id
+    WHERE r.deleted_at IS NULL
 )
 SELECT
     rocket_id,
@@ -55,7 +57,7 @@ CREATE UNIQUE INDEX rocket_cost_efficiency_rocket_id_idx
     ON gold.rocket_cost_efficiency (rocket_id);
 
 COMMENT ON MATERIALIZED VIEW gold.rocket_cost_efficiency IS
-    'Cost efficiency per rocket: one row per rocket in bronze.rockets, including rockets with no launches. Flown launches are those with upcoming = false.';
+    'Cost efficiency per rocket: one row per rocket in bronze.rockets, including rockets with no launches. Flown launches are those with upcoming = false. Soft-deleted rockets, launches and payloads are left out.';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.rocket_id IS
     'The rocket''s API id (bronze.rockets.id).';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.rocket_name IS

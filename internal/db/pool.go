@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -58,23 +59,23 @@ func Redact(dsn string) string {
 
 // URL renders a parsed configuration as a postgres:// URL for tools that take
 // only URLs (dbmate), so both reach the same server with the same
-// credentials whether they came from DATABASE_URL or PG* variables. TLS
-// settings beyond sslmode are carried over from dsn when it is a URL.
-func URL(dsn string, cfg pgconn.Config) *url.URL {
+// credentials and TLS settings, whether they came from DATABASE_URL (URL or
+// key=value) or PG* variables. It refuses what a URL cannot carry for
+// dbmate: more than one host.
+func URL(dsn string, cfg pgconn.Config) (*url.URL, error) {
+	for _, fb := range cfg.Fallbacks {
+		if fb.Host != cfg.Host || fb.Port != cfg.Port {
+			return nil, fmt.Errorf("connection strings with several hosts are not supported here (%s and %s)",
+				hostPort(cfg.Host, cfg.Port), hostPort(fb.Host, fb.Port))
+		}
+	}
 	u := &url.URL{Scheme: "postgres", Path: "/" + cfg.Database}
 	if cfg.Password != "" {
 		u.User = url.UserPassword(cfg.User, cfg.Password)
 	} else {
 		u.User = url.User(cfg.User)
 	}
-	q := url.Values{}
-	if orig, err := url.Parse(dsn); err == nil && (orig.Scheme == "postgres" || orig.Scheme == "postgresql") {
-		for _, k := range []string{"sslmode", "sslrootcert", "sslcert", "sslkey"} {
-			if v := orig.Query().Get(k); v != "" {
-				q.Set(k, v)
-			}
-		}
-	}
+	q := tlsSettings(dsn)
 	if q.Get("sslmode") == "" {
 		q.Set("sslmode", sslMode(cfg))
 	}
@@ -85,20 +86,65 @@ func URL(dsn string, cfg pgconn.Config) *url.URL {
 		u.Host = hostPort(cfg.Host, cfg.Port)
 	}
 	u.RawQuery = q.Encode()
-	return u
+	return u, nil
 }
 
-// sslMode infers the sslmode that produced cfg.
-func sslMode(cfg pgconn.Config) string {
-	if cfg.TLSConfig == nil {
-		return "disable"
-	}
-	for _, fb := range cfg.Fallbacks {
-		if fb.TLSConfig == nil {
-			return "prefer"
+// tlsKeys are the TLS settings carried over to the URL, with the variables
+// that supply them when the connection string does not.
+var tlsKeys = [][2]string{
+	{"sslmode", "PGSSLMODE"},
+	{"sslrootcert", "PGSSLROOTCERT"},
+	{"sslcert", "PGSSLCERT"},
+	{"sslkey", "PGSSLKEY"},
+}
+
+// tlsSettings collects the TLS settings as the user gave them: from the
+// connection string (URL query or key=value pairs) first, then from PG*
+// variables, the precedence libpq uses.
+func tlsSettings(dsn string) url.Values {
+	given := map[string]string{}
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		for k, v := range u.Query() {
+			given[k] = v[0]
+		}
+	} else {
+		for _, f := range strings.Fields(dsn) {
+			if k, v, ok := strings.Cut(f, "="); ok {
+				given[k] = strings.Trim(v, "'")
+			}
 		}
 	}
-	return "require"
+	q := url.Values{}
+	for _, kv := range tlsKeys {
+		if v := given[kv[0]]; v != "" {
+			q.Set(kv[0], v)
+		} else if v := os.Getenv(kv[1]); v != "" {
+			q.Set(kv[0], v)
+		}
+	}
+	return q
+}
+
+// sslMode infers the sslmode that produced cfg, for when none was given.
+func sslMode(cfg pgconn.Config) string {
+	fallbackTLS := map[bool]bool{}
+	for _, fb := range cfg.Fallbacks {
+		fallbackTLS[fb.TLSConfig != nil] = true
+	}
+	switch {
+	case cfg.TLSConfig == nil && fallbackTLS[true]:
+		return "allow"
+	case cfg.TLSConfig == nil:
+		return "disable"
+	case fallbackTLS[false]:
+		return "prefer"
+	case !cfg.TLSConfig.InsecureSkipVerify:
+		return "verify-full"
+	case cfg.TLSConfig.VerifyPeerCertificate != nil:
+		return "verify-ca"
+	default:
+		return "require"
+	}
 }
 
 func hostPort(host string, port uint16) string {

@@ -2,6 +2,8 @@ package extract
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"io"
@@ -53,7 +55,7 @@ type HTTP struct {
 	// Retries is the number of attempts after the first.
 	Retries uint
 	// RetryDelay is the base of the exponential backoff; each wait also gets
-	// a random jitter of up to RetryDelay.
+	// a random jitter of up to RetryDelay. It must be positive.
 	RetryDelay time.Duration
 	Logger     *slog.Logger
 }
@@ -71,6 +73,9 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 		req.Header.Set("Accept", "application/json")
 		resp, err := h.Client.Do(req)
 		if err != nil {
+			if permanentTLS(err) {
+				return fmt.Errorf("GET %s: %w", redactURL(target), err)
+			}
 			return &transportError{err}
 		}
 		defer resp.Body.Close()
@@ -100,8 +105,10 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 		retry.DelayType(delayWithRetryAfter),
 		retry.RetryIf(retryable),
 		retry.OnRetry(func(n uint, err error) {
-			h.Logger.WarnContext(ctx, "request failed, retrying",
-				"url", redactURL(target), "attempt", n+1, "of", h.Retries+1, "err", err)
+			if n+1 < h.Retries+1 && retryable(err) {
+				h.Logger.WarnContext(ctx, "request failed, retrying",
+					"url", redactURL(target), "attempt", n+1, "of", h.Retries+1, "err", err)
+			}
 		}),
 	)
 }
@@ -127,6 +134,29 @@ func delayWithRetryAfter(n uint, err error, config *retry.Config) time.Duration 
 		return se.RetryAfter
 	}
 	return backoff(n, err, config)
+}
+
+// permanentTLS reports a certificate the client rejects: another attempt
+// would be rejected the same way.
+func permanentTLS(err error) bool {
+	var verify *tls.CertificateVerificationError
+	var unknown x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	return errors.As(err, &verify) || errors.As(err, &unknown) ||
+		errors.As(err, &hostname) || errors.As(err, &invalid)
+}
+
+// CheckBaseURL validates an API base URL: http or https, with a host.
+func CheckBaseURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return err
+	}
+	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("want an http:// or https:// URL with a host, got %q", redactURL(raw))
+	}
+	return nil
 }
 
 // retryAfter parses Retry-After (seconds or an HTTP date) on 429 and 503.

@@ -1,6 +1,9 @@
 // Package fakeapi serves a snapshot directory at the API's own paths, for
-// tests: GET /v4/launches answers with DIR/v4/launches.json. A test can
-// replace the answer to any request.
+// tests: GET /v4/launches answers with DIR/v4/launches.json. Each request
+// can be scripted to fail the ways a real API and network fail: error
+// statuses, Retry-After, a connection reset mid-body, a stall, a body that
+// pauses half-way until the test says go on, or any body at all (truncated,
+// malformed, of the wrong shape, empty, with duplicate ids).
 package fakeapi
 
 import (
@@ -8,6 +11,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"sync"
 )
 
@@ -24,14 +28,33 @@ type API struct {
 	calls map[string]int
 }
 
-// New returns an API serving dir.
-func New(dir string) *API { return &API{Dir: dir} }
+// New returns an API serving dir, with faults applied in order (the first
+// that answers a request wins).
+func New(dir string, faults ...Fault) *API {
+	a := &API{Dir: dir}
+	if len(faults) > 0 {
+		a.Fault = func(p string, n int) http.HandlerFunc {
+			for _, f := range faults {
+				if h := f(p, n); h != nil {
+					return h
+				}
+			}
+			return nil
+		}
+	}
+	return a
+}
 
 // Calls returns how many requests a path has received.
 func (a *API) Calls(p string) int {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.calls[p]
+}
+
+// Snapshot returns the snapshot's body for an API path.
+func (a *API) Snapshot(p string) ([]byte, error) {
+	return os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(p)+".json"))
 }
 
 func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -54,11 +77,98 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	b, err := os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(p)+".json"))
+	b, err := a.Snapshot(p)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	_, _ = w.Write(b)
+	Body(b)(w, r)
+}
+
+// On answers the first len(steps) requests for path with steps, in order;
+// a nil step, and every later request, gets the snapshot.
+func On(p string, steps ...http.HandlerFunc) Fault {
+	return func(got string, n int) http.HandlerFunc {
+		if got != p || n > len(steps) {
+			return nil
+		}
+		return steps[n-1]
+	}
+}
+
+// Always answers every request for path with h.
+func Always(p string, h http.HandlerFunc) Fault {
+	return func(got string, _ int) http.HandlerFunc {
+		if got != p {
+			return nil
+		}
+		return h
+	}
+}
+
+// Status answers with an HTTP error status.
+func Status(code int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		http.Error(w, http.StatusText(code), code)
+	}
+}
+
+// RetryAfter answers with status code (429 or 503) and a Retry-After of
+// seconds.
+func RetryAfter(code, seconds int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Retry-After", strconv.Itoa(seconds))
+		http.Error(w, http.StatusText(code), code)
+	}
+}
+
+// Body answers 200 with body as JSON.
+func Body(body []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body)
+	}
+}
+
+// Reset announces body in full, sends its first n bytes, then drops the
+// connection: the client sees a reset mid-body.
+func Reset(body []byte, n int) http.HandlerFunc {
+	return func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body[:n])
+		w.(http.Flusher).Flush()
+		if conn, _, err := w.(http.Hijacker).Hijack(); err == nil {
+			conn.Close()
+		}
+	}
+}
+
+// Stall answers nothing until release is closed or the client gives up.
+func Stall(release <-chan struct{}) http.HandlerFunc {
+	return func(_ http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}
+}
+
+// Pause sends the first n bytes of body, closes reached, and sends the rest
+// once resume is closed (or drops the connection if the client goes away).
+// The client is then mid-body, for as long as the test needs.
+func Pause(body []byte, n int, reached chan<- struct{}, resume <-chan struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		_, _ = w.Write(body[:n])
+		w.(http.Flusher).Flush()
+		close(reached)
+		select {
+		case <-resume:
+			_, _ = w.Write(body[n:])
+		case <-r.Context().Done():
+		}
+	}
 }

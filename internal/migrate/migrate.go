@@ -50,7 +50,11 @@ func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slo
 		return fmt.Errorf("connect to %s: %w", target, err)
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	return up(ctx, conn, db.URL(dsn, cfg.ConnConfig.Config), files, out, logger)
+	u, err := db.URL(dsn, cfg.ConnConfig.Config)
+	if err != nil {
+		return err
+	}
+	return up(ctx, conn, u, files, out, logger)
 }
 
 func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, out io.Writer, logger *slog.Logger) error {
