@@ -105,7 +105,7 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 		retry.DelayType(delayWithRetryAfter),
 		retry.RetryIf(retryable),
 		retry.OnRetry(func(n uint, err error) {
-			if n+1 < h.Retries+1 && retryable(err) {
+			if n+1 < h.Retries+1 && retryable(err) && ctx.Err() == nil {
 				h.Logger.WarnContext(ctx, "request failed, retrying",
 					"url", redactURL(target), "attempt", n+1, "of", h.Retries+1, "err", err)
 			}

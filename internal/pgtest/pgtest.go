@@ -35,8 +35,9 @@ import (
 
 // server is what one test binary found, with the means to stop it.
 type server struct {
-	conf pgtestdb.Config
-	stop func()
+	conf    pgtestdb.Config
+	stop    func()
+	restart func() error // nil when the server is not ours to restart
 }
 
 var (
@@ -85,6 +86,24 @@ func EmptyDSN(t testing.TB) string {
 func AdminDSN(t testing.TB) string {
 	t.Helper()
 	return connConfig(t).URL()
+}
+
+// Restart stops the server with clients connected (fast shutdown, as an
+// operator's restart does) and starts it again on the same address. Only a
+// throwaway cluster started here can be restarted; with another server the
+// test is skipped (failed under CI=true).
+func Restart(t testing.TB) {
+	t.Helper()
+	connConfig(t)
+	if found.restart == nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("cannot restart this PostgreSQL: not a cluster started by the tests")
+		}
+		t.Skip("cannot restart this PostgreSQL: not a cluster started by the tests")
+	}
+	if err := found.restart(); err != nil {
+		t.Fatalf("restart PostgreSQL: %v", err)
+	}
 }
 
 // WithDatabase returns dsn pointing at another database on the same server.

@@ -160,7 +160,13 @@ func startCluster() (*server, error) {
 		stop()
 		return nil, err
 	}
-	return &server{conf: conf, stop: stop}, nil
+	restart := func() error {
+		if out, err := pgctl("restart", "-w", "-t", "60", "-m", "fast", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts); err != nil {
+			return fmt.Errorf("pg_ctl restart: %v: %s", err, out)
+		}
+		return waitReady(conf, 30*time.Second)
+	}
+	return &server{conf: conf, stop: stop, restart: restart}, nil
 }
 
 // findBinDir returns the newest /usr/lib/postgresql/*/bin with initdb, or

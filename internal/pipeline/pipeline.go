@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/avast/retry-go/v4"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgtype"
@@ -156,11 +157,16 @@ func (s *Syncer) do(ctx context.Context, source string, fill func(context.Contex
 	// The run's own context may be what failed; the ledger must still hear.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	if ferr := q.RunFinish(fctx, db.RunFinishParams{
-		RunID:  res.RunID,
-		Status: status,
-		Error:  pgtype.Text{String: err.Error(), Valid: true},
-	}); ferr != nil {
+	// A few tries: after a server restart the pool's first connections are
+	// dead, and each failed try discards one.
+	ferr := retry.Do(func() error {
+		return q.RunFinish(fctx, db.RunFinishParams{
+			RunID:  res.RunID,
+			Status: status,
+			Error:  pgtype.Text{String: err.Error(), Valid: true},
+		})
+	}, retry.Context(fctx), retry.Attempts(4), retry.Delay(250*time.Millisecond), retry.LastErrorOnly(true))
+	if ferr != nil {
 		err = errors.Join(err, fmt.Errorf("record the failure in meta.runs: %w", ferr))
 	} else if _, perr := q.LandingPrune(fctx, s.keepRuns()); perr != nil {
 		log.WarnContext(ctx, "prune landing", "err", perr)

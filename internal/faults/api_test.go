@@ -1,0 +1,240 @@
+package faults_test
+
+import (
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/spacex-elt/loader/internal/fakeapi"
+)
+
+// Transient API faults are retried and end in a complete, correct sync.
+func TestTransientAPIFaults(t *testing.T) {
+	t.Parallel()
+	launches := snapshotBody(t, "launches", nil)
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) })
+	cases := []struct {
+		name  string
+		fault fakeapi.Fault
+		args  []string
+		path  string
+		calls int
+	}{
+		{"500 for the first 2 requests",
+			fakeapi.On("/v4/launches", fakeapi.Status(500), fakeapi.Status(500)), nil, "/v4/launches", 3},
+		{"502 then 503",
+			fakeapi.On("/v4/rockets", fakeapi.Status(502), fakeapi.Status(503)), nil, "/v4/rockets", 3},
+		// A base delay of an hour: only honouring Retry-After finishes in time.
+		{"429 with Retry-After",
+			fakeapi.On("/v4/payloads", fakeapi.RetryAfter(429, 1)), []string{"--retry-delay", "1h"}, "/v4/payloads", 2},
+		{"connection reset mid-body",
+			fakeapi.On("/v4/launches", fakeapi.Reset(launches, len(launches)/2)), nil, "/v4/launches", 2},
+		{"stall past --http-timeout",
+			fakeapi.On("/v4/launchpads", fakeapi.Stall(release)), []string{"--http-timeout", "500ms"}, "/v4/launchpads", 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, tc.fault)
+			e.seedOld()
+			code, out := e.sync(tc.args...)
+			if code != 0 {
+				t.Fatalf("exit %d:\n%s", code, out)
+			}
+			if got := e.api.Calls(tc.path); got != tc.calls {
+				t.Errorf("%s requested %d times, want %d", tc.path, got, tc.calls)
+			}
+			e.assertComplete()
+		})
+	}
+}
+
+// Permanent API faults fail the run, naming the resource and the reason,
+// record it, and leave bronze and gold as they were.
+func TestPermanentAPIFaults(t *testing.T) {
+	t.Parallel()
+	launches := snapshotBody(t, "launches", nil)
+	cases := []struct {
+		name  string
+		fault fakeapi.Fault
+		want  []string
+	}{
+		{"500 past the retries", fakeapi.Always("/v4/launches", fakeapi.Status(500)),
+			[]string{"resource launches", "HTTP 500"}},
+		{"404", fakeapi.Always("/v4/payloads", fakeapi.Status(404)),
+			[]string{"resource payloads", "/v4/payloads: HTTP 404"}},
+		{"401", fakeapi.Always("/v4/rockets", fakeapi.Status(401)),
+			[]string{"resource rockets", "HTTP 401"}},
+		{"truncated JSON", fakeapi.Always("/v4/launches", fakeapi.Body(launches[:len(launches)-100])),
+			[]string{"resource launches", "truncated JSON"}},
+		{"malformed JSON", fakeapi.Always("/v4/payloads", fakeapi.Body([]byte(`[{"id": "a"} {"id": "b"}]`))),
+			[]string{"resource payloads", "malformed response"}},
+		{"wrong top-level shape", fakeapi.Always("/v4/launches", fakeapi.Body([]byte(`{"docs": [], "totalDocs": 0}`))),
+			[]string{"resource launches", "expected a JSON array, found an object"}},
+		{"reset on every attempt", fakeapi.Always("/v4/launches", fakeapi.Reset(launches, 1000)),
+			[]string{"resource launches", "reading body"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, tc.fault)
+			before := e.seedOld()
+			code, out := e.sync()
+			e.assertFailedIntact(code, out, before, "failed", tc.want...)
+			if code != 1 {
+				t.Errorf("exit %d, want 1", code)
+			}
+			_, msg := e.lastRun()
+			if !strings.Contains(msg, tc.want[0]) {
+				t.Errorf("ledger error %q does not name %s", msg, tc.want[0])
+			}
+		})
+	}
+}
+
+// An empty or sharply shrunk extract is suspect: past --max-delete-fraction
+// it fails the run; when forced, or within the limit, missing records are
+// soft-deleted, and revived when they come back.
+func TestShrunkExtract(t *testing.T) {
+	t.Parallel()
+	empty := fakeapi.Always("/v4/launches", fakeapi.Body([]byte(`[]`)))
+
+	t.Run("empty array fails", func(t *testing.T) {
+		t.Parallel()
+		e := newEnv(t, empty)
+		before := e.seedOld()
+		code, out := e.sync()
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource launches", "lacks 204 of 204 live rows of bronze.launches", "--force-deletes")
+	})
+
+	t.Run("forced, then revived", func(t *testing.T) {
+		t.Parallel()
+		var shrink atomic.Bool
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			if shrink.Load() && p == "/v4/launches" {
+				return fakeapi.Body([]byte(`[]`))
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		shrink.Store(true)
+		code, out := e.sync("--force-deletes")
+		if code != 0 {
+			t.Fatalf("forced sync: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.launches WHERE deleted_at IS NOT NULL"); n != 205 {
+			t.Errorf("soft-deleted launches = %d, want 205", n)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.launches"); n != 205 {
+			t.Errorf("launch rows = %d, want all 205 kept", n)
+		}
+		if n := e.int("SELECT sum(launches_flown) FROM gold.rocket_cost_efficiency"); n != 0 {
+			t.Errorf("gold still counts %d flown launches of soft-deleted rows", n)
+		}
+		if n := e.int("SELECT deleted FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1"); n != 205 {
+			t.Errorf("ledger deleted = %d, want 205", n)
+		}
+		shrink.Store(false)
+		code, out = e.sync()
+		if code != 0 {
+			t.Fatalf("sync after: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT revived FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1"); n != 205 {
+			t.Errorf("ledger revived = %d, want 205", n)
+		}
+		e.assertComplete()
+	})
+
+	t.Run("small shrink soft-deletes within the limit", func(t *testing.T) {
+		t.Parallel()
+		var drop atomic.Bool
+		fewer := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any { return d[5:] })
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			if drop.Load() && p == "/v4/launches" {
+				return fakeapi.Body(fewer)
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		drop.Store(true)
+		if code, out := e.sync(); code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.launches WHERE deleted_at IS NOT NULL"); n != 5 {
+			t.Errorf("soft-deleted = %d, want 5", n)
+		}
+		drop.Store(false)
+		if code, out := e.sync(); code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+		e.assertComplete()
+	})
+}
+
+// Duplicate ids within one response: the last occurrence wins, every time,
+// and the duplication is recorded.
+func TestDuplicateIDs(t *testing.T) {
+	t.Parallel()
+	body := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		for i := 0; i < 3; i++ {
+			dup := map[string]any{}
+			for k, v := range d[i] {
+				dup[k] = v
+			}
+			dup["name"] = "second copy"
+			d = append(d, dup)
+		}
+		return d
+	})
+	e := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(body)))
+	for i := 0; i < 2; i++ {
+		if code, out := e.sync(); code != 0 {
+			t.Fatalf("exit %d\n%s", code, out)
+		}
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches"); n != 205 {
+		t.Errorf("launches = %d, want 205", n)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches WHERE name = 'second copy'"); n != 3 {
+		t.Errorf("launches from the last copy = %d, want 3", n)
+	}
+	if n := e.int("SELECT duplicates FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1"); n != 3 {
+		t.Errorf("ledger duplicates = %d, want 3", n)
+	}
+	if n := e.int("SELECT updated FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1"); n != 0 {
+		t.Errorf("second sync updated %d launches: the winner is not deterministic", n)
+	}
+}
+
+// Drift from the committed contract is recorded every run; with
+// --contract=fail it fails the run before bronze is touched.
+func TestContractDrift(t *testing.T) {
+	t.Parallel()
+	drifted := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		d[0]["window"] = "soon"
+		d[1]["brand_new"] = true
+		delete(d[2], "details")
+		return d
+	})
+	e := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(drifted)))
+	before := e.seedOld()
+
+	code, out := e.sync("--contract", "fail")
+	e.assertFailedIntact(code, out, before, "failed", "resource launches", `new key "brand_new"`, `key "window" is string`, `key "details" missing from 1 documents`)
+
+	code, out = e.sync()
+	if code != 0 || !strings.Contains(out, "drift from the contract") {
+		t.Fatalf("--contract=warn: exit %d\n%s", code, out)
+	}
+	rows := e.int(`SELECT count(*) FROM meta.run_drift WHERE run_id = (SELECT max(run_id) FROM meta.runs)
+		AND resource = 'launches' AND (key, change) IN (('brand_new', 'new_key'), ('window', 'type_change'), ('details', 'missing_key'))`)
+	if rows != 3 {
+		t.Errorf("drift rows recorded = %d, want 3", rows)
+	}
+	if got := e.query(`SELECT issues::text FROM bronze.launches WHERE window_sec IS NULL AND issues IS NOT NULL`)[0].(string); !strings.Contains(got, `"field": "window"`) {
+		t.Errorf("issues = %s, want the window value recorded", got)
+	}
+}

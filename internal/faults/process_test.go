@@ -1,0 +1,161 @@
+package faults_test
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
+)
+
+// pausedLaunches makes the launches response stop half-way until resume is
+// closed: the loader is then mid-sync, with three resources landed and the
+// fourth streaming into COPY.
+func pausedLaunches(t *testing.T) (fakeapi.Fault, <-chan struct{}, chan struct{}) {
+	t.Helper()
+	body := snapshotBody(t, "launches", nil)
+	reached, resume := make(chan struct{}), make(chan struct{})
+	return fakeapi.On("/v4/launches", fakeapi.Pause(body, len(body)/2, reached, resume)), reached, resume
+}
+
+func waitFor(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-ch:
+	case <-time.After(time.Minute):
+		t.Fatalf("timed out waiting for %s", what)
+	}
+}
+
+// SIGKILL mid-sync: nothing partial is visible; the ledger row left
+// 'running' is marked abandoned by the next run, which succeeds.
+func TestSIGKILLMidSync(t *testing.T) {
+	t.Parallel()
+	fault, reached, resume := pausedLaunches(t)
+	defer close(resume)
+	e := newEnv(t, fault)
+	before := e.seedOld()
+
+	p := e.start("sync", "--api-url", e.url)
+	waitFor(t, reached, "the launches response")
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	if code := p.wait(t, 10*time.Second); code != -int(syscall.SIGKILL) {
+		t.Errorf("exit %d, want killed", code)
+	}
+	if after := fullHash(t, e.pool); after != before {
+		t.Error("bronze/gold changed by a killed sync")
+	}
+	killed := e.int("SELECT max(run_id) FROM meta.runs")
+	if status, _ := e.lastRun(); status != "running" {
+		t.Errorf("killed run is %s, want still running in the ledger", status)
+	}
+
+	out := e.mustLoad("sync", "--source", snapshot)
+	if !strings.Contains(out, "was found abandoned") {
+		t.Errorf("next run does not report the abandoned run:\n%s", out)
+	}
+	if s := e.query("SELECT status FROM meta.runs WHERE run_id = $1", killed)[0]; s != "abandoned" {
+		t.Errorf("killed run %d is %v, want abandoned", killed, s)
+	}
+	e.assertComplete()
+}
+
+// SIGTERM and SIGINT: the run is cancelled, rolled back and recorded as
+// cancelled, and the process exits promptly with code 130.
+func TestSignalCancelsRun(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			fault, reached, resume := pausedLaunches(t)
+			defer close(resume)
+			e := newEnv(t, fault)
+			before := e.seedOld()
+
+			p := e.start("sync", "--api-url", e.url)
+			waitFor(t, reached, "the launches response")
+			sent := time.Now()
+			if err := p.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			code := p.wait(t, 10*time.Second)
+			if d := time.Since(sent); d > 5*time.Second {
+				t.Errorf("exited %s after the signal, want promptly", d)
+			}
+			e.assertFailedIntact(code, p.out.String(), before, "cancelled", "run 2 cancelled", "signal received")
+			if code != 130 {
+				t.Errorf("exit %d, want 130", code)
+			}
+		})
+	}
+}
+
+// Two syncs at once: the advisory lock lets one run; the other exits at
+// once with code 3 naming the run that holds it, or waits --lock-timeout.
+func TestConcurrentSyncs(t *testing.T) {
+	t.Parallel()
+	fault, reached, resume := pausedLaunches(t)
+	e := newEnv(t, fault)
+	first := e.start("sync", "--api-url", e.url)
+	waitFor(t, reached, "the first sync")
+
+	start := time.Now()
+	code, out := e.loader("sync", "--source", snapshot)
+	if code != 3 || !strings.Contains(out, "another sync or replay is running: run 1") {
+		t.Errorf("second sync: exit %d, want 3 naming run 1:\n%s", code, out)
+	}
+	if d := time.Since(start); d > 10*time.Second {
+		t.Errorf("second sync took %s to give up, want at once", d)
+	}
+
+	start = time.Now()
+	code, out = e.loader("sync", "--source", snapshot, "--lock-timeout", "1s")
+	if code != 3 || time.Since(start) < time.Second || !strings.Contains(out, "after 1s") {
+		t.Errorf("waiting sync: exit %d after %s, want 3 after 1s:\n%s", code, time.Since(start), out)
+	}
+
+	// One waits for the lock while the first finishes, then runs.
+	waiter := e.start("sync", "--source", snapshot, "--lock-timeout", "1m")
+	time.Sleep(500 * time.Millisecond)
+	close(resume)
+	if code := first.wait(t, time.Minute); code != 0 {
+		t.Fatalf("first sync: exit %d\n%s", code, first.out.String())
+	}
+	if code := waiter.wait(t, time.Minute); code != 0 {
+		t.Fatalf("waiting sync: exit %d\n%s", code, waiter.out.String())
+	}
+	// Only the two that held the lock opened runs, one after the other.
+	if n := e.int("SELECT count(*) FROM meta.runs"); n != 2 {
+		t.Errorf("runs in the ledger = %d, want 2", n)
+	}
+	if n := e.int(`SELECT count(*) FROM meta.runs a JOIN meta.runs b ON a.run_id < b.run_id
+		WHERE b.started_at < a.finished_at`); n != 0 {
+		t.Errorf("%d pairs of runs overlapped", n)
+	}
+	e.assertComplete()
+}
+
+// PostgreSQL restarted during a sync: the run fails cleanly, and the next
+// run succeeds with correct data. Not parallel: it restarts the server the
+// package's other tests use.
+func TestPostgresRestartMidSync(t *testing.T) {
+	fault, reached, resume := pausedLaunches(t)
+	e := newEnv(t, fault)
+	before := e.seedOld()
+
+	p := e.start("sync", "--api-url", e.url)
+	waitFor(t, reached, "the launches response")
+	pgtest.Restart(t)
+	close(resume)
+	code := p.wait(t, time.Minute)
+	t.Logf("loader output:\n%s", p.out.String())
+	e.pool.Reset()
+	e.assertFailedIntact(code, p.out.String(), before, "failed", "resource launches")
+
+	e.mustLoad("sync", "--source", snapshot)
+	e.assertComplete()
+}
