@@ -1,0 +1,243 @@
+package faults_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/spacex-elt/loader/internal/fakeapi"
+)
+
+// badValue is a value of the wrong type planted in a document, and where
+// its issue must be recorded.
+type badValue struct {
+	table, id, field string
+	column           string // bronze column that must be NULL
+	value            any
+}
+
+// TestAdversarialDocuments: every row loads, and every bad value is set to
+// NULL and recorded with its field, reason and raw value.
+func TestAdversarialDocuments(t *testing.T) {
+	t.Parallel()
+	var bad []badValue
+	plant := func(table string, doc map[string]any, field, column string, value any) {
+		doc[field] = value
+		bad = append(bad, badValue{table, doc["id"].(string), field, column, value})
+	}
+	var nulID, dupID, unknownID, coreFlipID string
+	payloads := snapshotBody(t, "payloads", func(d []map[string]any) []map[string]any {
+		d[0]["name"] = "bad\x00name" // encodes as \u0000
+		nulID = d[0]["id"].(string)
+		plant("payloads", d[1], "mass_kg", "mass_kg", "heavy")
+		plant("payloads", d[2], "reused", "reused", "yes")
+		plant("payloads", d[3], "epoch", "epoch", "not a time")
+		plant("payloads", d[4], "customers", "customers", map[string]any{"a": json.Number("1")})
+		plant("payloads", d[5], "norad_ids", "norad_ids", []any{"x"})
+		d[6]["unknown_field"] = map[string]any{"nested": true}
+		unknownID = d[6]["id"].(string)
+		dup := map[string]any{}
+		for k, v := range d[7] {
+			dup[k] = v
+		}
+		dup["name"] = "the last copy"
+		dupID = dup["id"].(string)
+		return append(d, dup)
+	})
+	v5, err := readDocs(filepath.Join(snapshot, "v5", "launches.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	v5Crew := map[string][]any{}
+	var crewLinks, crewRoles int
+	for _, l := range v5 {
+		if c := l["crew"].([]any); len(c) > 0 {
+			v5Crew[l["id"].(string)] = c
+			crewLinks += len(c)
+			crewRoles += len(c)
+		}
+	}
+	launches := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		plant("launches", d[10], "date_utc", "date_utc", "next tuesday")
+		plant("launches", d[11], "flight_number", "flight_number", json.Number("12.5"))
+		plant("launches", d[12], "success", "success", "true")
+		plant("launches", d[13], "name", "name", map[string]any{"en": "x"})
+		plant("launches", d[14], "static_fire_date_unix", "static_fire_date_unix", []any{})
+		core := d[15]["cores"].([]any)[0].(map[string]any)
+		core["flight"] = "two"
+		coreFlipID = d[15]["id"].(string)
+		for _, l := range d {
+			if c, ok := v5Crew[l["id"].(string)]; ok {
+				l["crew"] = c // v5 objects {crew, role} where v4 has ids
+			}
+		}
+		return d
+	})
+	e := newEnv(t,
+		fakeapi.Always("/v4/payloads", fakeapi.Body(payloads)),
+		fakeapi.Always("/v4/launches", fakeapi.Body(launches)))
+	code, out := e.sync()
+	if code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+
+	// Every row is present.
+	if n := e.int("SELECT count(*) FROM bronze.payloads"); n != 225 {
+		t.Errorf("payloads = %d, want 225", n)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches"); n != 205 {
+		t.Errorf("launches = %d, want 205", n)
+	}
+	// Every bad value is NULL in its column and recorded in issues.
+	for _, b := range bad {
+		raw, _ := json.Marshal(b.value)
+		want := fmt.Sprintf(`[{"field": %q, "value": %s}]`, b.field, raw)
+		q := fmt.Sprintf(`SELECT count(*) FROM bronze.%s WHERE id = $1 AND %s IS NULL
+			AND issues @> $2::jsonb AND jsonb_array_length(issues) = 1`, b.table, b.column)
+		if n := e.int(q, b.id, want); n != 1 {
+			got := e.query(fmt.Sprintf("SELECT coalesce(issues::text, 'NULL') FROM bronze.%s WHERE id = $1", b.table), b.id)[0]
+			t.Errorf("%s %s: %s not NULL with issue %s; issues = %v", b.table, b.id, b.column, want, got)
+		}
+	}
+	if got := e.query(`SELECT issues->0->>'reason' FROM bronze.payloads WHERE id = $1`, bad[0].id)[0]; got != "expected number, got string" {
+		t.Errorf("reason = %v", got)
+	}
+	if n := e.int(`SELECT count(*) FROM bronze.launch_cores WHERE launch_id = $1 AND core_index = 0
+		AND flight IS NULL AND issues @> '[{"field": "flight", "value": "two"}]'`, coreFlipID); n != 1 {
+		t.Error("the core's flight flip is not recorded on its launch_cores row")
+	}
+	// \u0000 was replaced, and counted.
+	if got := e.query("SELECT name FROM bronze.payloads WHERE id = $1", nulID)[0]; got != "bad\ufffdname" {
+		t.Errorf("sanitized name = %q", got)
+	}
+	// Unknown fields stay in the stored document.
+	if got := e.query(`SELECT doc->'unknown_field'->>'nested' FROM bronze.payloads WHERE id = $1`, unknownID)[0]; got != "true" {
+		t.Errorf("unknown field = %v, want kept in doc", got)
+	}
+	// The last duplicate won.
+	if got := e.query("SELECT name FROM bronze.payloads WHERE id = $1", dupID)[0]; got != "the last copy" {
+		t.Errorf("duplicate id %s = %v, want the last copy", dupID, got)
+	}
+	// v5 crew objects become links with their roles.
+	if n := e.int("SELECT count(*) FROM bronze.launch_crew WHERE role IS NOT NULL"); n != int64(crewRoles) || crewLinks == 0 {
+		t.Errorf("crew links with roles = %d, want %d", n, crewRoles)
+	}
+	// The ledger counts every change per resource.
+	row := e.query(`SELECT sanitized, duplicates, bad_values FROM meta.run_resources
+		WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1`)
+	if fmt.Sprint(row) != "[1 1 5]" {
+		t.Errorf("payloads ledger sanitized/duplicates/bad_values = %v, want [1 1 5]", row)
+	}
+	if n := e.int(`SELECT bad_values FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 5 {
+		t.Errorf("launches ledger bad_values = %d, want 5", n)
+	}
+	for _, w := range []string{"5 rows with values of the wrong type", "1 repeated ids", "1 documents with \\u0000 replaced"} {
+		if !strings.Contains(out, w) {
+			t.Errorf("summary lacks %q:\n%s", w, out)
+		}
+	}
+	// And a second run changes nothing.
+	code, out = e.sync()
+	if code != 0 || e.int("SELECT inserted + updated FROM meta.run_resources WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1") != 0 {
+		t.Errorf("second sync of the same adversarial data rewrote rows (exit %d)\n%s", code, out)
+	}
+}
+
+// Landing keeps the last --keep-runs runs over many consecutive syncs.
+func TestLandingStaysBounded(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	const keep = 10
+	for i := 1; i <= 30; i++ {
+		e.mustLoad("sync", "--source", snapshot, "--keep-runs", fmt.Sprint(keep))
+		runs := e.int("SELECT count(DISTINCT run_id) FROM landing.documents")
+		docs := e.int("SELECT count(*) FROM landing.documents")
+		if want := int64(min(i, keep)); runs != want || docs != want*440 {
+			t.Fatalf("after sync %d: landing holds %d runs, %d documents; want %d, %d", i, runs, docs, want, want*440)
+		}
+	}
+}
+
+// loader replay RUN_ID reproduces that run's bronze state exactly.
+func TestReplay(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.seedOld() // run 1
+	old := contentHash(t, e.pool)
+	e.mustLoad("sync", "--source", snapshot) // run 2
+	if contentHash(t, e.pool) == old {
+		t.Fatal("runs 1 and 2 loaded the same content")
+	}
+
+	out := e.mustLoad("replay", "1") // run 3
+	if got := contentHash(t, e.pool); got != old {
+		t.Errorf("replay of run 1 does not reproduce its bronze state\n%s", out)
+	}
+	if src := e.query("SELECT source FROM meta.runs WHERE run_id = 3")[0]; src != "replay of run 1" {
+		t.Errorf("ledger source = %v", src)
+	}
+	e.mustLoad("replay", "2")
+	e.assertComplete()
+
+	// A failed run, or one pruned from landing, cannot be replayed.
+	failing := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Status(404)))
+	failing.mustLoad("sync", "--source", snapshot)
+	if code, _ := failing.sync(); code != 1 {
+		t.Fatalf("failing sync: exit %d", code)
+	}
+	if code, out := failing.loader("replay", "2"); code != 1 || !strings.Contains(out, "run 2 did not land resource launches") {
+		t.Errorf("replay of a failed run: exit %d\n%s", code, out)
+	}
+	failing.mustLoad("sync", "--source", snapshot, "--keep-runs", "1")
+	if code, out := failing.loader("replay", "1"); code != 1 || !strings.Contains(out, "no longer in landing") {
+		t.Errorf("replay of a pruned run: exit %d\n%s", code, out)
+	}
+}
+
+// The password from DATABASE_URL never appears in output, logs, errors, the
+// ledger or --help, including when the connection fails.
+func TestPasswordNeverShown(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fakeapi.On("/v4/launches", fakeapi.Status(404)))
+	u, _ := url.Parse(e.dsn)
+	password, ok := u.User.Password()
+	if !ok || len(password) < 4 {
+		t.Fatalf("no password in %s", e.dsn)
+	}
+	var all strings.Builder
+	collect := func(code int, out string) { all.WriteString(out) }
+	collect(e.loader("sync", "--help"))
+	collect(e.loader("replay", "--help"))
+	collect(e.loader("migrate", "--help"))
+	collect(e.sync("--log-level", "debug")) // fails: 404
+	collect(e.sync("--log-level", "debug", "--log-format", "json"))
+	collect(e.loader("migrate", "--log-level", "debug"))
+
+	// The same password against a server that is not there, and as a role
+	// the server refuses.
+	down := *u
+	down.Host = "127.0.0.1:1"
+	wrong := *u // the test cluster trusts any password, so: a role that does not exist
+	wrong.User = url.UserPassword("nobody", password)
+	for _, dsn := range []string{down.String(), wrong.String()} {
+		p := start(t, dsn, "sync", "--source", snapshot)
+		code, out := p.wait(t, time.Minute), p.out.String()
+		if code != 1 || !strings.Contains(out, "connect to postgres://") {
+			t.Errorf("bad connection: exit %d, want 1 naming the server:\n%s", code, out)
+		}
+		all.WriteString(out)
+	}
+	if strings.Contains(all.String(), password) {
+		t.Errorf("the password appears in the output:\n%s", all.String())
+	}
+	if n := e.int(`SELECT count(*) FROM meta.runs WHERE source LIKE '%' || $1 || '%' OR error LIKE '%' || $1 || '%'`, password); n != 0 {
+		t.Errorf("%d ledger rows contain the password", n)
+	}
+	if n := e.int("SELECT count(*) FROM meta.runs WHERE status = 'failed'"); n != 1 {
+		t.Errorf("failed runs = %d, want 1 (the 404)", n)
+	}
+}
