@@ -1,6 +1,7 @@
 package faults_test
 
 import (
+	"context"
 	"strings"
 	"syscall"
 	"testing"
@@ -158,4 +159,76 @@ func TestPostgresRestartMidSync(t *testing.T) {
 
 	e.mustLoad("sync", "--source", snapshot)
 	e.assertComplete()
+}
+
+// blockPromotion holds an exclusive lock on bronze.launches, so a sync
+// stops inside its promotion transaction, after rockets, launchpads and
+// payloads were already upserted there; it returns once the loader waits
+// on the lock, and a func that releases it.
+func blockPromotion(t *testing.T, e *env) (release func()) {
+	t.Helper()
+	ctx := context.Background()
+	tx, err := e.pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "LOCK TABLE bronze.launches IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+	return func() { _ = tx.Rollback(ctx) }
+}
+
+func waitBlocked(t *testing.T, e *env) {
+	t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for e.int(`SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'spacex-loader' AND wait_event_type = 'Lock'`) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the loader never blocked in its promotion")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	// The upserts before the block really happened, inside the transaction.
+	if n := e.int(`SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'spacex-loader' AND backend_xid IS NOT NULL`); n != 1 {
+		t.Fatalf("%d loader sessions hold a transaction id, want the promotion's 1", n)
+	}
+}
+
+// Killed or interrupted inside the promotion transaction, with some bronze
+// tables already rewritten in it: nothing of it becomes visible.
+func TestStopMidPromotion(t *testing.T) {
+	t.Parallel()
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			before := e.seedOld()
+			release := blockPromotion(t, e)
+			p := e.start("sync", "--source", snapshot)
+			waitBlocked(t, e)
+			if err := p.cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			code := p.wait(t, 10*time.Second)
+			release()
+			if sig == syscall.SIGTERM {
+				e.assertFailedIntact(code, p.out.String(), before, "cancelled", "signal received")
+				return
+			}
+			// The server notices the dead client and rolls back.
+			deadline := time.Now().Add(30 * time.Second)
+			for e.int("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'spacex-loader'") > 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("the killed loader's sessions never ended")
+				}
+				time.Sleep(50 * time.Millisecond)
+			}
+			if after := fullHash(t, e.pool); after != before {
+				t.Error("bronze/gold changed by a sync killed mid-promotion")
+			}
+			e.mustLoad("sync", "--source", snapshot)
+			e.assertComplete()
+		})
+	}
 }

@@ -151,8 +151,16 @@ func (s *Syncer) do(ctx context.Context, source string, fill func(context.Contex
 	}
 
 	status := StatusFailed
-	if errors.Is(err, context.Canceled) {
+	if ctx.Err() != nil {
+		// Interrupted: say by what (a signal, say), and keep
+		// context.Canceled in the chain for callers that branch on it.
 		status = StatusCancelled
+		if cause := context.Cause(ctx); !strings.Contains(err.Error(), cause.Error()) {
+			err = fmt.Errorf("%w: %v", err, cause)
+		}
+		if !errors.Is(err, context.Canceled) {
+			err = fmt.Errorf("%w (%w)", err, context.Canceled)
+		}
 	}
 	// The run's own context may be what failed; the ledger must still hear.
 	fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
