@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -197,6 +198,26 @@ func TestSyncBronzeTypesAndNulls(t *testing.T) {
 		}
 	}
 
+	// Every typed column is filled from the snapshot somewhere: a column
+	// always NULL would mean its field never passes landing.conform (a
+	// spec key that does not match the field the column reads).
+	rows, err := pool.Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
+		WHERE table_schema = 'bronze' AND column_name NOT IN ('issues', 'deleted_at')
+		  AND (table_name, column_name) <> ('launch_crew', 'role')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct{ Table, Column string }])
+	if err != nil || len(cols) < 100 {
+		t.Fatalf("bronze columns: %d, %v", len(cols), err)
+	}
+	for _, c := range cols {
+		q := fmt.Sprintf("SELECT count(%s) FROM bronze.%s", pgx.Identifier{c.Column}.Sanitize(), pgx.Identifier{c.Table}.Sanitize())
+		if n := queryInt(t, pool, q); n == 0 {
+			t.Errorf("bronze.%s.%s is NULL in every row", c.Table, c.Column)
+		}
+	}
+
 	// NULL wherever the API has null, and only there.
 	launches := rawDocs(t, snapshot, "launches")
 	payloads := rawDocs(t, snapshot, "payloads")
@@ -249,7 +270,7 @@ func TestSyncBronzeTypesAndNulls(t *testing.T) {
 		landingType    *string
 		fairingsReused *bool
 	)
-	err := pool.QueryRow(ctx, `
+	err = pool.QueryRow(ctx, `
 		SELECT l.flight_number, l.date_utc, l.success, l.rocket_id, c.flight, c.landing_success, c.landing_type, l.fairings_reused
 		FROM bronze.launches l JOIN bronze.launch_cores c ON c.launch_id = l.id AND c.core_index = 0
 		WHERE l.id = '61fc0203e0dc5662b76489a8'`).Scan(&flight, &dateUTC, &success, &rocket, &coreFlight, &landingSuccess, &landingType, &fairingsReused)
