@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
 // badValue is a value of the wrong type planted in a document, and where
@@ -167,14 +168,14 @@ func TestReplay(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.seedOld() // run 1
-	old := contentHash(t, e.pool)
+	old := pgtest.ContentHash(t, e.pool)
 	e.mustLoad("sync", "--source", snapshot) // run 2
-	if contentHash(t, e.pool) == old {
+	if pgtest.ContentHash(t, e.pool) == old {
 		t.Fatal("runs 1 and 2 loaded the same content")
 	}
 
 	out := e.mustLoad("replay", "1") // run 3
-	if got := contentHash(t, e.pool); got != old {
+	if got := pgtest.ContentHash(t, e.pool); got != old {
 		t.Errorf("replay of run 1 does not reproduce its bronze state\n%s", out)
 	}
 	if src := e.query("SELECT source FROM meta.runs WHERE run_id = 3")[0]; src != "replay of run 1" {

@@ -152,10 +152,10 @@ func (e *env) mustLoad(args ...string) string {
 func (e *env) seedOld() string {
 	e.t.Helper()
 	e.mustLoad("sync", "--source", oldSnapshot(e.t))
-	if contentHash(e.t, e.pool) == newContent(e.t) {
+	if pgtest.ContentHash(e.t, e.pool) == newContent(e.t) {
 		e.t.Fatal("the old snapshot loads the same content as the new one: the outcome checks could not tell them apart")
 	}
-	return fullHash(e.t, e.pool)
+	return pgtest.FullHash(e.t, e.pool)
 }
 
 // query runs a one-row query.
@@ -208,7 +208,7 @@ func (e *env) assertFailedIntact(code int, out, before string, wantStatus string
 	if status != wantStatus {
 		e.t.Errorf("ledger: last run %s (%s), want %s", status, msg, wantStatus)
 	}
-	if after := fullHash(e.t, e.pool); after != before {
+	if after := pgtest.FullHash(e.t, e.pool); after != before {
 		e.t.Errorf("bronze/gold changed by the failed run")
 	}
 }
@@ -217,69 +217,12 @@ func (e *env) assertFailedIntact(code int, out, before string, wantStatus string
 // bronze rows and gold equal a fresh load of the real snapshot.
 func (e *env) assertComplete() {
 	e.t.Helper()
-	if got, want := contentHash(e.t, e.pool), newContent(e.t); got != want {
+	if got, want := pgtest.ContentHash(e.t, e.pool), newContent(e.t); got != want {
 		e.t.Errorf("bronze/gold content differs from a clean load of the snapshot:\ngot\n%s\nwant\n%s", got, want)
 	}
 	if status, msg := e.lastRun(); status != "succeeded" {
 		e.t.Errorf("ledger: last run %s (%s), want succeeded", status, msg)
 	}
-}
-
-// relations lists bronze and gold tables and materialized views.
-func relations(t *testing.T, pool *pgxpool.Pool) []string {
-	t.Helper()
-	rows, err := pool.Query(context.Background(), `
-		SELECT format('%I.%I', n.nspname, c.relname)
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname IN ('bronze', 'gold') AND c.relkind IN ('r', 'm')
-		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil || len(names) < 8 {
-		t.Fatalf("bronze/gold relations %v, %v", names, err)
-	}
-	return names
-}
-
-// hashWith fingerprints every relation with a row expression, in SQL. In
-// where, BRIDGE stands for a condition that only the launch bridge tables
-// use.
-func hashWith(t *testing.T, pool *pgxpool.Pool, rowExpr, where, bridge string) string {
-	t.Helper()
-	var b strings.Builder
-	for _, name := range relations(t, pool) {
-		var h string
-		cond := "true"
-		if strings.HasPrefix(name, "bronze.launch_") {
-			cond = bridge
-		}
-		q := fmt.Sprintf(`SELECT md5(coalesce(string_agg(r, E'\n' ORDER BY r), ''))
-			FROM (SELECT (%s)::text AS r FROM %s x WHERE %s AND %s) s`, rowExpr, name, where, cond)
-		if err := pool.QueryRow(context.Background(), q).Scan(&h); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-		fmt.Fprintf(&b, "%s=%s\n", name, h)
-	}
-	return b.String()
-}
-
-// fullHash: every column of every row, bookkeeping included: equal means
-// untouched.
-func fullHash(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	return hashWith(t, pool, "x", "true", "true")
-}
-
-// contentHash: the data of the live rows, without what legitimately
-// differs between two loads of the same data (which run wrote a row, when,
-// and rows soft-deleted earlier, with the bridge rows of such launches).
-func contentHash(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	return hashWith(t, pool, "to_jsonb(x) - 'run_id' - 'updated_at' - 'deleted_at'",
-		"to_jsonb(x) ->> 'deleted_at' IS NULL",
-		"EXISTS (SELECT 1 FROM bronze.launches l WHERE l.id = x.launch_id AND l.deleted_at IS NULL)")
 }
 
 var (
@@ -296,7 +239,7 @@ func newContent(t *testing.T) string {
 	newOnce.Do(func() {
 		e := newEnv(t)
 		e.mustLoad("sync", "--source", snapshot)
-		newHash = contentHash(t, e.pool)
+		newHash = pgtest.ContentHash(t, e.pool)
 	})
 	if newHash == "" {
 		t.Fatal("no reference load")

@@ -47,7 +47,7 @@ func TestSIGKILLMidSync(t *testing.T) {
 	if code := p.wait(t, 10*time.Second); code != -int(syscall.SIGKILL) {
 		t.Errorf("exit %d, want killed", code)
 	}
-	if after := fullHash(t, e.pool); after != before {
+	if after := pgtest.FullHash(t, e.pool); after != before {
 		t.Error("bronze/gold changed by a killed sync")
 	}
 	killed := e.int("SELECT max(run_id) FROM meta.runs")
@@ -224,7 +224,7 @@ func TestStopMidPromotion(t *testing.T) {
 				}
 				time.Sleep(50 * time.Millisecond)
 			}
-			if after := fullHash(t, e.pool); after != before {
+			if after := pgtest.FullHash(t, e.pool); after != before {
 				t.Error("bronze/gold changed by a sync killed mid-promotion")
 			}
 			e.mustLoad("sync", "--source", snapshot)

@@ -347,38 +347,6 @@ func TestSyncLandingLineage(t *testing.T) {
 	}
 }
 
-// bronzeAndGoldHash fingerprints every row of every bronze and gold
-// relation, computed in SQL, so "untouched" means byte-identical.
-func bronzeAndGoldHash(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	ctx := context.Background()
-	rows, err := pool.Query(ctx, `
-		SELECT format('%I.%I', n.nspname, c.relname)
-		FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-		WHERE n.nspname IN ('bronze', 'gold') AND c.relkind IN ('r', 'm')
-		ORDER BY 1`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(names) < 7 {
-		t.Fatalf("only %d bronze/gold relations: %v", len(names), names)
-	}
-	var b strings.Builder
-	for _, name := range names {
-		var h string
-		q := "SELECT md5(coalesce(string_agg(x::text, E'\\n' ORDER BY x::text), '')) FROM " + name + " x"
-		if err := pool.QueryRow(ctx, q).Scan(&h); err != nil {
-			t.Fatal(err)
-		}
-		b.WriteString(name + "=" + h + "\n")
-	}
-	return b.String()
-}
-
 // copySnapshot makes a writable copy of the snapshot with some files
 // replaced.
 func copySnapshot(t *testing.T, replace map[string][]byte) string {
@@ -446,7 +414,7 @@ func TestSyncFailureLeavesBronzeAndGoldUntouched(t *testing.T) {
 			t.Parallel()
 			pool, _ := setup(t)
 			mustSync(t, pool, extract.Dir(snapshot))
-			before := bronzeAndGoldHash(t, pool)
+			before := pgtest.FullHash(t, pool)
 
 			res, err := syncFrom(t, pool, tc.src(t))
 			if err == nil {
@@ -455,7 +423,7 @@ func TestSyncFailureLeavesBronzeAndGoldUntouched(t *testing.T) {
 			if !strings.Contains(err.Error(), "resource "+tc.resource) {
 				t.Errorf("error %q does not name resource %s", err, tc.resource)
 			}
-			if after := bronzeAndGoldHash(t, pool); after != before {
+			if after := pgtest.FullHash(t, pool); after != before {
 				t.Errorf("bronze/gold changed by a failed sync:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
 			var status, msg string
@@ -578,7 +546,7 @@ func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
 	if first["launches"][0] != 205 || first["launch_payloads"][0] != 222 {
 		t.Fatalf("after the first sync, counters = %v; want 205 launch and 222 link inserts", first)
 	}
-	hash := bronzeAndGoldHash(t, observer)
+	hash := pgtest.FullHash(t, observer)
 
 	res := syncOnce()
 	for _, r := range res.Resources {
@@ -590,7 +558,7 @@ func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
 	if !equalCounters(first, second) {
 		t.Errorf("bronze write counters moved on the second sync:\nfirst  %v\nsecond %v", first, second)
 	}
-	if got := bronzeAndGoldHash(t, observer); got != hash {
+	if got := pgtest.FullHash(t, observer); got != hash {
 		t.Errorf("tables differ after the second sync:\n%s\n%s", hash, got)
 	}
 }
