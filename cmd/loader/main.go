@@ -160,7 +160,7 @@ gold view whose file in db/views changed since it was last applied. Views
 whose SQL is unchanged are left alone. An advisory lock makes concurrent
 migrates wait for each other.
 `)
-	if code, done := parse(fs, args, stdout, stderr); done {
+	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
 	}
 	cfg, logger, errOut, err := c.setup(stderr)
@@ -246,7 +246,7 @@ with COPY, checks them against db/contracts, then in one transaction upserts
 them into the bronze tables and refreshes the gold views. A failure anywhere
 leaves bronze and gold as they were. The database must be migrated first.
 `+runHelp)
-	if code, done := parse(fs, args, stdout, stderr); done {
+	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
 	}
 	set := map[string]bool{}
@@ -305,7 +305,7 @@ as a new run, without calling the API: bronze ends up as that run left it
 (records it lacked are soft-deleted, subject to --max-delete-fraction).
 The run must be complete and still in landing (see --keep-runs).
 `+runHelp)
-	if code, done := parse(fs, args, stdout, stderr, 1); done {
+	if code, done := parse(fs, args, 1, stdout, stderr); done {
 		return code
 	}
 	fromRunID, err := strconv.ParseInt(fs.Arg(0), 10, 64)
@@ -404,7 +404,8 @@ func fail(w io.Writer, cmd string, err error) int {
 
 // parse parses flags; done reports that the command should exit with code
 // (after --help, or on a bad flag, which flag has already reported).
-func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, nargs ...int) (code int, done bool) {
+// nargs is the number of positional arguments the command takes.
+func parse(fs *flag.FlagSet, args []string, nargs int, stdout, stderr io.Writer) (code int, done bool) {
 	fs.SetOutput(stderr)
 	for _, a := range args {
 		if a == "--" {
@@ -420,11 +421,11 @@ func parse(fs *flag.FlagSet, args []string, stdout, stderr io.Writer, nargs ...i
 		return exitOK, true
 	case err != nil:
 		return exitUsage, true
-	case len(nargs) == 0 && fs.NArg() > 0:
+	case nargs == 0 && fs.NArg() > 0:
 		fmt.Fprintf(stderr, "loader %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
 		return exitUsage, true
-	case len(nargs) > 0 && fs.NArg() != nargs[0]:
-		fmt.Fprintf(stderr, "loader %s: want %d argument(s), got %d\n", fs.Name(), nargs[0], fs.NArg())
+	case fs.NArg() != nargs:
+		fmt.Fprintf(stderr, "loader %s: want %d argument(s), got %d\n", fs.Name(), nargs, fs.NArg())
 		return exitUsage, true
 	}
 	return 0, false

@@ -37,6 +37,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"help", "sync"}, []string{"-source DIR", "-api-url URL", "-retries", "-retry-delay", "-http-timeout", "-database-url DSN", "DATABASE_URL", "PGHOST", "Exit codes:"}},
 		{[]string{"sync", "--help"}, []string{"-source DIR", "meta.runs"}},
 		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "advisory lock", "Exit codes:"}},
+		{[]string{"help", "replay"}, []string{"loader replay [flags] RUN_ID", "-keep-runs", "-force-deletes", "130"}},
 	}
 	env := map[string]string{"DATABASE_URL": "postgres://loader:hunter2-secret@db.internal/spacex"}
 	for _, tc := range cases {
@@ -68,6 +69,13 @@ func TestUsageErrorsExit2(t *testing.T) {
 		{[]string{"sync", "--source", "/does/not/exist"}, "--source /does/not/exist: not a directory"},
 		{[]string{"sync", "--log-format", "xml"}, `--log-format "xml"`},
 		{[]string{"migrate", "extra"}, `unexpected argument "extra"`},
+		{[]string{"replay"}, "want 1 argument(s), got 0"},
+		{[]string{"replay", "abc"}, `RUN_ID "abc"`},
+		{[]string{"sync", "--contract", "maybe"}, `--contract "maybe"`},
+		{[]string{"sync", "--max-delete-fraction", "1.5"}, "--max-delete-fraction 1.5"},
+		{[]string{"sync", "--keep-runs", "0"}, "--keep-runs 0"},
+		{[]string{"sync", "--retry-delay", "0s"}, "--retry-delay 0s"},
+		{[]string{"sync", "--api-url", "api.spacexdata.com"}, "want an http:// or https:// URL"},
 	}
 	for _, tc := range cases {
 		code, _, errOut := loader(t, nil, tc.args...)
