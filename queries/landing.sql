@@ -1,11 +1,10 @@
 -- name: LandingStats :one
 -- LandingStats counts, in a run's landed documents of a resource, the
--- repeated ids (the last occurrence wins) and the documents without a string
+-- repeated ids (the last occurrence wins) and the documents without a usable
 -- id (kept in landing, not promoted).
 SELECT
-    (count(*) FILTER (WHERE jsonb_typeof(doc -> 'id') = 'string')
-     - count(DISTINCT doc ->> 'id') FILTER (WHERE jsonb_typeof(doc -> 'id') = 'string'))::bigint AS duplicates,
-    count(*) FILTER (WHERE jsonb_typeof(doc -> 'id') IS DISTINCT FROM 'string')::bigint AS rejected
+    (count(landing.doc_id(doc)) - count(DISTINCT landing.doc_id(doc)))::bigint AS duplicates,
+    (count(*) - count(landing.doc_id(doc)))::bigint AS rejected
 FROM landing.documents
 WHERE run_id = @run_id::bigint AND resource = @resource::text;
 

@@ -40,13 +40,20 @@ RETURNING run_id;
 INSERT INTO meta.runs (source) VALUES (@source::text)
 RETURNING run_id;
 
--- name: RunFinish :exec
+-- name: RunFinish :execrows
 -- RunFinish closes a run with its final status; error is NULL on success.
+-- It changes only a run still 'running': a run another one has marked
+-- abandoned stays so, and RunFinish reports 0 rows.
 UPDATE meta.runs
 SET status = @status::text,
     finished_at = clock_timestamp(),
     error = sqlc.narg('error')::text
-WHERE run_id = @run_id::bigint;
+WHERE run_id = @run_id::bigint AND status = 'running';
+
+-- name: RunUTC :exec
+-- RunUTC makes the rest of the transaction read timestamps without a zone
+-- as UTC, whatever the session's TimeZone, so a load is reproducible.
+SELECT set_config('TimeZone', 'UTC', true);
 
 -- name: RunResourceFetched :exec
 -- RunResourceFetched records what a resource landed in a run.

@@ -224,7 +224,8 @@ const runHelp = `
 Every run takes an advisory lock, so only one sync or replay runs at a time;
 a run left 'running' by a process that died is marked abandoned by the next.
 Values of the wrong type become NULL and are listed in the row's issues
-column; \u0000 in strings is replaced by U+FFFD; when an extract repeats an
+column; \u0000, lone surrogate escapes and bytes that are not UTF-8 become
+U+FFFD; timestamps without a zone are read as UTC; when an extract repeats an
 id, its last occurrence wins. Records missing from a complete extract are
 soft-deleted (deleted_at) and revived when they return. Landing keeps the
 documents of the last --keep-runs runs. Every run is recorded in meta.runs,
@@ -377,8 +378,8 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		}
 		note(r.BadValues, "rows with values of the wrong type, set to NULL (see the issues column)")
 		note(r.Duplicates, "repeated ids, the last occurrence kept")
-		note(r.Sanitized, "documents with \\u0000 replaced by U+FFFD")
-		note(r.Rejected, "documents without an id, left in landing")
+		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
+		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
 		if len(r.Drift) > 0 {
 			notes = append(notes, "drift from the contract: "+pipeline.DescribeDrift(r.Drift))
 		}

@@ -51,9 +51,9 @@ CREATE TABLE meta.run_resources (
 
 COMMENT ON TABLE meta.run_resources IS 'Per-resource counts of a run: what was fetched, what was changed on the way, and what happened to bronze.';
 COMMENT ON COLUMN meta.run_resources.fetched IS 'Documents landed.';
-COMMENT ON COLUMN meta.run_resources.sanitized IS 'Documents whose \u0000 escapes were replaced by U+FFFD before landing (PostgreSQL rejects NUL in jsonb).';
+COMMENT ON COLUMN meta.run_resources.sanitized IS 'Documents in which what jsonb rejects (\u0000, unpaired surrogate escapes, bytes that are not UTF-8) was replaced by U+FFFD before landing.';
 COMMENT ON COLUMN meta.run_resources.duplicates IS 'Documents that repeated an id already in the same extract; the last occurrence won.';
-COMMENT ON COLUMN meta.run_resources.rejected IS 'Documents without an id, kept in landing but not promoted.';
+COMMENT ON COLUMN meta.run_resources.rejected IS 'Documents without a usable id (missing, null, empty, over 256 bytes, or not a string or number), kept in landing but not promoted; the run soft-deletes nothing of that resource.';
 COMMENT ON COLUMN meta.run_resources.bad_values IS 'Promoted rows with at least one value of the wrong type, set to NULL and listed in the row''s issues column.';
 COMMENT ON COLUMN meta.run_resources.inserted IS 'Bronze rows inserted.';
 COMMENT ON COLUMN meta.run_resources.updated IS 'Bronze rows rewritten because a value changed (revived rows included).';
@@ -107,20 +107,28 @@ COMMENT ON TABLE landing.documents IS 'Raw API documents, one row per element of
 COMMENT ON COLUMN landing.documents.ordinal IS 'Zero-based position of the document in the response.';
 COMMENT ON COLUMN landing.documents.extracted_at IS 'When the response carrying the document was requested.';
 COMMENT ON COLUMN landing.documents.sha256 IS 'sha256 of the document''s raw bytes as received.';
-COMMENT ON COLUMN landing.documents.sanitized IS 'How many \u0000 escapes were replaced by U+FFFD in doc (sha256 is of the bytes before).';
+COMMENT ON COLUMN landing.documents.sanitized IS 'How many \u0000 escapes, unpaired surrogate escapes and non-UTF-8 bytes were replaced by U+FFFD in doc (sha256 is of the bytes before).';
+
+-- The key of a document: its id, a non-empty string (or a number, as text)
+-- of at most 256 bytes; NULL when the document has no usable id.
+CREATE FUNCTION landing.doc_id(doc jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN jsonb_typeof(doc -> 'id') IN ('string', 'number')
+             AND octet_length(doc ->> 'id') BETWEEN 1 AND 256
+            THEN doc ->> 'id' END;
 
 -- The document that stands for each id in a run: when one extract repeats an
--- id, the last occurrence wins. Documents without a string id cannot be
+-- id, the last occurrence wins. Documents without a usable id cannot be
 -- keyed and are left out (counted as rejected). Filters on run_id and
 -- resource are pushed below the DISTINCT ON, so this reads one run's rows.
 CREATE VIEW landing.latest_documents AS
-SELECT DISTINCT ON (run_id, resource, doc ->> 'id')
-       run_id, resource, doc ->> 'id' AS id, ordinal, doc
+SELECT DISTINCT ON (run_id, resource, landing.doc_id(doc))
+       run_id, resource, landing.doc_id(doc) AS id, ordinal, doc
 FROM landing.documents
-WHERE jsonb_typeof(doc -> 'id') = 'string'
-ORDER BY run_id, resource, doc ->> 'id', ordinal DESC;
+WHERE landing.doc_id(doc) IS NOT NULL
+ORDER BY run_id, resource, landing.doc_id(doc), ordinal DESC;
 
-COMMENT ON VIEW landing.latest_documents IS 'The last document per string id of each run and resource.';
+COMMENT ON VIEW landing.latest_documents IS 'The last document per id of each run and resource.';
 
 -- A JSON array of strings as text[]; NULL when the value is not an array.
 CREATE FUNCTION landing.text_array(value jsonb) RETURNS text[]
@@ -201,19 +209,45 @@ $$;
 -- v holds every field whose value fits its type, unchanged; a value that does
 -- not fit is left out of v (so its column becomes NULL) and described in
 -- issues as {field, reason, value}. Absent and null fields are simply NULL.
+-- A doc that is not an object, or a path whose parent is not an object, is
+-- an issue too (field "$" for the whole document, else the parent's path).
 CREATE FUNCTION landing.conform(doc jsonb, spec jsonb) RETURNS jsonb
 LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
     field  text;
     want   text;
+    path   text[];
     value  jsonb;
+    parent jsonb;
     reason text;
+    seen   text[] := '{}';
     v      jsonb := '{}';
     issues jsonb := '[]';
 BEGIN
+    IF jsonb_typeof(doc) IS DISTINCT FROM 'object' THEN
+        RETURN jsonb_build_object('v', v, 'issues', jsonb_build_array(jsonb_build_object(
+            'field', '$', 'reason', 'expected object, got ' || coalesce(jsonb_typeof(doc), 'nothing'), 'value', doc)));
+    END IF;
     FOR field, want IN SELECT key, s.value FROM jsonb_each_text(spec) AS s LOOP
-        value := doc #> string_to_array(field, '.');
-        CONTINUE WHEN value IS NULL OR jsonb_typeof(value) = 'null';
+        path := string_to_array(field, '.');
+        value := doc #> path;
+        IF value IS NULL THEN
+            -- Absent, or a parent on the path is not an object: say which.
+            FOR i IN 1 .. array_length(path, 1) - 1 LOOP
+                parent := doc #> path[1:i];
+                EXIT WHEN parent IS NULL OR jsonb_typeof(parent) = 'null';
+                IF jsonb_typeof(parent) <> 'object' THEN
+                    IF NOT array_to_string(path[1:i], '.') = ANY (seen) THEN
+                        seen := seen || array_to_string(path[1:i], '.');
+                        issues := issues || jsonb_build_object('field', array_to_string(path[1:i], '.'),
+                            'reason', 'expected object, got ' || jsonb_typeof(parent), 'value', parent);
+                    END IF;
+                    EXIT;
+                END IF;
+            END LOOP;
+            CONTINUE;
+        END IF;
+        CONTINUE WHEN jsonb_typeof(value) = 'null';
         reason := landing.type_problem(value, want);
         IF reason IS NULL THEN
             v := v || jsonb_build_object(field, value);

@@ -63,9 +63,8 @@ func (q *Queries) LandingPrune(ctx context.Context, keepRuns int32) (int64, erro
 
 const landingStats = `-- name: LandingStats :one
 SELECT
-    (count(*) FILTER (WHERE jsonb_typeof(doc -> 'id') = 'string')
-     - count(DISTINCT doc ->> 'id') FILTER (WHERE jsonb_typeof(doc -> 'id') = 'string'))::bigint AS duplicates,
-    count(*) FILTER (WHERE jsonb_typeof(doc -> 'id') IS DISTINCT FROM 'string')::bigint AS rejected
+    (count(landing.doc_id(doc)) - count(DISTINCT landing.doc_id(doc)))::bigint AS duplicates,
+    (count(*) - count(landing.doc_id(doc)))::bigint AS rejected
 FROM landing.documents
 WHERE run_id = $1::bigint AND resource = $2::text
 `
@@ -81,7 +80,7 @@ type LandingStatsRow struct {
 }
 
 // LandingStats counts, in a run's landed documents of a resource, the
-// repeated ids (the last occurrence wins) and the documents without a string
+// repeated ids (the last occurrence wins) and the documents without a usable
 // id (kept in landing, not promoted).
 func (q *Queries) LandingStats(ctx context.Context, arg LandingStatsParams) (LandingStatsRow, error) {
 	row := q.db.QueryRow(ctx, landingStats, arg.RunID, arg.Resource)

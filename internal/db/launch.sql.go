@@ -37,7 +37,7 @@ SELECT
     x.launch_id,
     x.core_index,
     x.c #>> '{v,core}',
-    (x.c #>> '{v,flight}')::integer,
+    (x.c #>> '{v,flight}')::numeric::integer,
     (x.c #>> '{v,gridfins}')::boolean,
     (x.c #>> '{v,legs}')::boolean,
     (x.c #>> '{v,reused}')::boolean,
@@ -126,16 +126,17 @@ const launchCrewUpsertFromLanding = `-- name: LaunchCrewUpsertFromLanding :execr
 INSERT INTO bronze.launch_crew AS t (launch_id, crew_id, role, run_id)
 SELECT DISTINCT ON (src.id, m.crew_id) src.id, m.crew_id, m.role, $1::bigint
 FROM landing.latest_documents src
-CROSS JOIN LATERAL jsonb_array_elements(landing.array_or_empty(src.doc -> 'crew')) AS e
+CROSS JOIN LATERAL jsonb_array_elements(landing.array_or_empty(src.doc -> 'crew'))
+    WITH ORDINALITY AS e(member, ordinality)
 CROSS JOIN LATERAL (
-    SELECT CASE WHEN jsonb_typeof(e) = 'string' THEN e #>> '{}'
-                WHEN jsonb_typeof(e -> 'crew') = 'string' THEN e ->> 'crew' END AS crew_id,
-           CASE WHEN jsonb_typeof(e -> 'role') = 'string' THEN e ->> 'role' END AS role
+    SELECT CASE WHEN jsonb_typeof(e.member) = 'string' THEN e.member #>> '{}'
+                WHEN jsonb_typeof(e.member -> 'crew') = 'string' THEN e.member ->> 'crew' END AS crew_id,
+           CASE WHEN jsonb_typeof(e.member -> 'role') = 'string' THEN e.member ->> 'role' END AS role
 ) m
 WHERE src.run_id = $1::bigint
   AND src.resource = 'launches'
   AND m.crew_id IS NOT NULL
-ORDER BY src.id, m.crew_id
+ORDER BY src.id, m.crew_id, e.ordinality DESC -- a repeated member: the last one wins
 ON CONFLICT (launch_id, crew_id) DO UPDATE SET
     role = EXCLUDED.role,
     run_id = EXCLUDED.run_id
@@ -246,10 +247,10 @@ WITH src AS (
     )
     SELECT
         src.id,
-        (src.v ->> 'flight_number')::integer,
+        (src.v ->> 'flight_number')::numeric::integer,
         src.v ->> 'name',
         (src.v ->> 'date_utc')::timestamptz,
-        (src.v ->> 'date_unix')::bigint,
+        (src.v ->> 'date_unix')::numeric::bigint,
         (src.v ->> 'date_local')::timestamptz,
         src.v ->> 'date_precision',
         (src.v ->> 'upcoming')::boolean,
@@ -257,10 +258,10 @@ WITH src AS (
         (src.v ->> 'tbd')::boolean,
         (src.v ->> 'net')::boolean,
         (src.v ->> 'auto_update')::boolean,
-        (src.v ->> 'window')::integer,
+        (src.v ->> 'window')::numeric::integer,
         src.v ->> 'details',
         (src.v ->> 'static_fire_date_utc')::timestamptz,
-        (src.v ->> 'static_fire_date_unix')::bigint,
+        (src.v ->> 'static_fire_date_unix')::numeric::bigint,
         (src.v ->> 'launch_library_id')::uuid,
         src.v ->> 'rocket',
         src.v ->> 'launchpad',

@@ -167,16 +167,16 @@ type LandingDocument struct {
 	ExtractedAt pgtype.Timestamptz
 	// sha256 of the document's raw bytes as received.
 	Sha256 []byte
-	// How many \u0000 escapes were replaced by U+FFFD in doc (sha256 is of the bytes before).
+	// How many \u0000 escapes, unpaired surrogate escapes and non-UTF-8 bytes were replaced by U+FFFD in doc (sha256 is of the bytes before).
 	Sanitized int32
 	Doc       []byte
 }
 
-// The last document per string id of each run and resource.
+// The last document per id of each run and resource.
 type LandingLatestDocument struct {
 	RunID    int64
 	Resource string
-	ID       interface{}
+	ID       string
 	Ordinal  int32
 	Doc      []byte
 }
@@ -213,11 +213,11 @@ type MetaRunResource struct {
 	Resource string
 	// Documents landed.
 	Fetched int64
-	// Documents whose \u0000 escapes were replaced by U+FFFD before landing (PostgreSQL rejects NUL in jsonb).
+	// Documents in which what jsonb rejects (\u0000, unpaired surrogate escapes, bytes that are not UTF-8) was replaced by U+FFFD before landing.
 	Sanitized int64
 	// Documents that repeated an id already in the same extract; the last occurrence won.
 	Duplicates pgtype.Int8
-	// Documents without an id, kept in landing but not promoted.
+	// Documents without a usable id (missing, null, empty, over 256 bytes, or not a string or number), kept in landing but not promoted; the run soft-deletes nothing of that resource.
 	Rejected pgtype.Int8
 	// Promoted rows with at least one value of the wrong type, set to NULL and listed in the row's issues column.
 	BadValues pgtype.Int8

@@ -56,12 +56,12 @@ func (q *Queries) RunCreate(ctx context.Context, source string) (int64, error) {
 	return run_id, err
 }
 
-const runFinish = `-- name: RunFinish :exec
+const runFinish = `-- name: RunFinish :execrows
 UPDATE meta.runs
 SET status = $1::text,
     finished_at = clock_timestamp(),
     error = $2::text
-WHERE run_id = $3::bigint
+WHERE run_id = $3::bigint AND status = 'running'
 `
 
 type RunFinishParams struct {
@@ -71,9 +71,14 @@ type RunFinishParams struct {
 }
 
 // RunFinish closes a run with its final status; error is NULL on success.
-func (q *Queries) RunFinish(ctx context.Context, arg RunFinishParams) error {
-	_, err := q.db.Exec(ctx, runFinish, arg.Status, arg.Error, arg.RunID)
-	return err
+// It changes only a run still 'running': a run another one has marked
+// abandoned stays so, and RunFinish reports 0 rows.
+func (q *Queries) RunFinish(ctx context.Context, arg RunFinishParams) (int64, error) {
+	result, err := q.db.Exec(ctx, runFinish, arg.Status, arg.Error, arg.RunID)
+	if err != nil {
+		return 0, err
+	}
+	return result.RowsAffected(), nil
 }
 
 const runLockTimeout = `-- name: RunLockTimeout :exec
@@ -232,6 +237,17 @@ func (q *Queries) RunRunning(ctx context.Context) (RunRunningRow, error) {
 	var i RunRunningRow
 	err := row.Scan(&i.RunID, &i.StartedAt, &i.Source)
 	return i, err
+}
+
+const runUTC = `-- name: RunUTC :exec
+SELECT set_config('TimeZone', 'UTC', true)
+`
+
+// RunUTC makes the rest of the transaction read timestamps without a zone
+// as UTC, whatever the session's TimeZone, so a load is reproducible.
+func (q *Queries) RunUTC(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, runUTC)
+	return err
 }
 
 const runUnlock = `-- name: RunUnlock :exec

@@ -1,6 +1,7 @@
 package faults_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -30,7 +31,8 @@ func TestAdversarialDocuments(t *testing.T) {
 		doc[field] = value
 		bad = append(bad, badValue{table, doc["id"].(string), field, column, value})
 	}
-	var nulID, dupID, unknownID, coreFlipID string
+	var nulID, dupID, unknownID, coreFlipID, surrogateID, strayID, decimalID, fairingsID, coreShapeID, zonelessID string
+	var decimalFlight string
 	payloads := snapshotBody(t, "payloads", func(d []map[string]any) []map[string]any {
 		d[0]["name"] = "bad\x00name" // encodes as \u0000
 		nulID = d[0]["id"].(string)
@@ -47,8 +49,15 @@ func TestAdversarialDocuments(t *testing.T) {
 		}
 		dup["name"] = "the last copy"
 		dupID = dup["id"].(string)
+		d[8]["name"] = "LONE_SURROGATE"
+		d[9]["name"] = "STRAY_BYTE"
+		surrogateID, strayID = d[8]["id"].(string), d[9]["id"].(string)
 		return append(d, dup)
 	})
+	// Bytes json.Marshal cannot produce: a lone surrogate escape and a byte
+	// that is not UTF-8.
+	payloads = bytes.Replace(payloads, []byte(`"LONE_SURROGATE"`), []byte(`"ab\ud800cd"`), 1)
+	payloads = bytes.Replace(payloads, []byte(`"STRAY_BYTE"`), []byte("\"a\xffb\""), 1)
 	v5, err := readDocs(filepath.Join(snapshot, "v5", "launches.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -71,27 +80,54 @@ func TestAdversarialDocuments(t *testing.T) {
 		core := d[15]["cores"].([]any)[0].(map[string]any)
 		core["flight"] = "two"
 		coreFlipID = d[15]["id"].(string)
+		// Not bad at all: an integer written as a decimal.
+		decimalFlight = d[16]["flight_number"].(json.Number).String()
+		d[16]["flight_number"] = json.Number(decimalFlight + ".0")
+		decimalID = d[16]["id"].(string)
+		// A parent of the wrong shape, and a core that is not an object.
+		d[17]["fairings"] = "yes"
+		fairingsID = d[17]["id"].(string)
+		d[18]["cores"] = []any{"abc"}
+		coreShapeID = d[18]["id"].(string)
+		// A timestamp without a zone: UTC, whatever the session says.
+		d[19]["date_utc"] = "2010-06-04T18:45:00"
+		zonelessID = d[19]["id"].(string)
+		// A numeric id is still an id.
+		numeric := map[string]any{}
+		for k, v := range d[20] {
+			numeric[k] = v
+		}
+		numeric["id"] = json.Number("12345")
+		numeric["name"] = "numeric id"
 		for _, l := range d {
 			if c, ok := v5Crew[l["id"].(string)]; ok {
 				l["crew"] = c // v5 objects {crew, role} where v4 has ids
 			}
 		}
-		return d
+		return append(d, numeric)
 	})
 	e := newEnv(t,
 		fakeapi.Always("/v4/payloads", fakeapi.Body(payloads)),
 		fakeapi.Always("/v4/launches", fakeapi.Body(launches)))
-	code, out := e.sync()
+	// PGTZ must not matter: zone-less timestamps are read as UTC.
+	code, out := e.loader("sync", "--api-url", e.url, "--retries", "0")
 	if code != 0 {
 		t.Fatalf("exit %d\n%s", code, out)
+	}
+	p := start(t, e.dsn+"&timezone=America%2FNew_York", "sync", "--api-url", e.url, "--retries", "0")
+	if code := p.wait(t, time.Minute); code != 0 {
+		t.Fatalf("sync with another TimeZone: exit %d\n%s", code, p.out.String())
 	}
 
 	// Every row is present.
 	if n := e.int("SELECT count(*) FROM bronze.payloads"); n != 225 {
 		t.Errorf("payloads = %d, want 225", n)
 	}
-	if n := e.int("SELECT count(*) FROM bronze.launches"); n != 205 {
-		t.Errorf("launches = %d, want 205", n)
+	if n := e.int("SELECT count(*) FROM bronze.launches"); n != 206 {
+		t.Errorf("launches = %d, want 205 and the one with a numeric id", n)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches WHERE id = '12345' AND name = 'numeric id'"); n != 1 {
+		t.Error("the launch with a numeric id is missing")
 	}
 	// Every bad value is NULL in its column and recorded in issues.
 	for _, b := range bad {
@@ -111,9 +147,27 @@ func TestAdversarialDocuments(t *testing.T) {
 		AND flight IS NULL AND issues @> '[{"field": "flight", "value": "two"}]'`, coreFlipID); n != 1 {
 		t.Error("the core's flight flip is not recorded on its launch_cores row")
 	}
-	// \u0000 was replaced, and counted.
-	if got := e.query("SELECT name FROM bronze.payloads WHERE id = $1", nulID)[0]; got != "bad\ufffdname" {
-		t.Errorf("sanitized name = %q", got)
+	// What jsonb rejects was replaced, and counted.
+	for id, want := range map[string]string{nulID: "bad\ufffdname", surrogateID: "ab\ufffdcd", strayID: "a\ufffdb"} {
+		if got := e.query("SELECT name FROM bronze.payloads WHERE id = $1", id)[0]; got != want {
+			t.Errorf("sanitized name of %s = %q, want %q", id, got, want)
+		}
+	}
+	// 17.0 is the integer 17, with no issue.
+	if got := e.query("SELECT flight_number::text, issues IS NULL FROM bronze.launches WHERE id = $1", decimalID); fmt.Sprint(got) != fmt.Sprintf("[%s true]", decimalFlight) {
+		t.Errorf("flight_number written as %s.0 loaded as %v", decimalFlight, got)
+	}
+	// A parent that is not an object is recorded once, its columns NULL.
+	if n := e.int(`SELECT count(*) FROM bronze.launches WHERE id = $1 AND fairings_reused IS NULL
+		AND fairings_recovered IS NULL AND issues = '[{"field": "fairings", "value": "yes", "reason": "expected object, got string"}]'`, fairingsID); n != 1 {
+		t.Errorf("fairings of the wrong shape not recorded: %v", e.query("SELECT issues::text FROM bronze.launches WHERE id = $1", fairingsID))
+	}
+	if n := e.int(`SELECT count(*) FROM bronze.launch_cores WHERE launch_id = $1 AND core_id IS NULL
+		AND issues @> '[{"field": "$", "value": "abc"}]'`, coreShapeID); n != 1 {
+		t.Error("a core that is not an object is not recorded")
+	}
+	if got := e.query("SELECT to_char(date_utc AT TIME ZONE 'UTC', 'HH24:MI') FROM bronze.launches WHERE id = $1", zonelessID)[0]; got != "18:45" {
+		t.Errorf("zone-less 18:45 stored as %v UTC", got)
 	}
 	// Unknown fields stay in the stored document.
 	if got := e.query(`SELECT doc->'unknown_field'->>'nested' FROM bronze.payloads WHERE id = $1`, unknownID)[0]; got != "true" {
@@ -130,21 +184,20 @@ func TestAdversarialDocuments(t *testing.T) {
 	// The ledger counts every change per resource.
 	row := e.query(`SELECT sanitized, duplicates, bad_values FROM meta.run_resources
 		WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1`)
-	if fmt.Sprint(row) != "[1 1 5]" {
-		t.Errorf("payloads ledger sanitized/duplicates/bad_values = %v, want [1 1 5]", row)
+	if fmt.Sprint(row) != "[3 1 5]" {
+		t.Errorf("payloads ledger sanitized/duplicates/bad_values = %v, want [3 1 5]", row)
 	}
-	if n := e.int(`SELECT bad_values FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 5 {
-		t.Errorf("launches ledger bad_values = %d, want 5", n)
+	if n := e.int(`SELECT bad_values FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 6 {
+		t.Errorf("launches ledger bad_values = %d, want 6", n)
 	}
-	for _, w := range []string{"5 rows with values of the wrong type", "1 repeated ids", "1 documents with \\u0000 replaced"} {
+	for _, w := range []string{"5 rows with values of the wrong type", "1 repeated ids", "3 documents with \\u0000, lone surrogates"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("summary lacks %q:\n%s", w, out)
 		}
 	}
-	// And a second run changes nothing.
-	code, out = e.sync()
-	if code != 0 || e.int("SELECT inserted + updated FROM meta.run_resources WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1") != 0 {
-		t.Errorf("second sync of the same adversarial data rewrote rows (exit %d)\n%s", code, out)
+	// The second run, in another TimeZone, changed nothing.
+	if n := e.int("SELECT sum(inserted + updated)::bigint FROM meta.run_resources WHERE run_id = 2"); n != 0 {
+		t.Errorf("second sync of the same adversarial data rewrote %d rows", n)
 	}
 }
 

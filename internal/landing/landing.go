@@ -6,7 +6,9 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -27,7 +29,8 @@ type Copier interface {
 type Landed struct {
 	// Documents is the number of documents landed.
 	Documents int64
-	// Sanitized is the number of documents that had \u0000 replaced.
+	// Sanitized is the number of documents that had something jsonb
+	// rejects (see Sanitize) replaced.
 	Sanitized int64
 }
 
@@ -69,7 +72,7 @@ func (r *rows) Next() bool {
 	}
 	raw := r.docs.Raw()
 	sum := sha256.Sum256(raw)
-	doc, replaced := ReplaceNUL(raw)
+	doc, replaced := Sanitize(raw)
 	if replaced > 0 {
 		r.sanitized++
 	}
@@ -82,35 +85,106 @@ func (r *rows) Values() ([]any, error) { return r.values, nil }
 
 func (r *rows) Err() error { return r.docs.Err() }
 
-var (
-	escapedNUL  = []byte(`\u0000`)
-	replacement = []byte(`\ufffd`)
-)
+// replacement is U+FFFD as a JSON escape.
+var replacement = []byte(`\ufffd`)
 
-// ReplaceNUL replaces every \u0000 escape in JSON text with \ufffd (the
-// Unicode replacement character), since PostgreSQL's jsonb and text reject
-// NUL, and returns how many it replaced. An escaped backslash followed by
-// "u0000" is text, not NUL, and is left alone. Valid JSON never holds a raw
-// NUL byte.
-func ReplaceNUL(doc []byte) ([]byte, int) {
-	if !bytes.Contains(doc, escapedNUL) {
+// Sanitize makes JSON text acceptable to PostgreSQL's jsonb, which rejects
+// three things JSON allows or Go's decoder tolerates: the \u0000 escape, a
+// \u escape of an unpaired UTF-16 surrogate, and bytes that are not UTF-8.
+// Each becomes U+FFFD, the Unicode replacement character; it returns how
+// many it replaced. Escaped backslashes are honoured (`\\u0000` is text).
+// doc must be valid JSON, so such bytes can only be inside strings.
+func Sanitize(doc []byte) ([]byte, int) {
+	if utf8.Valid(doc) && !bytes.Contains(doc, []byte(`\u0000`)) && !hasSurrogateEscape(doc) {
 		return doc, 0
 	}
 	out := make([]byte, 0, len(doc))
 	n := 0
-	for i := 0; i < len(doc); i++ {
-		if doc[i] != '\\' || i+1 == len(doc) {
-			out = append(out, doc[i])
-			continue
+	for i := 0; i < len(doc); {
+		c := doc[i]
+		switch {
+		case c == '\\' && i+1 < len(doc):
+			if size, ok := badEscape(doc[i:]); ok {
+				out = append(out, replacement...)
+				i += size
+				n++
+				continue
+			}
+			if r, _ := escapedRune(doc[i:]); r >= 0xD800 && r <= 0xDBFF {
+				out = append(out, doc[i:i+12]...) // a valid surrogate pair
+				i += 12
+				continue
+			}
+			out = append(out, c, doc[i+1]) // any other escape, as a pair
+			i += 2
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+			i++
+		default:
+			r, size := utf8.DecodeRune(doc[i:])
+			if r == utf8.RuneError && size == 1 {
+				out = utf8.AppendRune(out, utf8.RuneError)
+				n++
+			} else {
+				out = append(out, doc[i:i+size]...)
+			}
+			i += size
 		}
-		if bytes.HasPrefix(doc[i:], escapedNUL) {
-			out = append(out, replacement...)
-			i += len(escapedNUL) - 1
-			n++
-			continue
-		}
-		out = append(out, doc[i], doc[i+1]) // any other escape, as a pair
-		i++
 	}
 	return out, n
+}
+
+// escapedRune reads a \uXXXX escape at the start of b.
+func escapedRune(b []byte) (rune, bool) {
+	if len(b) < 6 || b[0] != '\\' || b[1] != 'u' {
+		return 0, false
+	}
+	var r rune
+	for _, h := range b[2:6] {
+		var d byte
+		switch {
+		case '0' <= h && h <= '9':
+			d = h - '0'
+		case 'a' <= h && h <= 'f':
+			d = h - 'a' + 10
+		case 'A' <= h && h <= 'F':
+			d = h - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(d)
+	}
+	return r, true
+}
+
+// badEscape reports whether b starts with a \u escape jsonb rejects: \u0000,
+// a low surrogate, or a high surrogate not followed by an escaped low one.
+// size is the escape's length.
+func badEscape(b []byte) (size int, bad bool) {
+	r, ok := escapedRune(b)
+	switch {
+	case !ok:
+		return 0, false
+	case r == 0, r >= 0xDC00 && r <= 0xDFFF:
+		return 6, true
+	case r >= 0xD800 && r <= 0xDBFF:
+		lo, ok := escapedRune(b[6:])
+		return 6, !ok || lo < 0xDC00 || lo > 0xDFFF
+	}
+	return 0, false
+}
+
+// hasSurrogateEscape is a cheap pre-check for \uD800-\uDFFF escapes.
+func hasSurrogateEscape(doc []byte) bool {
+	for i := bytes.Index(doc, []byte(`\u`)); i >= 0 && i+3 < len(doc); {
+		if d := doc[i+2]; (d == 'd' || d == 'D') && strings.IndexByte("89abcdefABCDEF", doc[i+3]) >= 0 {
+			return true
+		}
+		j := bytes.Index(doc[i+2:], []byte(`\u`))
+		if j < 0 {
+			break
+		}
+		i += 2 + j
+	}
+	return false
 }

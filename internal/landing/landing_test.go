@@ -90,7 +90,7 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 	}
 }
 
-func TestReplaceNUL(t *testing.T) {
+func TestSanitize(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
 		in, want string
@@ -102,26 +102,39 @@ func TestReplaceNUL(t *testing.T) {
 		{`{"a":"\\u0000"}`, `{"a":"\\u0000"}`, 0},   // an escaped backslash, then text
 		{`{"a":"\\\u0000"}`, `{"a":"\\\ufffd"}`, 1}, // an escaped backslash, then NUL
 		{`{"a":"\"\u0000"}`, `{"a":"\"\ufffd"}`, 1},
+		{`{"a":"\u00e9\uD83D\uDE80"}`, `{"a":"\u00e9\uD83D\uDE80"}`, 0}, // é and a valid pair
+		{`{"a":"ab\ud800cd"}`, `{"a":"ab\ufffdcd"}`, 1},                 // lone high surrogate
+		{`{"a":"\udc00"}`, `{"a":"\ufffd"}`, 1},                         // lone low surrogate
+		{`{"a":"\ud800\u0041"}`, `{"a":"\ufffd\u0041"}`, 1},             // high, then not a low one
+		{"{\"a\":\"a\xffb\"}", "{\"a\":\"a\uFFFDb\"}", 1},               // a byte that is not UTF-8
+		{`{"a":"Δ"}`, `{"a":"Δ"}`, 0},
 	}
 	for _, tc := range cases {
-		got, n := landing.ReplaceNUL([]byte(tc.in))
+		got, n := landing.Sanitize([]byte(tc.in))
 		if string(got) != tc.want || n != tc.n {
-			t.Errorf("ReplaceNUL(%s) = %s, %d; want %s, %d", tc.in, got, n, tc.want, tc.n)
+			t.Errorf("Sanitize(%q) = %q, %d; want %q, %d", tc.in, got, n, tc.want, tc.n)
 		}
 	}
 }
 
-// TestCopySanitizesNUL: PostgreSQL rejects \u0000 in jsonb; the document
-// lands with U+FFFD instead, its hash is still of the bytes received, and the
+// TestCopySanitizes: PostgreSQL rejects \u0000 (and lone surrogates and
+// bytes that are not UTF-8) in jsonb; the document lands with U+FFFD instead, its hash is still of the bytes received, and the
 // change is counted.
-func TestCopySanitizesNUL(t *testing.T) {
+func TestCopySanitizes(t *testing.T) {
 	t.Parallel()
 	c, runID := setup(t)
 	ctx := context.Background()
-	in := `[{"id":"a","name":"bad\u0000name"}, {"id":"b"}]`
+	in := `[{"id":"a","name":"bad\u0000name"}, {"id":"b"}, {"id":"c","d":"ab\ud800cd"}, ` + "{\"id\":\"d\",\"e\":\"x\xffy\"}]"
 	got, err := landing.Copy(ctx, c, runID, "things", time.Now(), extract.NewDocuments(strings.NewReader(in)))
-	if err != nil || got != (landing.Landed{Documents: 2, Sanitized: 1}) {
-		t.Fatalf("Copy = %+v, %v; want 2 documents, 1 sanitized", got, err)
+	if err != nil || got != (landing.Landed{Documents: 4, Sanitized: 3}) {
+		t.Fatalf("Copy = %+v, %v; want 4 documents, 3 sanitized", got, err)
+	}
+	var d, e string
+	if err := c.QueryRow(ctx, `SELECT max(doc->>'d'), max(doc->>'e') FROM landing.documents WHERE run_id = $1`, runID).Scan(&d, &e); err != nil {
+		t.Fatal(err)
+	}
+	if d != "ab\ufffdcd" || e != "x\ufffdy" {
+		t.Errorf("landed %q and %q, want U+FFFD for the lone surrogate and the stray byte", d, e)
 	}
 	var name string
 	var sanitized int

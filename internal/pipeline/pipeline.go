@@ -70,7 +70,8 @@ type Counts struct {
 	// Fetched is the number of documents landed; Sanitized those of them
 	// that had \u0000 replaced.
 	Fetched, Sanitized int64
-	// Duplicates repeated an id in the same extract; Rejected had no id;
+	// Duplicates repeated an id in the same extract; Rejected had no usable
+	// id (and stop soft deletes for the resource that run);
 	// BadValues are rows with values of the wrong type, set to NULL.
 	Duplicates, Rejected, BadValues int64
 	// Inserted, Updated and Unchanged split the distinct ids among new
@@ -125,7 +126,7 @@ func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
 // do runs fill (which lands the run's documents) and the promotion under
 // the run lock, with the ledger kept.
 func (s *Syncer) do(ctx context.Context, source string, fill func(context.Context, int64) (map[string]landing.Landed, error)) (res Result, err error) {
-	unlock, err := s.lock(ctx)
+	lockConn, unlock, err := s.lock(ctx)
 	if err != nil {
 		return res, err
 	}
@@ -144,7 +145,7 @@ func (s *Syncer) do(ctx context.Context, source string, fill func(context.Contex
 	log := s.Logger.With("run_id", res.RunID)
 	log.InfoContext(ctx, "run started", "source", source)
 
-	res.Resources, err = s.run(ctx, log, res.RunID, fill)
+	res.Resources, err = s.run(ctx, log, lockConn, res.RunID, fill)
 	if err == nil {
 		log.InfoContext(ctx, "run succeeded")
 		return res, nil
@@ -168,12 +169,9 @@ func (s *Syncer) do(ctx context.Context, source string, fill func(context.Contex
 	// A few tries: after a server restart the pool's first connections are
 	// dead, and each failed try discards one.
 	ferr := retry.Do(func() error {
-		return q.RunFinish(fctx, db.RunFinishParams{
-			RunID:  res.RunID,
-			Status: status,
-			Error:  pgtype.Text{String: err.Error(), Valid: true},
-		})
-	}, retry.Context(fctx), retry.Attempts(4), retry.Delay(250*time.Millisecond), retry.LastErrorOnly(true))
+		return finish(fctx, q, res.RunID, status, err)
+	}, retry.Context(fctx), retry.Attempts(4), retry.Delay(250*time.Millisecond), retry.LastErrorOnly(true),
+		retry.RetryIf(func(err error) bool { return !errors.Is(err, errNotRunning) }))
 	if ferr != nil {
 		err = errors.Join(err, fmt.Errorf("record the failure in meta.runs: %w", ferr))
 	} else if _, perr := q.LandingPrune(fctx, s.keepRuns()); perr != nil {
@@ -182,11 +180,31 @@ func (s *Syncer) do(ctx context.Context, source string, fill func(context.Contex
 	return res, fmt.Errorf("run %d %s: %w", res.RunID, status, err)
 }
 
-// lock takes the run lock on a connection held until unlock.
-func (s *Syncer) lock(ctx context.Context) (unlock func(), err error) {
-	conn, err := s.Pool.Acquire(ctx)
+// errNotRunning: the run's ledger row is no longer 'running', because
+// another run found this one's lock gone and marked it abandoned.
+var errNotRunning = errors.New("the run is no longer marked running in meta.runs (another run marked it abandoned)")
+
+// finish records a run's outcome; cause is nil on success.
+func finish(ctx context.Context, q *db.Queries, runID int64, status string, cause error) error {
+	msg := pgtype.Text{}
+	if cause != nil {
+		msg = pgtype.Text{String: cause.Error(), Valid: true}
+	}
+	n, err := q.RunFinish(ctx, db.RunFinishParams{RunID: runID, Status: status, Error: msg})
+	if err == nil && n != 1 {
+		return errNotRunning
+	}
+	return err
+}
+
+// lock takes the run lock on a connection held until unlock. The promotion
+// runs on that same connection: if its session is lost (a server restart,
+// a terminated backend), the lock is gone and so is the promotion, so a run
+// can never commit without holding the lock.
+func (s *Syncer) lock(ctx context.Context) (conn *pgxpool.Conn, unlock func(), err error) {
+	conn, err = s.Pool.Acquire(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("take the run lock: %w", err)
+		return nil, nil, fmt.Errorf("take the run lock: %w", err)
 	}
 	q := db.New(conn)
 	locked := false
@@ -210,7 +228,7 @@ func (s *Syncer) lock(ctx context.Context) (unlock func(), err error) {
 	}
 	if err != nil {
 		conn.Release()
-		return nil, fmt.Errorf("take the run lock: %w", err)
+		return nil, nil, fmt.Errorf("take the run lock: %w", err)
 	}
 	if !locked {
 		defer conn.Release()
@@ -219,11 +237,11 @@ func (s *Syncer) lock(ctx context.Context) (unlock func(), err error) {
 			holder = fmt.Sprintf("run %d (%s, started %s)", r.RunID, r.Source, r.StartedAt.Time.Format(time.RFC3339))
 		}
 		if s.Options.LockTimeout > 0 {
-			return nil, fmt.Errorf("%w: %s still holds the lock after %s", ErrLocked, holder, s.Options.LockTimeout)
+			return nil, nil, fmt.Errorf("%w: %s still holds the lock after %s", ErrLocked, holder, s.Options.LockTimeout)
 		}
-		return nil, fmt.Errorf("%w: %s holds the lock", ErrLocked, holder)
+		return nil, nil, fmt.Errorf("%w: %s holds the lock", ErrLocked, holder)
 	}
-	return func() {
+	return conn, func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
 		if err := q.RunUnlock(uctx, runLockKey); err != nil {
@@ -236,7 +254,7 @@ func (s *Syncer) lock(ctx context.Context) (unlock func(), err error) {
 
 func (s *Syncer) keepRuns() int32 { return int32(max(1, s.Options.KeepRuns)) }
 
-func (s *Syncer) run(ctx context.Context, log *slog.Logger, runID int64, fill func(context.Context, int64) (map[string]landing.Landed, error)) ([]ResourceResult, error) {
+func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Conn, runID int64, fill func(context.Context, int64) (map[string]landing.Landed, error)) ([]ResourceResult, error) {
 	landed, err := fill(ctx, runID)
 	if err != nil {
 		return nil, err
@@ -245,28 +263,47 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, runID int64, fill fu
 	if err != nil {
 		return nil, err
 	}
-	var out []ResourceResult
-	err = pgx.BeginFunc(ctx, s.Pool, func(tx pgx.Tx) error {
-		out = out[:0]
-		q := db.New(tx)
-		for _, r := range s.Resources {
-			c, err := s.promote(ctx, q, runID, r)
-			if err != nil {
-				return fmt.Errorf("resource %s: %w", r.Name, err)
-			}
-			c.Fetched, c.Sanitized = landed[r.Name].Documents, landed[r.Name].Sanitized
-			out = append(out, ResourceResult{Resource: r.Name, Counts: c, Drift: drift[r.Name]})
-		}
-		if err := refreshViews(ctx, tx, q); err != nil {
-			return err
-		}
-		if _, err := q.LandingPrune(ctx, s.keepRuns()); err != nil {
-			return fmt.Errorf("prune landing: %w", err)
-		}
-		return q.RunFinish(ctx, db.RunFinishParams{RunID: runID, Status: StatusSucceeded})
-	})
+	tx, err := lockConn.Begin(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("begin promotion (on the run lock's session): %w", err)
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	out, err := s.promoteAll(ctx, log, tx, runID, landed, drift)
 	if err != nil {
 		return nil, err
+	}
+	// Once COMMIT is sent, its outcome is the run's: a signal arriving now
+	// must not turn a committed run into one reported as rolled back.
+	if err := tx.Commit(context.WithoutCancel(ctx)); err != nil {
+		return nil, fmt.Errorf("commit promotion: %w", err)
+	}
+	return out, nil
+}
+
+// promoteAll is the promotion transaction: every resource into bronze, the
+// gold refresh, landing pruning, and the run's success.
+func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, runID int64, landed map[string]landing.Landed, drift map[string][]db.DriftRecordRow) ([]ResourceResult, error) {
+	q := db.New(tx)
+	if err := q.RunUTC(ctx); err != nil {
+		return nil, err
+	}
+	var out []ResourceResult
+	for _, r := range s.Resources {
+		c, err := s.promote(ctx, log, q, runID, r)
+		if err != nil {
+			return nil, fmt.Errorf("resource %s: %w", r.Name, err)
+		}
+		c.Fetched, c.Sanitized = landed[r.Name].Documents, landed[r.Name].Sanitized
+		out = append(out, ResourceResult{Resource: r.Name, Counts: c, Drift: drift[r.Name]})
+	}
+	if err := refreshViews(ctx, tx, q); err != nil {
+		return nil, err
+	}
+	if _, err := q.LandingPrune(ctx, s.keepRuns()); err != nil {
+		return nil, fmt.Errorf("prune landing: %w", err)
+	}
+	if err := finish(ctx, q, runID, StatusSucceeded, nil); err != nil {
+		return nil, fmt.Errorf("record success: %w", err)
 	}
 	return out, nil
 }
@@ -386,12 +423,23 @@ func DescribeDrift(rows []db.DriftRecordRow) string {
 // promote moves one resource from landing into bronze inside the promotion
 // transaction: guard against a suspect shrink, upsert, soft-delete what the
 // complete extract lacks, and count.
-func (s *Syncer) promote(ctx context.Context, q *db.Queries, runID int64, r Resource) (Counts, error) {
+func (s *Syncer) promote(ctx context.Context, log *slog.Logger, q *db.Queries, runID int64, r Resource) (Counts, error) {
+	stats, err := q.LandingStats(ctx, db.LandingStatsParams{RunID: runID, Resource: r.Name})
+	if err != nil {
+		return Counts{}, fmt.Errorf("count duplicates: %w", err)
+	}
+	// An extract with documents we cannot key is not verified complete: a
+	// record missing from it may be one of them, so nothing is deleted.
+	verified := stats.Rejected == 0
 	missing, err := q.BronzeMissing(ctx, db.BronzeMissingParams{TableName: r.Table, RunID: runID, Resource: r.Name})
 	if err != nil {
 		return Counts{}, fmt.Errorf("count missing records: %w", err)
 	}
-	if missing.Missing > 0 && !s.Options.ForceDeletes &&
+	if !verified && missing.Missing > 0 {
+		log.WarnContext(ctx, "documents without a usable id: records missing from this extract are not soft-deleted",
+			"resource", r.Name, "rejected", stats.Rejected, "missing", missing.Missing)
+	}
+	if verified && missing.Missing > 0 && !s.Options.ForceDeletes &&
 		float64(missing.Missing) > s.Options.MaxDeleteFraction*float64(missing.Live) {
 		return Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
 			ErrShrink, missing.Missing, missing.Live, r.Table,
@@ -401,13 +449,12 @@ func (s *Syncer) promote(ctx context.Context, q *db.Queries, runID int64, r Reso
 	if err != nil {
 		return Counts{}, fmt.Errorf("promote to bronze: %w", err)
 	}
-	deleted, err := q.BronzeSoftDeleteMissing(ctx, db.BronzeSoftDeleteMissingParams{TableName: r.Table, RunID: runID, Resource: r.Name})
-	if err != nil {
-		return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
-	}
-	stats, err := q.LandingStats(ctx, db.LandingStatsParams{RunID: runID, Resource: r.Name})
-	if err != nil {
-		return Counts{}, fmt.Errorf("count duplicates: %w", err)
+	var deleted int64
+	if verified {
+		deleted, err = q.BronzeSoftDeleteMissing(ctx, db.BronzeSoftDeleteMissingParams{TableName: r.Table, RunID: runID, Resource: r.Name})
+		if err != nil {
+			return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
+		}
 	}
 	c := Counts{
 		Duplicates: stats.Duplicates, Rejected: stats.Rejected, BadValues: up.BadValues,
