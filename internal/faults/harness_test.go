@@ -58,8 +58,24 @@ type env struct {
 	url  string
 }
 
+// sourcesOnce opens the loader's sources once during the tests: go test
+// caches a result by the files the test opened, and the loader binary built
+// in TestMain is not among them, so without this an edit to it would not
+// rerun the suite.
+var sourcesOnce sync.Once
+
 func newEnv(t *testing.T, faults ...fakeapi.Fault) *env {
 	t.Helper()
+	sourcesOnce.Do(func() {
+		_ = filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".sql") || strings.HasSuffix(path, ".json")) {
+				if f, err := os.Open(path); err == nil {
+					f.Close()
+				}
+			}
+			return nil
+		})
+	})
 	dsn := pgtest.DSN(t)
 	pool, err := pgxpool.New(context.Background(), dsn+"&application_name=observer")
 	if err != nil {

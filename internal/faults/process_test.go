@@ -232,3 +232,41 @@ func TestStopMidPromotion(t *testing.T) {
 		})
 	}
 }
+
+// The run lock's session dies mid-run (a restart, an administrator's
+// pg_terminate_backend): another run may then take the lock, but the first
+// can no longer promote, since it promotes on that same session, and the
+// ledger keeps it abandoned.
+func TestRunLockLost(t *testing.T) {
+	t.Parallel()
+	// The first sync's launches differ, so anything it wrote would show.
+	body := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		d[0]["name"] = "written by the run that lost its lock"
+		return d
+	})
+	reached, resume := make(chan struct{}), make(chan struct{})
+	e := newEnv(t, fakeapi.On("/v4/launches", fakeapi.Pause(body, len(body)/2, reached, resume)))
+	e.seedOld()
+
+	a := e.start("sync", "--api-url", e.url)
+	waitFor(t, reached, "the first sync")
+	if n := e.int(`SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l
+		JOIN pg_stat_activity a ON a.pid = l.pid
+		WHERE l.locktype = 'advisory' AND a.datname = current_database()`); n != 1 {
+		t.Fatalf("terminated %d lock sessions, want 1", n)
+	}
+	e.mustLoad("sync", "--source", snapshot) // takes the lock, marks run 2 abandoned
+	after := pgtest.FullHash(t, e.pool)
+
+	close(resume)
+	if code := a.wait(t, time.Minute); code != 1 {
+		t.Errorf("first sync: exit %d, want 1\n%s", code, a.out.String())
+	}
+	if after2 := pgtest.FullHash(t, e.pool); after2 != after {
+		t.Error("the sync that lost its lock still wrote to bronze/gold")
+	}
+	if s := e.query("SELECT status FROM meta.runs WHERE run_id = 2")[0]; s != "abandoned" {
+		t.Errorf("run 2 is %v, want it to stay abandoned", s)
+	}
+	e.assertComplete()
+}
