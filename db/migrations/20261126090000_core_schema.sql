@@ -13,7 +13,7 @@ COMMENT ON SCHEMA bronze IS 'Typed tables normalised from landing by the upserts
 COMMENT ON SCHEMA gold IS 'Analyst-facing metrics, materialized views defined in db/views/.';
 COMMENT ON SCHEMA meta IS 'Run ledger and loader bookkeeping.';
 
--- The run ledger: one row per `loader sync`.
+-- The run ledger: one row per `loader sync` or `loader replay`.
 CREATE TABLE meta.runs (
     run_id      bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     status      text NOT NULL DEFAULT 'running'
@@ -458,6 +458,9 @@ CREATE TABLE bronze.launch_cores (
     PRIMARY KEY (launch_id, core_index)
 );
 
+CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores (core_id);
+CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores (landpad_id);
+
 -- One row per element of launch.crew[]: a crew id in v4, a {crew, role}
 -- object in v5 (role is NULL for v4).
 CREATE TABLE bronze.launch_crew (
@@ -469,9 +472,6 @@ CREATE TABLE bronze.launch_crew (
 );
 
 CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew (crew_id);
-
-CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores (core_id);
-CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores (landpad_id);
 
 -- migrate:down
 

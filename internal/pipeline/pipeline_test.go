@@ -59,7 +59,7 @@ func syncFrom(t *testing.T, pool *pgxpool.Pool, src extract.Source) (pipeline.Re
 }
 
 // syncer is a Syncer with the loader's defaults.
-func syncer(t *testing.T, pool *pgxpool.Pool, src extract.Source) *pipeline.Syncer {
+func syncer(t testing.TB, pool *pgxpool.Pool, src extract.Source) *pipeline.Syncer {
 	t.Helper()
 	contracts, err := fs.Sub(schema.FS, schema.ContractsDir)
 	if err != nil {
@@ -693,4 +693,38 @@ func deref(s *string) string {
 		return "NULL"
 	}
 	return *s
+}
+
+// BenchmarkSync times a whole sync of the snapshot: the first into an empty
+// database, then the steady state where nothing changed.
+func BenchmarkSync(b *testing.B) {
+	for _, steady := range []bool{false, true} {
+		name := map[bool]string{false: "empty", true: "unchanged"}[steady]
+		b.Run(name, func(b *testing.B) {
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				dsn := pgtest.DSN(b)
+				cfg, err := db.ParseConfig(dsn)
+				if err != nil {
+					b.Fatal(err)
+				}
+				pool, err := db.Open(context.Background(), cfg)
+				if err != nil {
+					b.Fatal(err)
+				}
+				s := syncer(b, pool, extract.Dir(snapshot))
+				if steady {
+					if _, err := s.Sync(context.Background()); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				if _, err := s.Sync(context.Background()); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				pool.Close()
+			}
+		})
+	}
 }
