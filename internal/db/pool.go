@@ -48,15 +48,6 @@ func Describe(cfg pgconn.Config) string {
 	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, hostPort(cfg.Host, cfg.Port), cfg.Database)
 }
 
-// Redact returns a description of dsn that is safe to print.
-func Redact(dsn string) string {
-	cfg, err := pgconn.ParseConfig(dsn)
-	if err != nil {
-		return "(unparseable connection string)"
-	}
-	return Describe(*cfg)
-}
-
 // URL renders a parsed configuration as a postgres:// URL for tools that take
 // only URLs (dbmate), so both reach the same server with the same
 // credentials and TLS settings, whether they came from DATABASE_URL (URL or

@@ -21,7 +21,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"sync"
 	"testing"
@@ -81,13 +80,6 @@ func EmptyDSN(t testing.TB) string {
 	return pgtestdb.Custom(t, connConfig(t), pgtestdb.NoopMigrator{}).URL()
 }
 
-// AdminDSN returns a superuser URL of the server, for tests that must look
-// past one database (the cluster-wide statistics, say).
-func AdminDSN(t testing.TB) string {
-	t.Helper()
-	return connConfig(t).URL()
-}
-
 // Restart stops the server with clients connected (fast shutdown, as an
 // operator's restart does) and starts it again on the same address. Only a
 // throwaway cluster started here can be restarted; with another server the
@@ -104,17 +96,6 @@ func Restart(t testing.TB) {
 	if err := found.restart(); err != nil {
 		t.Fatalf("restart PostgreSQL: %v", err)
 	}
-}
-
-// WithDatabase returns dsn pointing at another database on the same server.
-func WithDatabase(t testing.TB, dsn, database string) string {
-	t.Helper()
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatalf("parse %s: %v", dsn, err)
-	}
-	u.Path = "/" + database
-	return u.String()
 }
 
 // migrator applies the embedded schema with the loader's own migrate step,
