@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
 // Transient API faults are retried and end in a complete, correct sync.
@@ -206,6 +207,20 @@ func TestDuplicateIDs(t *testing.T) {
 	}
 	if n := e.int("SELECT updated FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1"); n != 0 {
 		t.Errorf("second sync updated %d launches: the winner is not deterministic", n)
+	}
+	// Exactly what the same extract without the earlier copies loads.
+	deduped := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		for i := 0; i < 3; i++ {
+			d[i]["name"] = "second copy"
+		}
+		return d
+	})
+	ref := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(deduped)))
+	if code, out := ref.sync(); code != 0 {
+		t.Fatalf("reference sync: exit %d\n%s", code, out)
+	}
+	if got, want := pgtest.ContentHash(t, e.pool), pgtest.ContentHash(t, ref.pool); got != want {
+		t.Errorf("content differs from a load of the deduplicated extract:\n%s\n%s", got, want)
 	}
 }
 
