@@ -197,6 +197,8 @@ func TestAdversarialDocuments(t *testing.T) {
 			t.Errorf("summary lacks %q:\n%s", w, out)
 		}
 	}
+	// The full content is pinned (see TestCharacterizeSnapshot).
+	pgtest.Golden(t, "../../testdata/characterization/adversarial.txt", pgtest.Dump(t, e.pool))
 	// The second run, in another TimeZone, changed nothing.
 	if n := e.int("SELECT sum(inserted + updated)::bigint FROM meta.run_resources WHERE run_id = 2"); n != 0 {
 		t.Errorf("second sync of the same adversarial data rewrote %d rows", n)

@@ -75,3 +75,37 @@ func ContentHash(t testing.TB, q Querier) string {
 		"to_jsonb(x) ->> 'deleted_at' IS NULL",
 		"EXISTS (SELECT 1 FROM bronze.launches l WHERE l.id = x.launch_id AND l.deleted_at IS NULL)")
 }
+
+// Dump renders the full content of every bronze and gold relation as text,
+// one line per row, sorted, for characterization fixtures: each row as
+// jsonb without updated_at (a clock reading), with deleted_at as whether it
+// is set, and doc as the md5 of its text (the document itself is checked
+// against the snapshot elsewhere). Timestamps are rendered in UTC.
+func Dump(t testing.TB, db interface {
+	Begin(context.Context) (pgx.Tx, error)
+}) string {
+	t.Helper()
+	ctx := context.Background()
+	q, err := db.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer q.Rollback(ctx)
+	if _, err := q.Exec(ctx, "SET LOCAL TimeZone = 'UTC'"); err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, name := range relations(t, q) {
+		sql := fmt.Sprintf(`SELECT coalesce(string_agg(r, E'\n' ORDER BY r), '')
+			FROM (SELECT (to_jsonb(x) - 'updated_at' - 'doc' - 'deleted_at'
+			      || CASE WHEN to_jsonb(x) ? 'doc' THEN jsonb_build_object('doc', md5((to_jsonb(x) -> 'doc')::text)) ELSE '{}' END
+			      || CASE WHEN to_jsonb(x) ? 'deleted_at' THEN jsonb_build_object('deleted', to_jsonb(x) -> 'deleted_at' <> 'null') ELSE '{}' END
+			      )::text AS r FROM %s x) s`, name)
+		var rows string
+		if err := q.QueryRow(context.Background(), sql).Scan(&rows); err != nil {
+			t.Fatalf("dump %s: %v", name, err)
+		}
+		fmt.Fprintf(&b, "## %s\n%s\n", name, rows)
+	}
+	return b.String()
+}

@@ -728,3 +728,14 @@ func BenchmarkSync(b *testing.B) {
 		})
 	}
 }
+
+// TestCharacterizeSnapshot pins the full content of bronze and gold after a
+// sync of the bundled snapshot (testdata/characterization/snapshot.txt). A
+// rebuild of the transform must leave it unchanged; an intended change
+// rewrites it with -update in a commit of its own that says why.
+func TestCharacterizeSnapshot(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	pgtest.Golden(t, "../../testdata/characterization/snapshot.txt", pgtest.Dump(t, pool))
+}
