@@ -6,7 +6,8 @@
 //  3. a throwaway cluster from the system's initdb and pg_ctl
 //     (/usr/lib/postgresql/*/bin or PATH), run as the postgres user when the
 //     tests run as root;
-//  4. none: tests fail under CI=true and are skipped otherwise.
+//  4. none: tests fail when CI is set (any value but empty, "false" or "0")
+//     and are skipped otherwise.
 //
 // Each test then gets its own database, cloned from a template that already
 // holds the migrations and views (pgtestdb), so tests can run in parallel.
@@ -22,6 +23,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"os"
+	"strings"
 	"sync"
 	"testing"
 
@@ -59,8 +61,8 @@ func connConfig(t testing.TB) pgtestdb.Config {
 	t.Helper()
 	once.Do(func() { found, findErr = find() })
 	if findErr != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("no PostgreSQL for tests (CI=true, so this fails rather than skips): %v", findErr)
+		if inCI() {
+			t.Fatalf("no PostgreSQL for tests (CI is set, so this fails rather than skips): %v", findErr)
 		}
 		t.Skipf("no PostgreSQL for tests: %v", findErr)
 	}
@@ -83,12 +85,12 @@ func EmptyDSN(t testing.TB) string {
 // Restart stops the server with clients connected (fast shutdown, as an
 // operator's restart does) and starts it again on the same address. Only a
 // throwaway cluster started here can be restarted; with another server the
-// test is skipped (failed under CI=true).
+// test is skipped (failed when CI is set).
 func Restart(t testing.TB) {
 	t.Helper()
 	connConfig(t)
 	if found.restart == nil {
-		if os.Getenv("CI") == "true" {
+		if inCI() {
 			t.Fatal("cannot restart this PostgreSQL: not a cluster started by the tests")
 		}
 		t.Skip("cannot restart this PostgreSQL: not a cluster started by the tests")
@@ -96,6 +98,18 @@ func Restart(t testing.TB) {
 	if err := found.restart(); err != nil {
 		t.Fatalf("restart PostgreSQL: %v", err)
 	}
+}
+
+// inCI reports whether the tests run in CI, where a missing PostgreSQL
+// must fail them rather than skip them.
+func inCI() bool { return ciSet(os.Getenv("CI")) }
+
+// ciSet tells whether a value of CI means "set": any non-empty value other
+// than "false" or "0" (in any case, surrounding spaces ignored). CI systems
+// set CI=true, CI=1 or CI=yes; "false" and "0" are how one turns it off.
+func ciSet(v string) bool {
+	v = strings.TrimSpace(v)
+	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
 
 // migrator applies the embedded schema with the loader's own migrate step,
