@@ -1,17 +1,28 @@
 // Package fakeapi serves a snapshot directory at the API's own paths, for
-// tests: GET /v4/launches answers with DIR/v4/launches.json. Each request
-// can be scripted to fail the ways a real API and network fail: error
-// statuses, Retry-After, a connection reset mid-body, a stall, a body that
-// pauses half-way until the test says go on, or any body at all (truncated,
-// malformed, of the wrong shape, empty, with duplicate ids).
+// tests: GET /v4/launches answers with DIR/v4/launches.json. As the real API
+// does, every answer from the snapshot carries a strong ETag (the quoted hex
+// sha1 of the body), and a GET whose If-None-Match names it gets 304 Not
+// Modified with an empty body. Each request can be scripted to fail the ways
+// a real API and network fail: error statuses, Retry-After, a connection
+// reset mid-body, a stall, a body that pauses half-way until the test says go
+// on, or any body at all (truncated, malformed, of the wrong shape, empty,
+// with duplicate ids). Scripted answers carry no ETag.
+//
+// The API counts requests per path (Calls) and answers per path and status
+// (Statuses), so a test can assert, say, that a repeated sync got only 304s.
 package fakeapi
 
 import (
+	"bufio"
+	"crypto/sha1"
+	"encoding/hex"
+	"net"
 	"net/http"
 	"os"
 	"path"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 )
 
@@ -24,8 +35,9 @@ type API struct {
 	Dir   string
 	Fault Fault
 
-	mu    sync.Mutex
-	calls map[string]int
+	mu       sync.Mutex
+	calls    map[string]int
+	statuses map[string]map[int]int
 }
 
 // New returns an API serving dir, with faults applied in order (the first
@@ -52,6 +64,27 @@ func (a *API) Calls(p string) int {
 	return a.calls[p]
 }
 
+// Statuses returns how many answers a path has received, by HTTP status,
+// counted once each answer is complete. An answer whose handler wrote
+// nothing counts as 200 (net/http sends that), or as 0 when the client had
+// gone away first (a stall it gave up on). The map is a copy.
+func (a *API) Statuses(p string) map[int]int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	out := make(map[int]int, len(a.statuses[p]))
+	for code, n := range a.statuses[p] {
+		out[code] = n
+	}
+	return out
+}
+
+// ETag returns the strong entity tag the API sends with body: the quoted
+// hex sha1 of its bytes.
+func ETag(body []byte) string {
+	sum := sha1.Sum(body)
+	return `"` + hex.EncodeToString(sum[:]) + `"`
+}
+
 // Snapshot returns the snapshot's body for an API path.
 func (a *API) Snapshot(p string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(a.Dir, filepath.FromSlash(p)+".json"))
@@ -67,6 +100,26 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	n := a.calls[p]
 	a.mu.Unlock()
 
+	rec := &recorder{ResponseWriter: w}
+	defer func() {
+		code := rec.code
+		if code == 0 && r.Context().Err() == nil {
+			code = http.StatusOK
+		}
+		a.mu.Lock()
+		defer a.mu.Unlock()
+		if a.statuses == nil {
+			a.statuses = map[string]map[int]int{}
+		}
+		if a.statuses[p] == nil {
+			a.statuses[p] = map[int]int{}
+		}
+		a.statuses[p][code]++
+	}()
+	a.serve(rec, r, p, n)
+}
+
+func (a *API) serve(w http.ResponseWriter, r *http.Request, p string, n int) {
 	if r.Method != http.MethodGet {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
@@ -82,8 +135,62 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	etag := ETag(b)
+	w.Header().Set("ETag", etag)
+	if matches(r.Header.Get("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
 	Body(b)(w, r)
 }
+
+// matches reports whether an If-None-Match header names etag. As RFC 9110
+// says for If-None-Match, the comparison is weak: W/"x" matches "x". "*"
+// matches any current representation.
+func matches(header, etag string) bool {
+	for _, t := range strings.Split(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || strings.TrimPrefix(t, "W/") == etag {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder notes the status a handler answers with. It keeps the Flusher
+// and Hijacker the scripted faults need.
+type recorder struct {
+	http.ResponseWriter
+	code int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.code == 0 {
+		r.code = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if r.code == 0 {
+		r.code = http.StatusOK
+	}
+	r.ResponseWriter.(http.Flusher).Flush()
+}
+
+func (r *recorder) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	return r.ResponseWriter.(http.Hijacker).Hijack()
+}
+
+// Unwrap lets http.ResponseController reach the underlying writer.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // On answers the first len(steps) requests for path with steps, in order;
 // a nil step, and every later request, gets the snapshot.
