@@ -448,29 +448,96 @@ func TestSyncOverHTTPMatchesSnapshot(t *testing.T) {
 	poolDir, _ := setup(t)
 	mustSync(t, poolHTTP, httpSource(srv.URL))
 	mustSync(t, poolDir, extract.Dir(snapshot))
-	// Same content apart from run bookkeeping, which differs by design only
-	// in updated_at; compare the documents and the gold rows.
-	for _, q := range []string{
-		"SELECT md5(string_agg(doc::text, '' ORDER BY id)) FROM bronze.launches",
-		"SELECT md5(string_agg(doc::text, '' ORDER BY id)) FROM bronze.payloads",
-		"SELECT md5(string_agg(x::text, '' ORDER BY x.rocket_id)) FROM gold.rocket_cost_efficiency x",
-		"SELECT md5(string_agg(x::text, '' ORDER BY x.launch_id, x.core_index)) FROM bronze.launch_cores x",
-	} {
-		var a, b string
-		if err := poolHTTP.QueryRow(context.Background(), q).Scan(&a); err != nil {
-			t.Fatal(err)
-		}
-		if err := poolDir.QueryRow(context.Background(), q).Scan(&b); err != nil {
-			t.Fatal(err)
-		}
-		if a != b {
-			t.Errorf("%s: over HTTP %s, from the directory %s", q, a, b)
-		}
+	// The same content: every column of every live row of every bronze
+	// table and gold relation (documents, typed columns, issues, bridges),
+	// apart from run bookkeeping (run_id, updated_at, deleted_at).
+	got, want := pgtest.ContentHash(t, poolHTTP), pgtest.ContentHash(t, poolDir)
+	if got != want {
+		t.Errorf("content over HTTP differs from a load of the directory:\nover HTTP\n%s\nfrom the directory\n%s", got, want)
 	}
+	// The comparison can fail: a single typed value changed in any one
+	// bronze table changes that table's fingerprint.
+	assertContentHashSeesTypedColumns(t, poolHTTP, got)
 	for _, p := range []string{"/v4/rockets", "/v4/launchpads", "/v4/payloads", "/v4/launches"} {
 		if got := api.Calls(p); got != 1 {
 			t.Errorf("%s requested %d times, want 1", p, got)
 		}
+	}
+}
+
+// assertContentHashSeesTypedColumns changes, in a transaction rolled back
+// afterwards, one value of one typed column (not doc, issues or run
+// bookkeeping) in each bronze table in turn, and checks that the table's
+// line of pgtest.ContentHash changes with it: the fingerprint compares the
+// typed columns, not only the documents.
+func assertContentHashSeesTypedColumns(t *testing.T, pool *pgxpool.Pool, hash string) {
+	t.Helper()
+	ctx := context.Background()
+	lines := func(h string) map[string]string {
+		m := map[string]string{}
+		for _, l := range strings.Split(strings.TrimSpace(h), "\n") {
+			name, sum, _ := strings.Cut(l, "=")
+			m[name] = sum
+		}
+		return m
+	}
+	before := lines(hash)
+	// In each table, the last nullable column that holds a value set to
+	// NULL, or else the last text column (of a bridge made only of keys)
+	// given another value.
+	rows, err := pool.Query(ctx, `SELECT table_name, column_name, is_nullable = 'YES'
+		FROM information_schema.columns
+		WHERE table_schema = 'bronze' AND (is_nullable = 'YES' OR data_type = 'text')
+		  AND column_name NOT IN ('doc', 'issues', 'run_id', 'updated_at', 'deleted_at')
+		ORDER BY table_name, is_nullable = 'YES' DESC, ordinal_position DESC`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols, err := pgx.CollectRows(rows, pgx.RowToStructByPos[struct {
+		Table, Column string
+		Nullable      bool
+	}])
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := map[string]bool{}
+	for _, c := range cols {
+		rel := "bronze." + c.Table
+		if changed[rel] {
+			continue
+		}
+		func() {
+			tx, err := pool.Begin(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer func() { _ = tx.Rollback(ctx) }()
+			table, col := pgx.Identifier{"bronze", c.Table}.Sanitize(), pgx.Identifier{c.Column}.Sanitize()
+			value := "NULL"
+			if !c.Nullable {
+				value = col + " || '~'"
+			}
+			tag, err := tx.Exec(ctx, fmt.Sprintf(`UPDATE %s SET %s = %s
+				WHERE ctid = (SELECT ctid FROM %s WHERE %s IS NOT NULL LIMIT 1)`, table, col, value, table, col))
+			if err != nil {
+				t.Fatalf("%s.%s: %v", rel, c.Column, err)
+			}
+			if tag.RowsAffected() == 0 {
+				return // NULL in every row: try the next column
+			}
+			changed[rel] = true
+			if after := lines(pgtest.ContentHash(t, tx)); after[rel] == before[rel] {
+				t.Errorf("ContentHash does not see a changed %s.%s: the comparison could not fail", rel, c.Column)
+			}
+		}()
+	}
+	for name := range before {
+		if strings.HasPrefix(name, "bronze.") && !changed[name] {
+			t.Errorf("no typed value of %s could be changed: its comparison is not shown to be able to fail", name)
+		}
+	}
+	if len(changed) < 7 {
+		t.Errorf("changed a value in %d bronze tables, want all 7", len(changed))
 	}
 }
 
