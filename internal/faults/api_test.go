@@ -1,7 +1,11 @@
 package faults_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/http"
+	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -53,29 +57,50 @@ func TestTransientAPIFaults(t *testing.T) {
 }
 
 // Permanent API faults fail the run, naming the resource and the reason,
-// record it, and leave bronze and gold as they were.
+// record it, and leave bronze and gold as they were. What retrying cannot
+// mend is requested once; the rest 1 + --retries (2) times.
 func TestPermanentAPIFaults(t *testing.T) {
 	t.Parallel()
 	launches := snapshotBody(t, "launches", nil)
+	truncated := launches[:len(launches)-100]
+	// The decoder names where the value it could not complete starts: here
+	// the last launch, which the cut falls inside. Its offset, computed
+	// from the body: the full array ends with that launch and "]".
+	lastLaunch := lastDocument(t, "launches")
+	truncatedAt := len(launches) - len("]") - len(lastLaunch)
+	if len(lastLaunch) <= 100 || !bytes.HasSuffix(launches, append(append([]byte{}, lastLaunch...), ']')) {
+		t.Fatalf("the cut of 100 bytes does not fall inside the last launch (%d bytes)", len(lastLaunch))
+	}
+	// Malformed: the decoder stops at the second object, where a comma
+	// belongs.
+	malformed := []byte(`[{"id": "a"} {"id": "b"}]`)
+	malformedAt := bytes.Index(malformed, []byte(`} {`)) + len(`} `)
 	cases := []struct {
 		name  string
 		fault fakeapi.Fault
 		want  []string
+		path  string
+		calls int
+		// A message that must name a byte offset, and the offset.
+		offsetRe string
+		offset   int
 	}{
 		{"500 past the retries", fakeapi.Always("/v4/launches", fakeapi.Status(500)),
-			[]string{"resource launches", "HTTP 500"}},
+			[]string{"resource launches", "HTTP 500"}, "/v4/launches", 3, "", 0},
 		{"404", fakeapi.Always("/v4/payloads", fakeapi.Status(404)),
-			[]string{"resource payloads", "/v4/payloads: HTTP 404"}},
+			[]string{"resource payloads", "/v4/payloads: HTTP 404"}, "/v4/payloads", 1, "", 0},
 		{"401", fakeapi.Always("/v4/rockets", fakeapi.Status(401)),
-			[]string{"resource rockets", "HTTP 401"}},
-		{"truncated JSON", fakeapi.Always("/v4/launches", fakeapi.Body(launches[:len(launches)-100])),
-			[]string{"resource launches", "truncated JSON"}},
-		{"malformed JSON", fakeapi.Always("/v4/payloads", fakeapi.Body([]byte(`[{"id": "a"} {"id": "b"}]`))),
-			[]string{"resource payloads", "malformed response"}},
+			[]string{"resource rockets", "HTTP 401"}, "/v4/rockets", 1, "", 0},
+		{"truncated JSON", fakeapi.Always("/v4/launches", fakeapi.Body(truncated)),
+			[]string{"resource launches", "truncated JSON"}, "/v4/launches", 1,
+			`truncated JSON after byte (\d+)`, truncatedAt},
+		{"malformed JSON", fakeapi.Always("/v4/payloads", fakeapi.Body(malformed)),
+			[]string{"resource payloads", "malformed response"}, "/v4/payloads", 1,
+			`malformed response: .* at byte (\d+)`, malformedAt},
 		{"wrong top-level shape", fakeapi.Always("/v4/launches", fakeapi.Body([]byte(`{"docs": [], "totalDocs": 0}`))),
-			[]string{"resource launches", "expected a JSON array, found an object"}},
+			[]string{"resource launches", "expected a JSON array, found an object"}, "/v4/launches", 1, "", 0},
 		{"reset on every attempt", fakeapi.Always("/v4/launches", fakeapi.Reset(launches, 1000)),
-			[]string{"resource launches", "reading body"}},
+			[]string{"resource launches", "reading body"}, "/v4/launches", 3, "", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -83,16 +108,44 @@ func TestPermanentAPIFaults(t *testing.T) {
 			e := newEnv(t, tc.fault)
 			before := e.seedOld()
 			code, out := e.sync()
-			e.assertFailedIntact(code, out, before, "failed", tc.want...)
-			if code != 1 {
-				t.Errorf("exit %d, want 1", code)
-			}
+			e.assertFailedIntact(code, out, before, "failed", tc.want...) // exit 1
 			_, msg := e.lastRun()
 			if !strings.Contains(msg, tc.want[0]) {
 				t.Errorf("ledger error %q does not name %s", msg, tc.want[0])
 			}
+			if got := e.api.Calls(tc.path); got != tc.calls {
+				t.Errorf("%s requested %d times, want %d", tc.path, got, tc.calls)
+			}
+			if tc.offsetRe == "" {
+				return
+			}
+			re := regexp.MustCompile(tc.offsetRe)
+			for where, text := range map[string]string{"output": out, "ledger error": msg} {
+				m := re.FindStringSubmatch(text)
+				if m == nil {
+					t.Errorf("%s does not match %q:\n%s", where, tc.offsetRe, text)
+				} else if m[1] != strconv.Itoa(tc.offset) {
+					t.Errorf("%s names byte %s, want %d:\n%s", where, m[1], tc.offset, text)
+				}
+			}
 		})
 	}
+}
+
+// lastDocument is the last document of a snapshot resource as snapshotBody
+// encodes it.
+func lastDocument(t *testing.T, resource string) []byte {
+	t.Helper()
+	var last []byte
+	snapshotBody(t, resource, func(d []map[string]any) []map[string]any {
+		b, err := json.Marshal(d[len(d)-1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = b
+		return d
+	})
+	return last
 }
 
 // An empty or sharply shrunk extract is suspect: past --max-delete-fraction

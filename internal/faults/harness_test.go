@@ -209,11 +209,16 @@ func (e *env) lastRun() (status, msg string) {
 }
 
 // assertFailedIntact checks the "previous data intact, clear error,
-// recorded" outcome.
+// recorded" outcome, and the exit code that goes with the ledger status:
+// 130 for a run cancelled by SIGTERM or SIGINT, 1 for a failed one.
 func (e *env) assertFailedIntact(code int, out, before string, wantStatus string, wantInError ...string) {
 	e.t.Helper()
-	if code == 0 {
-		e.t.Errorf("exit 0, want a failure:\n%s", out)
+	wantCode := 1
+	if wantStatus == "cancelled" {
+		wantCode = 130
+	}
+	if code != wantCode {
+		e.t.Errorf("exit %d, want %d (run %s):\n%s", code, wantCode, wantStatus, out)
 	}
 	for _, w := range wantInError {
 		if !strings.Contains(out, w) {
