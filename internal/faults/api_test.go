@@ -3,8 +3,10 @@ package faults_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -274,6 +276,110 @@ func TestDuplicateIDs(t *testing.T) {
 	}
 	if got, want := pgtest.ContentHash(t, e.pool), pgtest.ContentHash(t, ref.pool); got != want {
 		t.Errorf("content differs from a load of the deduplicated extract:\n%s\n%s", got, want)
+	}
+}
+
+// Documents without a usable id in one response: they are counted as
+// rejected and not promoted, the others load, and since the extract can no
+// longer be shown complete, nothing of that resource is soft-deleted, not
+// even the records really missing from it.
+func TestDocumentsWithoutUsableID(t *testing.T) {
+	t.Parallel()
+	var lostID []string // ids of the documents that lost them
+	var dropped []string
+	var renamedID, longID string
+	body := snapshotBody(t, "payloads", func(d []map[string]any) []map[string]any {
+		unusable := []any{
+			nil,                         // id missing (deleted below)
+			nil,                         // id null
+			"",                          // empty
+			map[string]any{"$oid": "x"}, // an object
+			true,                        // a boolean
+			strings.Repeat("a", 257),    // over 256 bytes
+			strings.Repeat("é", 129),    // 258 bytes in 129 characters
+		}
+		for i, id := range unusable {
+			lostID = append(lostID, d[i]["id"].(string))
+			if i == 0 {
+				delete(d[i], "id")
+			} else {
+				d[i]["id"] = id
+			}
+		}
+		for _, doc := range d[10:13] {
+			dropped = append(dropped, doc["id"].(string))
+		}
+		d = append(d[:10], d[13:]...)
+		// The other documents still load: one changed, and one new under
+		// an id of exactly 256 bytes, which is usable.
+		d[20]["name"] = "renamed beside the rejects"
+		renamedID = d[20]["id"].(string)
+		long := map[string]any{}
+		for k, v := range d[21] {
+			long[k] = v
+		}
+		longID = strings.Repeat("é", 128)
+		long["id"] = longID
+		return append(d, long)
+	})
+	var serve atomic.Pointer[[]byte] // nil: the snapshot
+	e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+		if b := serve.Load(); b != nil && p == "/v4/payloads" {
+			return fakeapi.Body(*b)
+		}
+		return nil
+	})
+	e.mustLoad("sync", "--source", snapshot)
+	total := e.int("SELECT count(*) FROM bronze.payloads")
+	serve.Store(&body)
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+	if status, msg := e.lastRun(); status != "succeeded" {
+		t.Errorf("ledger: last run %s (%s), want succeeded", status, msg)
+	}
+	row := e.query(`SELECT rejected, inserted, updated, deleted FROM meta.run_resources
+		WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1`)
+	if want := fmt.Sprint([]any{int64(len(lostID)), int64(1), int64(1), int64(0)}); fmt.Sprint(row) != want {
+		t.Errorf("payloads ledger rejected/inserted/updated/deleted = %v, want %s", row, want)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NOT NULL"); n != 0 {
+		t.Errorf("%d payloads soft-deleted, want none: the extract had documents without an id", n)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE id = ANY($1) AND deleted_at IS NULL", append(lostID, dropped...)); n != int64(len(lostID)+len(dropped)) {
+		t.Errorf("%d of the %d payloads absent from the extract are live, want all", n, len(lostID)+len(dropped))
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads"); n != total+1 {
+		t.Errorf("payload rows = %d, want %d and the one with a 256-byte id", n, total+1)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE id = $1 AND name = 'renamed beside the rejects'", renamedID); n != 1 {
+		t.Error("the change to another payload was not loaded")
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE id = $1", longID); n != 1 {
+		t.Error("the payload with an id of 256 bytes was not loaded")
+	}
+	if n := e.int(`SELECT count(*) FROM bronze.payloads WHERE id = '' OR octet_length(id) > 256`); n != 0 {
+		t.Errorf("%d payloads promoted with an unusable id", n)
+	}
+
+	// The same extract without the rejected documents is complete, and then
+	// what it lacks is soft-deleted: the check above could fail.
+	complete := snapshotBody(t, "payloads", func(d []map[string]any) []map[string]any {
+		keep := d[:0]
+		for _, doc := range d {
+			if !slices.Contains(lostID, doc["id"].(string)) && !slices.Contains(dropped, doc["id"].(string)) {
+				keep = append(keep, doc)
+			}
+		}
+		return keep
+	})
+	serve.Store(&complete)
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("sync without the rejected documents: exit %d\n%s", code, out)
+	}
+	// The 256-byte id, absent from this extract, goes too.
+	if n := e.int("SELECT deleted FROM meta.run_resources WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1"); n != int64(len(lostID)+len(dropped)+1) {
+		t.Errorf("without rejected documents: ledger deleted = %d, want %d", n, len(lostID)+len(dropped)+1)
 	}
 }
 
