@@ -1,19 +1,20 @@
 // Package schema embeds what defines the warehouse: the dbmate migrations,
-// the gold view files and the contracts that drift is measured against, so
+// the function files, the gold view files and the contracts that drift is measured against, so
 // the loader binary needs no source tree.
 package schema
 
 import "embed"
 
-// FS holds migrations/*.sql (dbmate format), views/*.sql and the drift
-// contracts, contracts/<resource>.json.
+// FS holds migrations/*.sql (dbmate format), functions/*.sql, views/*.sql
+// and the drift contracts, contracts/<resource>.json.
 //
-//go:embed migrations/*.sql views/*.sql contracts/*.json
+//go:embed migrations/*.sql functions/*.sql views/*.sql contracts/*.json
 var FS embed.FS
 
 // Directories inside FS.
 const (
 	MigrationsDir = "migrations"
+	FunctionsDir  = "functions"
 	ViewsDir      = "views"
 	ContractsDir  = "contracts"
 )

@@ -1,10 +1,38 @@
--- name: BronzeMissing :one
--- BronzeMissing counts a bronze table's live rows and those of them that the
--- run's extract of the resource lacks, before anything is deleted.
-SELECT m.live::bigint AS live, m.missing::bigint AS missing
-FROM meta.missing_rows(@table_name::regclass, @run_id::bigint, @resource::text) AS m;
+-- name: BronzeStage :one
+-- BronzeStage stages a resource's landed documents for promotion into its
+-- bronze table (see bronze.stage in db/functions/bronze.sql) and returns
+-- the counts the shrink guard needs.
+SELECT s.documents::bigint AS documents, s.duplicates::bigint AS duplicates, s.rejected::bigint AS rejected,
+       s.live::bigint AS live, s.missing::bigint AS missing
+FROM bronze.stage(@table_name::regclass, @resource::text, @landed_run_id::bigint, @retype::boolean) AS s;
 
--- name: BronzeSoftDeleteMissing :one
--- BronzeSoftDeleteMissing sets deleted_at on the live rows of a bronze table
--- that the run's complete extract of the resource lacks.
-SELECT meta.soft_delete_missing(@table_name::regclass, @run_id::bigint, @resource::text)::bigint AS deleted;
+-- name: BronzeUpsert :exec
+-- BronzeUpsert writes the staged documents that are new, changed or revived.
+SELECT bronze.upsert(@table_name::regclass, @resource::text, @landed_run_id::bigint, @run_id::bigint);
+
+-- name: BronzeReconcile :one
+-- BronzeReconcile brings a bridge table in line with the array at path in
+-- the documents just written, and returns the bridge rows written or
+-- deleted.
+SELECT bronze.reconcile(@table_name::regclass, @bridge::regclass, @path::text[], @run_id::bigint)::bigint AS changed;
+
+-- name: BronzeRecordIssues :exec
+-- BronzeRecordIssues records why values of the rows just written came out
+-- NULL, and whether each bridge's source array (arrays) is an array.
+SELECT bronze.record_issues(@table_name::regclass, @arrays::text[], @run_id::bigint);
+
+-- name: BronzeSoftDelete :one
+-- BronzeSoftDelete sets deleted_at on the live rows the staged, complete
+-- extract lacks.
+SELECT bronze.soft_delete(@table_name::regclass, @run_id::bigint)::bigint AS deleted;
+
+-- name: BronzeCounts :one
+-- BronzeCounts returns the ledger's counts of the staged resource.
+SELECT c.inserted::bigint AS inserted, c.updated::bigint AS updated, c.revived::bigint AS revived,
+       c.unchanged::bigint AS unchanged, c.bad_values::bigint AS bad_values
+FROM bronze.counts(@table_name::regclass, CAST(@bridges::text[] AS regclass[])) AS c;
+
+-- name: BronzeTransformVersion :one
+-- BronzeTransformVersion is the version of the migrations and function
+-- files that decide what bronze holds for a document.
+SELECT meta.transform_version()::text AS version;

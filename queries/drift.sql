@@ -1,11 +1,12 @@
 -- name: DriftRecord :many
--- DriftRecord compares the top-level keys and JSON types of a run's landed
--- documents of a resource with the resource's contract ({"key": ["type",
--- ...]}), records every difference in meta.run_drift and returns them.
+-- DriftRecord compares the top-level keys and JSON types of the landed
+-- documents a run's resource reads (in landed_run_id's partition) with the
+-- resource's contract ({"key": ["type", ...]}), records every difference
+-- for the run in meta.run_drift and returns them.
 WITH docs AS (
     SELECT d.doc
     FROM landing.documents d
-    WHERE d.run_id = @run_id::bigint AND d.resource = @resource::text
+    WHERE d.run_id = @landed_run_id::bigint AND d.resource = @resource::text
       AND jsonb_typeof(d.doc) = 'object'
 ), observed AS (
     SELECT e.key, jsonb_typeof(e.value) AS type, count(*) AS documents
@@ -35,4 +36,13 @@ WITH docs AS (
 INSERT INTO meta.run_drift (run_id, resource, key, change, expected, observed, documents)
 SELECT @run_id::bigint, @resource::text, drift.key, drift.change, drift.expected, drift.observed, drift.documents
 FROM drift
+RETURNING key, change, expected, observed, documents;
+
+-- name: DriftCopy :many
+-- DriftCopy records for a run the drift an earlier run found in the same
+-- documents under the same contract, and returns it.
+INSERT INTO meta.run_drift (run_id, resource, key, change, expected, observed, documents)
+SELECT @run_id::bigint, d.resource, d.key, d.change, d.expected, d.observed, d.documents
+FROM meta.run_drift d
+WHERE d.run_id = @from_run_id::bigint AND d.resource = @resource::text
 RETURNING key, change, expected, observed, documents;

@@ -51,21 +51,30 @@ SET status = @status::text,
 WHERE run_id = @run_id::bigint AND status = 'running';
 
 -- name: RunUTC :exec
--- RunUTC makes the rest of the transaction read timestamps without a zone
--- as UTC, whatever the session's TimeZone, so a load is reproducible.
+-- RunUTC makes the rest of the transaction read and show timestamps in UTC,
+-- whatever the session's TimeZone.
 SELECT set_config('TimeZone', 'UTC', true);
 
--- name: RunResourceFetched :exec
--- RunResourceFetched records what a resource landed in a run.
-INSERT INTO meta.run_resources (run_id, resource, fetched, sanitized)
-VALUES (@run_id::bigint, @resource::text, @fetched::bigint, @sanitized::bigint)
+-- name: RunViewsRefreshed :exec
+-- RunViewsRefreshed records the gold views a run refreshed.
+UPDATE meta.runs SET views_refreshed = @views::text[] WHERE run_id = @run_id::bigint;
+
+-- name: RunResourceLanded :exec
+-- RunResourceLanded records where a run's extract of a resource is and
+-- what it held.
+INSERT INTO meta.run_resources (run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+VALUES (@run_id::bigint, @resource::text, @landed_run_id::bigint, @not_modified::boolean, sqlc.narg('etag')::text,
+        @extract_sha256::bytea, @fetched::bigint, @sanitized::bigint)
 ON CONFLICT (run_id, resource) DO UPDATE
-SET fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
+SET landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified, etag = EXCLUDED.etag,
+    extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
 
 -- name: RunResourcePromoted :exec
 -- RunResourcePromoted records what promoting a resource did to bronze.
 UPDATE meta.run_resources
-SET duplicates = @duplicates::bigint,
+SET transform = @transform::text,
+    skipped = @skipped::boolean,
+    duplicates = @duplicates::bigint,
     rejected = @rejected::bigint,
     bad_values = @bad_values::bigint,
     inserted = @inserted::bigint,
@@ -75,9 +84,17 @@ SET duplicates = @duplicates::bigint,
     revived = @revived::bigint
 WHERE run_id = @run_id::bigint AND resource = @resource::text;
 
--- name: RunResourcesLanded :many
--- RunResourcesLanded lists what each resource of a run landed, for a replay
--- to check that the run is complete.
-SELECT resource, fetched, sanitized FROM meta.run_resources
+-- name: RunResources :many
+-- RunResources lists what each resource of a run extracted and promoted.
+SELECT * FROM meta.run_resources
 WHERE run_id = @run_id::bigint
 ORDER BY resource;
+
+-- name: RunResourceCurrent :one
+-- RunResourceCurrent returns the resource's record in the newest succeeded
+-- run: the extract bronze holds now, under which transform, and its counts.
+SELECT rr.* FROM meta.run_resources rr
+JOIN meta.runs r ON r.run_id = rr.run_id
+WHERE r.status = 'succeeded' AND rr.resource = @resource::text
+ORDER BY rr.run_id DESC
+LIMIT 1;

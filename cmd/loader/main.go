@@ -23,9 +23,12 @@ import (
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/promote"
+	"github.com/spacex-elt/loader/internal/resources"
 )
 
 // Exit codes, part of the command's interface.
@@ -161,10 +164,11 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer, ge
 	fs.Usage = usage(fs, `Usage: loader migrate [flags]
 
 Applies the embedded dbmate migrations (db/migrations, recorded in
-schema_migrations, the same table the dbmate CLI uses), then creates every
-gold view whose file in db/views changed since it was last applied. Views
-whose SQL is unchanged are left alone. An advisory lock makes concurrent
-migrates wait for each other.
+schema_migrations, the same table the dbmate CLI uses), then every function
+file in db/functions and every gold view file in db/views that changed since
+it was last applied (recorded in meta.applied_sql). Files whose SQL is
+unchanged are left alone. An advisory lock makes concurrent migrates wait
+for each other.
 `)
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
@@ -175,7 +179,7 @@ migrates wait for each other.
 	}
 	start := time.Now()
 	err = migrate.Up(ctx, cfg.ConnString(), migrate.Files{
-		FS: schema.FS, MigrationsDir: schema.MigrationsDir, ViewsDir: schema.ViewsDir,
+		FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir,
 	}, scrub(stdout, cfg.ConnConfig.Password), logger)
 	if err != nil {
 		return fail(errOut, "migrate", err)
@@ -198,7 +202,7 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
-	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' documents landing keeps; older ones are pruned by each run")
+	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
 }
 
 func (r *runFlags) options() (pipeline.Options, error) {
@@ -212,11 +216,10 @@ func (r *runFlags) options() (pipeline.Options, error) {
 		return pipeline.Options{}, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.keepRuns)}
 	}
 	return pipeline.Options{
-		LockTimeout:       r.lockTimeout,
-		MaxDeleteFraction: r.maxDeleteFraction,
-		ForceDeletes:      r.forceDeletes,
-		FailOnDrift:       r.contract == "fail",
-		KeepRuns:          r.keepRuns,
+		LockTimeout: r.lockTimeout,
+		Options:     promote.Options{MaxDeleteFraction: r.maxDeleteFraction, ForceDeletes: r.forceDeletes},
+		FailOnDrift: r.contract == "fail",
+		KeepRuns:    r.keepRuns,
 	}, nil
 }
 
@@ -227,8 +230,10 @@ Values of the wrong type become NULL and are listed in the row's issues
 column; \u0000, lone surrogate escapes and bytes that are not UTF-8 become
 U+FFFD; timestamps without a zone are read as UTC; when an extract repeats an
 id, its last occurrence wins. Records missing from a complete extract are
-soft-deleted (deleted_at) and revived when they return. Landing keeps the
-documents of the last --keep-runs runs. Every run is recorded in meta.runs,
+soft-deleted (deleted_at) and revived when they return. A document whose raw
+bytes are unchanged is not typed or written again, and a resource whose whole
+extract is what bronze already holds is skipped; gold views are refreshed
+only when a table they read changed. Every run is recorded in meta.runs,
 meta.run_resources and meta.run_drift, and the summary printed at the end
 gives per resource what was fetched and what happened to bronze.
 `
@@ -247,10 +252,13 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	httpTimeout := fs.Duration("http-timeout", time.Minute, "timeout of one HTTP request, body included")
 	fs.Usage = usage(fs, `Usage: loader sync [flags]
 
-Extracts rockets, launchpads, payloads and launches from the API (or from a
-snapshot directory with --source), lands every document in landing.documents
-with COPY, checks them against db/contracts, then in one transaction upserts
-them into the bronze tables and refreshes the gold views. A failure anywhere
+Extracts `+strings.Join(resources.Names(), ", ")+` from the API (or from a
+snapshot directory with --source). Each request is conditional: a resource
+whose ETag (over HTTP) or file hash (--source) is that of the last succeeded
+run is not downloaded or landed again. A changed one lands in
+landing.documents with one COPY. The documents are checked against
+db/contracts; then, in one transaction, the bronze tables are brought in line
+and the gold views that read what changed are refreshed. A failure anywhere
 leaves bronze and gold as they were. The database must be migrated first.
 `+runHelp)
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
@@ -294,7 +302,7 @@ leaves bronze and gold as they were. The database must be migrated first.
 			Logger:     logger,
 		}
 	}
-	return promote(ctx, "sync", cfg, logger, stdout, errOut, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "sync", cfg, logger, stdout, errOut, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Sync(ctx)
 	})
 }
@@ -327,13 +335,13 @@ The run must be complete and still in landing (see --keep-runs).
 	if err != nil {
 		return fail(stderr, "replay", err)
 	}
-	return promote(ctx, "replay", cfg, logger, stdout, errOut, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "replay", cfg, logger, stdout, errOut, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Replay(ctx, fromRunID)
 	})
 }
 
-// promote connects, runs do with a Syncer, and reports.
-func promote(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
+// execute connects, runs do with a Syncer, and reports.
+func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
 	opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
 	pool, err := db.Open(ctx, cfg)
 	if err != nil {
@@ -347,7 +355,7 @@ func promote(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	}
 	start := time.Now()
 	s := &pipeline.Syncer{
-		Pool: pool, Source: src, Resources: pipeline.Resources,
+		Pool: pool, Source: src, Resources: resources.All,
 		Contracts: contracts, Options: opts, Logger: logger,
 	}
 	res, err := do(s)
@@ -360,13 +368,22 @@ func promote(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 
 func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
+	views := "none"
+	if len(res.ViewsRefreshed) > 0 {
+		views = strings.Join(res.ViewsRefreshed, ", ")
+	}
+	defer fmt.Fprintf(w, "gold views refreshed: %s\n", views)
 	for _, id := range res.Abandoned {
 		fmt.Fprintf(w, "run %d was found abandoned (its process died) and marked so\n", id)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "resource\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
+	fmt.Fprintln(tw, "resource\textract\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
 	for _, r := range res.Resources {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
+		how := "landed"
+		if r.NotModified {
+			how = "not modified"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
 	}
 	tw.Flush()
 	for _, r := range res.Resources {
@@ -381,7 +398,7 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
 		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
 		if len(r.Drift) > 0 {
-			notes = append(notes, "drift from the contract: "+pipeline.DescribeDrift(r.Drift))
+			notes = append(notes, "drift from the contract: "+drift.Describe(r.Drift))
 		}
 		if len(notes) > 0 {
 			fmt.Fprintf(w, "%s: %s\n", r.Resource, strings.Join(notes, "; "))

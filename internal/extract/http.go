@@ -60,17 +60,23 @@ type HTTP struct {
 	Logger     *slog.Logger
 }
 
-// Stream implements Source. It retries network errors, 408, 429 and 5xx,
+// Stream implements Source with a conditional GET: etag goes out as
+// If-None-Match, and a 304 answer is NotModified. It retries network
+// errors, 408, 429 and 5xx,
 // including a connection that breaks while the body is being consumed, and
 // honours Retry-After on 429 and 503. Other statuses fail at once.
-func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents) error) error {
+func (h *HTTP) Stream(ctx context.Context, path, etag string, consume func(*Documents) error) (Fetched, error) {
 	target := strings.TrimRight(h.BaseURL, "/") + path
+	var got Fetched
 	attempt := func() error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return retry.Unrecoverable(err)
 		}
 		req.Header.Set("Accept", "application/json")
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
 		resp, err := h.Client.Do(req)
 		if err != nil {
 			if permanentTLS(err) {
@@ -79,6 +85,11 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 			return &transportError{err}
 		}
 		defer resp.Body.Close()
+		got = Fetched{ETag: resp.Header.Get("ETag")}
+		if resp.StatusCode == http.StatusNotModified && etag != "" {
+			got = Fetched{ETag: etag, NotModified: true}
+			return nil
+		}
 		if resp.StatusCode != http.StatusOK {
 			return &StatusError{
 				URL:        redactURL(target),
@@ -95,7 +106,7 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 		}
 		return nil
 	}
-	return retry.Do(attempt,
+	err := retry.Do(attempt,
 		retry.Context(ctx),
 		retry.Attempts(h.Retries+1),
 		retry.LastErrorOnly(true),
@@ -111,6 +122,10 @@ func (h *HTTP) Stream(ctx context.Context, path string, consume func(*Documents)
 			}
 		}),
 	)
+	if err != nil {
+		return Fetched{}, err
+	}
+	return got, nil
 }
 
 func (h *HTTP) String() string { return redactURL(h.BaseURL) }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"hash"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -32,6 +33,9 @@ type Landed struct {
 	// Sanitized is the number of documents that had something jsonb
 	// rejects (see Sanitize) replaced.
 	Sanitized int64
+	// SHA256 is the sha256 over the sha256 of each document's raw bytes, in
+	// order: equal extracts have equal hashes, however they were served.
+	SHA256 []byte
 }
 
 var (
@@ -42,7 +46,7 @@ var (
 // Copy lands every document of docs as one COPY statement, so either all of
 // them land or, when docs or the server fails part way, none do.
 func Copy(ctx context.Context, db Copier, runID int64, resource string, extractedAt time.Time, docs Documents) (Landed, error) {
-	src := &rows{docs: docs, runID: runID, resource: resource, extractedAt: extractedAt}
+	src := &rows{docs: docs, runID: runID, resource: resource, extractedAt: extractedAt, extract: sha256.New()}
 	n, err := db.CopyFrom(ctx, table, columns, src)
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
@@ -51,7 +55,7 @@ func Copy(ctx context.Context, db Copier, runID int64, resource string, extracte
 	if err != nil {
 		return Landed{}, err
 	}
-	return Landed{Documents: n, Sanitized: src.sanitized}, nil
+	return Landed{Documents: n, Sanitized: src.sanitized, SHA256: src.extract.Sum(nil)}, nil
 }
 
 // rows adapts Documents to pgx.CopyFromSource, hashing each document's raw
@@ -63,6 +67,7 @@ type rows struct {
 	extractedAt time.Time
 	ordinal     int32
 	sanitized   int64
+	extract     hash.Hash
 	values      []any
 }
 
@@ -72,6 +77,7 @@ func (r *rows) Next() bool {
 	}
 	raw := r.docs.Raw()
 	sum := sha256.Sum256(raw)
+	r.extract.Write(sum[:])
 	doc, replaced := Sanitize(raw)
 	if replaced > 0 {
 		r.sanitized++

@@ -1,6 +1,7 @@
 package landing_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -30,6 +31,9 @@ func setup(t *testing.T) (*pgx.Conn, int64) {
 	if err := c.QueryRow(ctx, "INSERT INTO meta.runs (source) VALUES ('test') RETURNING run_id").Scan(&runID); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := c.Exec(ctx, "SELECT landing.open_run($1)", runID); err != nil {
+		t.Fatal(err)
+	}
 	return c, runID
 }
 
@@ -42,6 +46,11 @@ func TestCopyLandsDocumentsWithLineage(t *testing.T) {
 	n, err := landing.Copy(ctx, c, runID, "things", at, extract.NewDocuments(strings.NewReader(in)))
 	if err != nil || n.Documents != 2 || n.Sanitized != 0 {
 		t.Fatalf("Copy = %+v, %v; want 2 documents", n, err)
+	}
+	// The extract's fingerprint is the hash of its documents' hashes, in order.
+	a, b := sha256.Sum256([]byte(`{"id":"a","n":1.50}`)), sha256.Sum256([]byte(`{"id":"b","s":"Δ \"q\""}`))
+	if want := sha256.Sum256(append(a[:], b[:]...)); !bytes.Equal(n.SHA256, want[:]) {
+		t.Errorf("extract sha256 = %x, want %x", n.SHA256, want)
 	}
 	rows, _ := c.Query(ctx, `SELECT ordinal, resource, extracted_at, encode(sha256, 'hex'), doc->>'id'
 		FROM landing.documents WHERE run_id = $1 ORDER BY ordinal`, runID)
@@ -126,7 +135,7 @@ func TestCopySanitizes(t *testing.T) {
 	ctx := context.Background()
 	in := `[{"id":"a","name":"bad\u0000name"}, {"id":"b"}, {"id":"c","d":"ab\ud800cd"}, ` + "{\"id\":\"d\",\"e\":\"x\xffy\"}]"
 	got, err := landing.Copy(ctx, c, runID, "things", time.Now(), extract.NewDocuments(strings.NewReader(in)))
-	if err != nil || got != (landing.Landed{Documents: 4, Sanitized: 3}) {
+	if err != nil || got.Documents != 4 || got.Sanitized != 3 {
 		t.Fatalf("Copy = %+v, %v; want 4 documents, 3 sanitized", got, err)
 	}
 	var d, e string

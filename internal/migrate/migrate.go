@@ -1,5 +1,5 @@
 // Package migrate brings a database up to the embedded schema: the dbmate
-// migrations, then the gold view files.
+// migrations, then the function files, then the gold view files.
 package migrate
 
 import (
@@ -21,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
 // lockKey is the advisory lock that serialises concurrent migrates: dbmate
@@ -28,15 +29,17 @@ import (
 // The value is arbitrary but fixed ("spacex-m" in ASCII).
 const lockKey int64 = 0x7370616365782d6d
 
-// Files is where the SQL lives: dbmate migrations in MigrationsDir and view
-// files in ViewsDir, both inside FS.
+// Files is where the SQL lives: dbmate migrations in MigrationsDir,
+// function files in FunctionsDir and view files in ViewsDir, all inside FS.
 type Files struct {
 	FS            fs.FS
 	MigrationsDir string
+	FunctionsDir  string
 	ViewsDir      string
 }
 
-// Up applies pending migrations and then (re)applies changed view files to
+// Up applies pending migrations and then (re)applies changed function and
+// view files to
 // the database dsn names (see db.ParseConfig), holding an advisory lock for
 // the whole time. dbmate's progress goes to out.
 func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slog.Logger) error {
@@ -78,99 +81,115 @@ func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, ou
 		}
 		return fmt.Errorf("apply migrations: %w", err)
 	}
-	return ApplyViews(ctx, conn, files.FS, files.ViewsDir, logger)
+	if err := Apply(ctx, conn, KindFunction, files.FS, files.FunctionsDir, logger); err != nil {
+		return err
+	}
+	return Apply(ctx, conn, KindView, files.FS, files.ViewsDir, logger)
 }
 
-// View is one view file: NAME.sql creates the relation NAME (schema-
-// qualified, e.g. gold.rocket_cost_efficiency.sql creates
-// gold.rocket_cost_efficiency).
-type View struct {
+// Kinds of versioned SQL files.
+const (
+	// KindFunction files hold CREATE OR REPLACE FUNCTION statements; a file
+	// is applied again as it is. Its name is free (bronze.sql).
+	KindFunction = "function"
+	// KindView files each create one view, NAME.sql creating the relation
+	// NAME (schema-qualified, e.g. gold.rocket_cost_efficiency.sql); the
+	// old relation is dropped first.
+	KindView = "view"
+)
+
+// File is one versioned SQL file.
+type File struct {
 	Name   string
 	SQL    string
 	SHA256 string
 }
 
-// ReadViews lists the view files of dir in the order they are applied:
-// by name, so a view that depends on another must sort after it.
-func ReadViews(fsys fs.FS, dir string) ([]View, error) {
+// ReadFiles lists the .sql files of dir in the order they are applied: by
+// name, so a file that depends on another must sort after it. Names are
+// the file names without .sql.
+func ReadFiles(fsys fs.FS, dir, kind string) ([]File, error) {
 	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
-		return nil, fmt.Errorf("read view files: %w", err)
+		return nil, fmt.Errorf("read %s files: %w", kind, err)
 	}
-	var views []View
+	var files []File
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".sql") {
 			continue
 		}
 		name := strings.TrimSuffix(e.Name(), ".sql")
-		if strings.Count(name, ".") != 1 {
+		if kind == KindView && strings.Count(name, ".") != 1 {
 			return nil, fmt.Errorf("view file %s: name it SCHEMA.VIEW.sql", e.Name())
 		}
 		b, err := fs.ReadFile(fsys, path.Join(dir, e.Name()))
 		if err != nil {
-			return nil, fmt.Errorf("read view file %s: %w", e.Name(), err)
+			return nil, fmt.Errorf("read %s file %s: %w", kind, e.Name(), err)
 		}
 		sum := sha256.Sum256(b)
-		views = append(views, View{Name: name, SQL: string(b), SHA256: hex.EncodeToString(sum[:])})
+		files = append(files, File{Name: name, SQL: string(b), SHA256: hex.EncodeToString(sum[:])})
 	}
-	sort.Slice(views, func(i, j int) bool { return views[i].Name < views[j].Name })
-	return views, nil
+	sort.Slice(files, func(i, j int) bool { return files[i].Name < files[j].Name })
+	return files, nil
 }
 
-// ApplyViews creates each view whose file changed since it was last applied,
-// or whose relation is missing, dropping the old one first; each in its own
-// transaction. Unchanged views are left alone.
-func ApplyViews(ctx context.Context, conn *pgx.Conn, fsys fs.FS, dir string, logger *slog.Logger) error {
-	views, err := ReadViews(fsys, dir)
+// Apply applies each file of dir whose content changed since it was last
+// applied (or, for a view, whose relation is missing), each in its own
+// transaction, and records its hash in meta.applied_sql. Unchanged files
+// are left alone.
+func Apply(ctx context.Context, conn *pgx.Conn, kind string, fsys fs.FS, dir string, logger *slog.Logger) error {
+	files, err := ReadFiles(fsys, dir, kind)
 	if err != nil {
 		return err
 	}
-	for _, v := range views {
-		applied, err := applyView(ctx, conn, v)
+	for _, f := range files {
+		applied, err := apply(ctx, conn, kind, f)
 		if err != nil {
-			return fmt.Errorf("apply view %s: %w", v.Name, err)
+			return fmt.Errorf("apply %s file %s: %w", kind, f.Name, err)
 		}
 		if applied {
-			logger.InfoContext(ctx, "view applied", "view", v.Name, "sha256", v.SHA256[:12])
+			logger.InfoContext(ctx, kind+" file applied", "name", f.Name, "sha256", f.SHA256[:12])
 		} else {
-			logger.DebugContext(ctx, "view unchanged", "view", v.Name)
+			logger.DebugContext(ctx, kind+" file unchanged", "name", f.Name)
 		}
 	}
 	return nil
 }
 
-func applyView(ctx context.Context, conn *pgx.Conn, v View) (bool, error) {
-	q := db.New(conn)
-	cur, err := q.ViewGet(ctx, v.Name)
+func apply(ctx context.Context, conn *pgx.Conn, kind string, f File) (bool, error) {
+	q := dbsqlc.New(conn)
+	cur, err := q.AppliedSQLGet(ctx, f.Name)
 	if err != nil {
 		return false, err
 	}
-	if cur.Sha256 == v.SHA256 && cur.Relkind != "" {
+	if cur.Sha256 == f.SHA256 && (kind == KindFunction || cur.Relkind != "") {
 		return false, nil
 	}
 	err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-		drop, err := dropStatement(v.Name, cur.Relkind)
-		if err != nil {
-			return err
-		}
-		if drop != "" {
-			if _, err := tx.Exec(ctx, drop); err != nil {
-				return fmt.Errorf("drop the previous version: %w", err)
+		if kind == KindView {
+			drop, err := dropStatement(f.Name, cur.Relkind)
+			if err != nil {
+				return err
+			}
+			if drop != "" {
+				if _, err := tx.Exec(ctx, drop); err != nil {
+					return fmt.Errorf("drop the previous version: %w", err)
+				}
 			}
 		}
 		// No arguments: the simple protocol runs the file's statements as
 		// one batch.
-		if _, err := tx.Exec(ctx, v.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
+		if _, err := tx.Exec(ctx, f.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
 			return err
 		}
-		return q.WithTx(tx).ViewRecord(ctx, db.ViewRecordParams{Name: v.Name, Sha256: v.SHA256})
+		return q.WithTx(tx).AppliedSQLRecord(ctx, dbsqlc.AppliedSQLRecordParams{Name: f.Name, Kind: kind, Sha256: f.SHA256})
 	})
 	return err == nil, err
 }
 
 // dropStatement drops whatever relation kind now holds the view's name.
 // CASCADE takes dependent views with it; they sort later and are re-created
-// in the same ApplyViews pass because their relation is then missing.
+// in the same Apply pass because their relation is then missing.
 func dropStatement(name, relkind string) (string, error) {
 	ident := pgx.Identifier(strings.SplitN(name, ".", 2)).Sanitize()
 	switch relkind {

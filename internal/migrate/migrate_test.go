@@ -22,7 +22,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-var embedded = migrate.Files{FS: schema.FS, MigrationsDir: schema.MigrationsDir, ViewsDir: schema.ViewsDir}
+var embedded = migrate.Files{FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir}
 
 func up(t *testing.T, dsn string, files migrate.Files) {
 	t.Helper()
@@ -53,7 +53,7 @@ func stateOf(t *testing.T, c *pgx.Conn, name string) viewState {
 	var s viewState
 	err := c.QueryRow(context.Background(), `
 		SELECT to_regclass($1)::oid, v.sha256, v.applied_at::text
-		FROM meta.views v WHERE v.name = $1`, name).Scan(&s.OID, &s.SHA256, &s.Applied)
+		FROM meta.applied_sql v WHERE v.name = $1`, name).Scan(&s.OID, &s.SHA256, &s.Applied)
 	if err != nil {
 		t.Fatalf("state of %s: %v", name, err)
 	}
@@ -76,7 +76,7 @@ func TestUpCreatesEverythingOnce(t *testing.T) {
 	if schemas != 4 || versions != len(entries) {
 		t.Errorf("schemas = %d, applied migrations = %d; want 4 and %d", schemas, versions, len(entries))
 	}
-	views, err := migrate.ReadViews(schema.FS, schema.ViewsDir)
+	views, err := migrate.ReadFiles(schema.FS, schema.ViewsDir, migrate.KindView)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -102,17 +102,19 @@ func TestChangedViewIsReappliedUnchangedIsNot(t *testing.T) {
 	dsn := pgtest.EmptyDSN(t)
 	files := func(answer string) migrate.Files {
 		m := fstest.MapFS{}
-		fs.WalkDir(schema.FS, schema.MigrationsDir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				b, _ := fs.ReadFile(schema.FS, p)
-				m[p] = &fstest.MapFile{Data: b}
-			}
-			return err
-		})
+		for _, dir := range []string{schema.MigrationsDir, schema.FunctionsDir} {
+			fs.WalkDir(schema.FS, dir, func(p string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					b, _ := fs.ReadFile(schema.FS, p)
+					m[p] = &fstest.MapFile{Data: b}
+				}
+				return err
+			})
+		}
 		m["views/gold.a_fixed.sql"] = &fstest.MapFile{Data: []byte("CREATE MATERIALIZED VIEW gold.a_fixed AS SELECT 1 AS one;")}
 		m["views/gold.b_answer.sql"] = &fstest.MapFile{Data: []byte("CREATE VIEW gold.b_answer AS SELECT " + answer + " AS answer;")}
 		m["views/gold.c_depends.sql"] = &fstest.MapFile{Data: []byte("CREATE VIEW gold.c_depends AS SELECT answer + 1 AS next FROM gold.b_answer;")}
-		return migrate.Files{FS: m, MigrationsDir: "migrations", ViewsDir: "views"}
+		return migrate.Files{FS: m, MigrationsDir: "migrations", FunctionsDir: "functions", ViewsDir: "views"}
 	}
 	up(t, dsn, files("41"))
 	c := conn(t, dsn)
@@ -140,8 +142,9 @@ func TestViewRefusesToDropATable(t *testing.T) {
 	dsn := pgtest.DSN(t)
 	files := migrate.Files{FS: fstest.MapFS{
 		"migrations/1_x.sql":      {Data: []byte("-- migrate:up\nCREATE TABLE gold.precious (x int);\n-- migrate:down\n")},
+		"functions/none.sql":      {Data: []byte("SELECT 1;")},
 		"views/gold.precious.sql": {Data: []byte("CREATE VIEW gold.precious AS SELECT 1;")},
-	}, MigrationsDir: "migrations", ViewsDir: "views"}
+	}, MigrationsDir: "migrations", FunctionsDir: "functions", ViewsDir: "views"}
 	err := migrate.Up(context.Background(), dsn, files, io.Discard, discard)
 	if err == nil || !strings.Contains(err.Error(), "gold.precious exists and is not a view") {
 		t.Fatalf("err = %v, want a refusal naming gold.precious", err)

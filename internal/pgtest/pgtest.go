@@ -137,6 +137,6 @@ func (migrator) Hash() (string, error) {
 
 func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) error {
 	return migrate.Up(ctx, conf.URL(), migrate.Files{
-		FS: schema.FS, MigrationsDir: schema.MigrationsDir, ViewsDir: schema.ViewsDir,
+		FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir,
 	}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }

@@ -3,19 +3,67 @@
 //   sqlc v1.31.1
 // source: drift.sql
 
-package db
+package dbsqlc
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5/pgtype"
 )
+
+const driftCopy = `-- name: DriftCopy :many
+INSERT INTO meta.run_drift (run_id, resource, key, change, expected, observed, documents)
+SELECT $1::bigint, d.resource, d.key, d.change, d.expected, d.observed, d.documents
+FROM meta.run_drift d
+WHERE d.run_id = $2::bigint AND d.resource = $3::text
+RETURNING key, change, expected, observed, documents
+`
+
+type DriftCopyParams struct {
+	RunID     int64
+	FromRunID int64
+	Resource  string
+}
+
+type DriftCopyRow struct {
+	Key       string
+	Change    string
+	Expected  *string
+	Observed  *string
+	Documents int64
+}
+
+// DriftCopy records for a run the drift an earlier run found in the same
+// documents under the same contract, and returns it.
+func (q *Queries) DriftCopy(ctx context.Context, arg DriftCopyParams) ([]DriftCopyRow, error) {
+	rows, err := q.db.Query(ctx, driftCopy, arg.RunID, arg.FromRunID, arg.Resource)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []DriftCopyRow
+	for rows.Next() {
+		var i DriftCopyRow
+		if err := rows.Scan(
+			&i.Key,
+			&i.Change,
+			&i.Expected,
+			&i.Observed,
+			&i.Documents,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
 
 const driftRecord = `-- name: DriftRecord :many
 WITH docs AS (
     SELECT d.doc
     FROM landing.documents d
-    WHERE d.run_id = $1::bigint AND d.resource = $2::text
+    WHERE d.run_id = $3::bigint AND d.resource = $2::text
       AND jsonb_typeof(d.doc) = 'object'
 ), observed AS (
     SELECT e.key, jsonb_typeof(e.value) AS type, count(*) AS documents
@@ -23,7 +71,7 @@ WITH docs AS (
     GROUP BY e.key, jsonb_typeof(e.value)
 ), contract AS (
     SELECT c.key, ARRAY(SELECT jsonb_array_elements_text(c.value)) AS types
-    FROM jsonb_each($3::jsonb) AS c(key, value)
+    FROM jsonb_each($4::jsonb) AS c(key, value)
 ), drift AS (
     SELECT o.key, 'new_key' AS change, NULL::text AS expected,
            string_agg(o.type, ',' ORDER BY o.type) AS observed, sum(o.documents)::bigint AS documents
@@ -49,24 +97,31 @@ RETURNING key, change, expected, observed, documents
 `
 
 type DriftRecordParams struct {
-	RunID    int64
-	Resource string
-	Contract []byte
+	RunID       int64
+	Resource    string
+	LandedRunID int64
+	Contract    []byte
 }
 
 type DriftRecordRow struct {
 	Key       string
 	Change    string
-	Expected  pgtype.Text
-	Observed  pgtype.Text
+	Expected  *string
+	Observed  *string
 	Documents int64
 }
 
-// DriftRecord compares the top-level keys and JSON types of a run's landed
-// documents of a resource with the resource's contract ({"key": ["type",
-// ...]}), records every difference in meta.run_drift and returns them.
+// DriftRecord compares the top-level keys and JSON types of the landed
+// documents a run's resource reads (in landed_run_id's partition) with the
+// resource's contract ({"key": ["type", ...]}), records every difference
+// for the run in meta.run_drift and returns them.
 func (q *Queries) DriftRecord(ctx context.Context, arg DriftRecordParams) ([]DriftRecordRow, error) {
-	rows, err := q.db.Query(ctx, driftRecord, arg.RunID, arg.Resource, arg.Contract)
+	rows, err := q.db.Query(ctx, driftRecord,
+		arg.RunID,
+		arg.Resource,
+		arg.LandedRunID,
+		arg.Contract,
+	)
 	if err != nil {
 		return nil, err
 	}

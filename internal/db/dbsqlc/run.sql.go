@@ -3,12 +3,11 @@
 //   sqlc v1.31.1
 // source: run.sql
 
-package db
+package dbsqlc
 
 import (
 	"context"
-
-	"github.com/jackc/pgx/v5/pgtype"
+	"time"
 )
 
 const runAbandonStale = `-- name: RunAbandonStale :many
@@ -66,7 +65,7 @@ WHERE run_id = $3::bigint AND status = 'running'
 
 type RunFinishParams struct {
 	Status string
-	Error  pgtype.Text
+	Error  *string
 	RunID  int64
 }
 
@@ -115,25 +114,72 @@ func (q *Queries) RunLockWait(ctx context.Context, lockKey int64) error {
 	return err
 }
 
-const runResourceFetched = `-- name: RunResourceFetched :exec
-INSERT INTO meta.run_resources (run_id, resource, fetched, sanitized)
-VALUES ($1::bigint, $2::text, $3::bigint, $4::bigint)
-ON CONFLICT (run_id, resource) DO UPDATE
-SET fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
+const runResourceCurrent = `-- name: RunResourceCurrent :one
+SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived FROM meta.run_resources rr
+JOIN meta.runs r ON r.run_id = rr.run_id
+WHERE r.status = 'succeeded' AND rr.resource = $1::text
+ORDER BY rr.run_id DESC
+LIMIT 1
 `
 
-type RunResourceFetchedParams struct {
-	RunID     int64
-	Resource  string
-	Fetched   int64
-	Sanitized int64
+// RunResourceCurrent returns the resource's record in the newest succeeded
+// run: the extract bronze holds now, under which transform, and its counts.
+func (q *Queries) RunResourceCurrent(ctx context.Context, resource string) (MetaRunResource, error) {
+	row := q.db.QueryRow(ctx, runResourceCurrent, resource)
+	var i MetaRunResource
+	err := row.Scan(
+		&i.RunID,
+		&i.Resource,
+		&i.LandedRunID,
+		&i.NotModified,
+		&i.Etag,
+		&i.ExtractSha256,
+		&i.Fetched,
+		&i.Sanitized,
+		&i.Transform,
+		&i.Skipped,
+		&i.Duplicates,
+		&i.Rejected,
+		&i.BadValues,
+		&i.Inserted,
+		&i.Updated,
+		&i.Unchanged,
+		&i.Deleted,
+		&i.Revived,
+	)
+	return i, err
 }
 
-// RunResourceFetched records what a resource landed in a run.
-func (q *Queries) RunResourceFetched(ctx context.Context, arg RunResourceFetchedParams) error {
-	_, err := q.db.Exec(ctx, runResourceFetched,
+const runResourceLanded = `-- name: RunResourceLanded :exec
+INSERT INTO meta.run_resources (run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+VALUES ($1::bigint, $2::text, $3::bigint, $4::boolean, $5::text,
+        $6::bytea, $7::bigint, $8::bigint)
+ON CONFLICT (run_id, resource) DO UPDATE
+SET landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified, etag = EXCLUDED.etag,
+    extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
+`
+
+type RunResourceLandedParams struct {
+	RunID         int64
+	Resource      string
+	LandedRunID   int64
+	NotModified   bool
+	Etag          *string
+	ExtractSha256 []byte
+	Fetched       int64
+	Sanitized     int64
+}
+
+// RunResourceLanded records where a run's extract of a resource is and
+// what it held.
+func (q *Queries) RunResourceLanded(ctx context.Context, arg RunResourceLandedParams) error {
+	_, err := q.db.Exec(ctx, runResourceLanded,
 		arg.RunID,
 		arg.Resource,
+		arg.LandedRunID,
+		arg.NotModified,
+		arg.Etag,
+		arg.ExtractSha256,
 		arg.Fetched,
 		arg.Sanitized,
 	)
@@ -142,18 +188,22 @@ func (q *Queries) RunResourceFetched(ctx context.Context, arg RunResourceFetched
 
 const runResourcePromoted = `-- name: RunResourcePromoted :exec
 UPDATE meta.run_resources
-SET duplicates = $1::bigint,
-    rejected = $2::bigint,
-    bad_values = $3::bigint,
-    inserted = $4::bigint,
-    updated = $5::bigint,
-    unchanged = $6::bigint,
-    deleted = $7::bigint,
-    revived = $8::bigint
-WHERE run_id = $9::bigint AND resource = $10::text
+SET transform = $1::text,
+    skipped = $2::boolean,
+    duplicates = $3::bigint,
+    rejected = $4::bigint,
+    bad_values = $5::bigint,
+    inserted = $6::bigint,
+    updated = $7::bigint,
+    unchanged = $8::bigint,
+    deleted = $9::bigint,
+    revived = $10::bigint
+WHERE run_id = $11::bigint AND resource = $12::text
 `
 
 type RunResourcePromotedParams struct {
+	Transform  string
+	Skipped    bool
 	Duplicates int64
 	Rejected   int64
 	BadValues  int64
@@ -169,6 +219,8 @@ type RunResourcePromotedParams struct {
 // RunResourcePromoted records what promoting a resource did to bronze.
 func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromotedParams) error {
 	_, err := q.db.Exec(ctx, runResourcePromoted,
+		arg.Transform,
+		arg.Skipped,
 		arg.Duplicates,
 		arg.Rejected,
 		arg.BadValues,
@@ -183,30 +235,42 @@ func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromot
 	return err
 }
 
-const runResourcesLanded = `-- name: RunResourcesLanded :many
-SELECT resource, fetched, sanitized FROM meta.run_resources
+const runResources = `-- name: RunResources :many
+SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived FROM meta.run_resources
 WHERE run_id = $1::bigint
 ORDER BY resource
 `
 
-type RunResourcesLandedRow struct {
-	Resource  string
-	Fetched   int64
-	Sanitized int64
-}
-
-// RunResourcesLanded lists what each resource of a run landed, for a replay
-// to check that the run is complete.
-func (q *Queries) RunResourcesLanded(ctx context.Context, runID int64) ([]RunResourcesLandedRow, error) {
-	rows, err := q.db.Query(ctx, runResourcesLanded, runID)
+// RunResources lists what each resource of a run extracted and promoted.
+func (q *Queries) RunResources(ctx context.Context, runID int64) ([]MetaRunResource, error) {
+	rows, err := q.db.Query(ctx, runResources, runID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []RunResourcesLandedRow
+	var items []MetaRunResource
 	for rows.Next() {
-		var i RunResourcesLandedRow
-		if err := rows.Scan(&i.Resource, &i.Fetched, &i.Sanitized); err != nil {
+		var i MetaRunResource
+		if err := rows.Scan(
+			&i.RunID,
+			&i.Resource,
+			&i.LandedRunID,
+			&i.NotModified,
+			&i.Etag,
+			&i.ExtractSha256,
+			&i.Fetched,
+			&i.Sanitized,
+			&i.Transform,
+			&i.Skipped,
+			&i.Duplicates,
+			&i.Rejected,
+			&i.BadValues,
+			&i.Inserted,
+			&i.Updated,
+			&i.Unchanged,
+			&i.Deleted,
+			&i.Revived,
+		); err != nil {
 			return nil, err
 		}
 		items = append(items, i)
@@ -226,7 +290,7 @@ LIMIT 1
 
 type RunRunningRow struct {
 	RunID     int64
-	StartedAt pgtype.Timestamptz
+	StartedAt time.Time
 	Source    string
 }
 
@@ -243,8 +307,8 @@ const runUTC = `-- name: RunUTC :exec
 SELECT set_config('TimeZone', 'UTC', true)
 `
 
-// RunUTC makes the rest of the transaction read timestamps without a zone
-// as UTC, whatever the session's TimeZone, so a load is reproducible.
+// RunUTC makes the rest of the transaction read and show timestamps in UTC,
+// whatever the session's TimeZone.
 func (q *Queries) RunUTC(ctx context.Context) error {
 	_, err := q.db.Exec(ctx, runUTC)
 	return err
@@ -257,5 +321,20 @@ SELECT pg_advisory_unlock($1::bigint)
 // RunUnlock releases the run lock.
 func (q *Queries) RunUnlock(ctx context.Context, lockKey int64) error {
 	_, err := q.db.Exec(ctx, runUnlock, lockKey)
+	return err
+}
+
+const runViewsRefreshed = `-- name: RunViewsRefreshed :exec
+UPDATE meta.runs SET views_refreshed = $1::text[] WHERE run_id = $2::bigint
+`
+
+type RunViewsRefreshedParams struct {
+	Views []string
+	RunID int64
+}
+
+// RunViewsRefreshed records the gold views a run refreshed.
+func (q *Queries) RunViewsRefreshed(ctx context.Context, arg RunViewsRefreshedParams) error {
+	_, err := q.db.Exec(ctx, runViewsRefreshed, arg.Views, arg.RunID)
 	return err
 }

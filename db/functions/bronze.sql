@@ -1,0 +1,312 @@
+-- Promotion of landed documents into bronze, the same for every resource.
+-- `loader migrate` applies this file whenever it changes (CREATE OR REPLACE:
+-- a function whose signature changes must be dropped here first). The
+-- typed columns are generated from the stored document by the bronze.as_*
+-- functions of the migration; these functions decide which documents to
+-- write, fill bridges, record issues, soft-delete and count.
+--
+-- A promotion of one resource, within one transaction:
+--   bronze.stage       the run's document per id, and what to do with it
+--   bronze.upsert      insert new documents, rewrite changed and revived ones
+--   bronze.reconcile   bridge rows of changed parents, per array
+--   bronze.record_issues   why values of written rows came out NULL
+--   bronze.soft_delete live rows the complete extract lacks
+--   bronze.counts      the ledger's counts
+
+-- Why a JSON value (present and not null) does not fit a bronze.as_<kind>
+-- function, or NULL when it does. kind: text, numeric, integer, bigint,
+-- boolean, uuid, date, timestamptz, text_array, integer_array, or array
+-- (a bridge's source array).
+CREATE OR REPLACE FUNCTION bronze.problem(v jsonb, kind text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    got  text := jsonb_typeof(v);
+    bad  jsonb;
+BEGIN
+    CASE kind
+    WHEN 'text' THEN
+        RETURN CASE WHEN got <> 'string' THEN 'expected string, got ' || got END;
+    WHEN 'numeric' THEN
+        RETURN CASE WHEN got <> 'number' THEN 'expected number, got ' || got END;
+    WHEN 'boolean' THEN
+        RETURN CASE WHEN got <> 'boolean' THEN 'expected boolean, got ' || got END;
+    WHEN 'integer', 'bigint' THEN
+        IF got <> 'number' THEN RETURN 'expected integer, got ' || got; END IF;
+        IF v::numeric <> trunc(v::numeric) THEN RETURN 'expected integer, got a fraction'; END IF;
+        IF kind = 'integer' AND bronze.as_integer(v) IS NULL OR bronze.as_bigint(v) IS NULL THEN
+            RETURN 'integer out of range';
+        END IF;
+        RETURN NULL;
+    WHEN 'uuid', 'date', 'timestamptz' THEN
+        IF got <> 'string' THEN RETURN 'expected ' || kind || ' string, got ' || got; END IF;
+        IF kind = 'uuid' AND bronze.as_uuid(v) IS NULL
+           OR kind = 'date' AND bronze.as_date(v) IS NULL
+           OR kind = 'timestamptz' AND bronze.as_timestamptz(v) IS NULL THEN
+            RETURN 'unparseable ' || kind;
+        END IF;
+        RETURN NULL;
+    WHEN 'array', 'text_array', 'integer_array' THEN
+        IF got <> 'array' THEN RETURN 'expected array, got ' || got; END IF;
+        SELECT e INTO bad FROM jsonb_array_elements(v) WITH ORDINALITY AS a(e, i)
+        WHERE kind = 'text_array' AND jsonb_typeof(e) <> 'string'
+           OR kind = 'integer_array' AND bronze.as_integer(e) IS NULL
+        ORDER BY i LIMIT 1;
+        RETURN 'unexpected array element ' || bad::text;
+    ELSE
+        RAISE EXCEPTION 'bronze.problem: unknown kind %', kind;
+    END CASE;
+END
+$$;
+
+-- The issue {field, reason, value} of a value at path in doc that was
+-- expected to be of kind but did not come out: a value of the wrong type,
+-- or, when it is absent, a parent on the path that is not an object
+-- (field "$" for doc itself). NULL when there is nothing to say (absent
+-- under object parents, or JSON null).
+CREATE OR REPLACE FUNCTION bronze.issue(doc jsonb, path text[], kind text) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    v      jsonb := doc #> path;
+    parent jsonb;
+    reason text;
+BEGIN
+    IF v IS NOT NULL THEN
+        reason := CASE WHEN jsonb_typeof(v) <> 'null' THEN bronze.problem(v, kind) END;
+        RETURN CASE WHEN reason IS NOT NULL THEN jsonb_build_object(
+            'field', coalesce(nullif(array_to_string(path, '.'), ''), '$'), 'reason', reason, 'value', v) END;
+    END IF;
+    FOR i IN 0 .. coalesce(array_length(path, 1), 0) - 1 LOOP
+        parent := doc #> path[1:i];
+        EXIT WHEN parent IS NULL OR jsonb_typeof(parent) = 'null';
+        IF jsonb_typeof(parent) <> 'object' THEN
+            RETURN jsonb_build_object('field', coalesce(nullif(array_to_string(path[1:i], '.'), ''), '$'),
+                'reason', 'expected object, got ' || jsonb_typeof(parent), 'value', parent);
+        END IF;
+    END LOOP;
+    RETURN NULL;
+END
+$$;
+
+-- The typed columns of a bronze table as the issues of a row of it: an SQL
+-- expression over the row (alias r) giving its issues as a jsonb array, or
+-- NULL when it has none. Each column generated as bronze.as_<kind>(arg)
+-- contributes bronze.issue(...) when it is NULL; arrays names source
+-- arrays of bridges, checked to be arrays. Issues are ordered by field
+-- (shorter names first), and one about a parent is given once.
+CREATE OR REPLACE FUNCTION bronze.issues_expr(tbl regclass, arrays text[] DEFAULT '{}') RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    items text[];
+BEGIN
+    WITH generated AS (
+        SELECT a.attname, m[1] AS kind, m[2] AS arg, m[3] AS src, coalesce(m[5], '{' || m[4] || '}') AS path
+        FROM pg_attribute a
+        JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+        CROSS JOIN LATERAL regexp_match(pg_get_expr(d.adbin, d.adrelid),
+            '^bronze\.as_(\w+)\((\(?(doc|elem)(?: -> ''([^'']*)''::text| #> ''(\{[^'']*\})''::text\[\])?\)?|.*)\)$') AS m
+        WHERE a.attrelid = tbl AND a.attgenerated = 's' AND NOT a.attisdropped
+    ), fields AS (
+        -- A column read from a plain path can say which part of it is wrong;
+        -- one computed otherwise is described by its own name.
+        SELECT CASE WHEN src IS NOT NULL
+                    THEN format('CASE WHEN r.%I IS NULL THEN bronze.issue(r.%I, %L, %L) END', attname, src, path, kind)
+                    ELSE format('CASE WHEN r.%I IS NULL AND %s IS NOT NULL THEN bronze.issue(jsonb_build_object(%L, %s), %L, %L) END',
+                                attname, arg, attname, arg, ARRAY[attname::text], kind)
+               END AS expr,
+               CASE WHEN src IS NOT NULL THEN array_to_string(path::text[], '.') ELSE attname END AS field
+        FROM generated
+        UNION ALL
+        SELECT format('bronze.issue(r.doc, %L, %L)', string_to_array(f, '.'), 'array'), f
+        FROM unnest(arrays) AS f
+    )
+    SELECT array_agg(expr ORDER BY octet_length(field), field) INTO items FROM fields;
+    IF items IS NULL THEN
+        RETURN 'NULL::jsonb';
+    END IF;
+    RETURN format('(SELECT jsonb_agg(u.i ORDER BY u.n) FROM (SELECT DISTINCT ON (i) i, n FROM unnest(ARRAY[%s]) WITH ORDINALITY AS x(i, n) WHERE i IS NOT NULL ORDER BY i, n) u)',
+                  array_to_string(items, ', '));
+END
+$$;
+
+-- Stages a resource for promotion: the temporary table stage gets the
+-- run's document per id (the last occurrence when the extract repeats an
+-- id) with what to do with it: 'i' insert, 'u' rewrite (its raw bytes
+-- changed, or retype: the transform changed), 'r' revive (soft-deleted),
+-- '=' nothing (not even typed). Returns the counts the shrink guard and the
+-- ledger need: documents (distinct ids), duplicates, rejected (no usable
+-- id), and the table's live rows and how many of them the extract lacks.
+CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
+    OUT documents bigint, OUT duplicates bigint, OUT rejected bigint, OUT live bigint, OUT missing bigint)
+LANGUAGE plpgsql AS $$
+BEGIN
+    DROP TABLE IF EXISTS pg_temp.stage;
+    CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL, action "char" NOT NULL)
+        ON COMMIT DROP;
+    EXECUTE format($q$
+        INSERT INTO stage (id, ordinal, sha256, action)
+        SELECT DISTINCT ON (d.id) d.id, d.ordinal, d.sha256,
+               CASE WHEN b.id IS NULL THEN 'i'
+                    WHEN b.deleted_at IS NOT NULL THEN 'r'
+                    WHEN b.doc_sha256 <> d.sha256 OR $3 THEN 'u'
+                    ELSE '=' END
+        FROM landing.documents d
+        LEFT JOIN %s b ON b.id = d.id
+        WHERE d.run_id = $1 AND d.resource = $2 AND d.id IS NOT NULL
+        ORDER BY d.id, d.ordinal DESC$q$, tbl)
+    USING p_landed_run_id, p_resource, p_retype;
+    ANALYZE stage;
+    SELECT count(*) FILTER (WHERE d.id IS NULL), count(d.id)
+    INTO rejected, duplicates
+    FROM landing.documents d
+    WHERE d.run_id = p_landed_run_id AND d.resource = p_resource;
+    SELECT count(*) INTO documents FROM stage;
+    duplicates := duplicates - documents;
+    EXECUTE format($q$
+        SELECT count(*), count(*) FILTER (WHERE s.id IS NULL)
+        FROM %s b LEFT JOIN stage s ON s.id = b.id
+        WHERE b.deleted_at IS NULL$q$, tbl)
+    INTO live, missing;
+END
+$$;
+
+-- Writes the staged documents that are new, changed or revived. Their
+-- typed columns are generated as they are written; their issues are
+-- cleared, for bronze.record_issues to set again.
+CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    -- doc || '{}' hands the typing one decompressed copy of each object,
+    -- instead of one decompression per generated column.
+    EXECUTE format($q$
+        INSERT INTO %s (id, doc, doc_sha256, run_id)
+        SELECT s.id, CASE WHEN jsonb_typeof(d.doc) = 'object' THEN d.doc || '{}' ELSE d.doc END, s.sha256, $3
+        FROM stage s
+        JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+        WHERE s.action = 'i'$q$, tbl)
+    USING p_landed_run_id, p_resource, p_run_id;
+    EXECUTE format($q$
+        UPDATE %s t
+        SET doc = CASE WHEN jsonb_typeof(d.doc) = 'object' THEN d.doc || '{}' ELSE d.doc END,
+            doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = clock_timestamp()
+        FROM stage s
+        JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+        WHERE t.id = s.id AND s.action IN ('u', 'r')$q$, tbl)
+    USING p_landed_run_id, p_resource, p_run_id;
+END
+$$;
+
+-- Brings a bridge table in line with the array at path in the documents of
+-- the staged parents that were written: one row per element, keyed by the
+-- parent's id and the element's position (the bridge's primary key). Rows
+-- past an array's end are deleted; an element is rewritten only when it
+-- changed. Returns the rows written or deleted.
+CREATE OR REPLACE FUNCTION bronze.reconcile(parent regclass, bridge regclass, path text[], p_run_id bigint)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    key   name[];
+    n     bigint;
+    total bigint;
+BEGIN
+    SELECT array_agg(a.attname ORDER BY k.i) INTO key
+    FROM pg_index x
+    CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
+    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+    WHERE x.indrelid = bridge AND x.indisprimary;
+    IF cardinality(key) IS DISTINCT FROM 2 THEN
+        RAISE EXCEPTION '%: a bridge''s primary key must be (parent id, position), found %', bridge, key;
+    END IF;
+    EXECUTE format($q$
+        DELETE FROM %1$s c
+        USING stage s JOIN %2$s p ON p.id = s.id
+        WHERE s.action <> '=' AND c.%3$I = s.id
+          AND c.%4$I >= CASE WHEN jsonb_typeof(p.doc #> $1) = 'array' THEN jsonb_array_length(p.doc #> $1) ELSE 0 END$q$,
+        bridge, parent, key[1], key[2])
+    USING path;
+    GET DIAGNOSTICS total = ROW_COUNT;
+    EXECUTE format($q$
+        INSERT INTO %1$s AS c (%3$I, %4$I, elem, run_id)
+        SELECT s.id, (e.i - 1)::integer, e.elem, $2
+        FROM stage s
+        JOIN %2$s p ON p.id = s.id
+        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(p.doc #> $1) = 'array' THEN p.doc #> $1 ELSE '[]' END)
+            WITH ORDINALITY AS e(elem, i)
+        WHERE s.action <> '='
+        ON CONFLICT (%3$I, %4$I) DO UPDATE SET elem = EXCLUDED.elem, issues = NULL, run_id = EXCLUDED.run_id
+        WHERE c.elem IS DISTINCT FROM EXCLUDED.elem$q$,
+        bridge, parent, key[1], key[2])
+    USING path, p_run_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    total := total + n;
+    -- Issues of the rows just written.
+    EXECUTE format($q$
+        UPDATE %1$s c SET issues = x.issues
+        FROM (SELECT r.%2$I AS k1, r.%3$I AS k2, %4$s AS issues
+              FROM stage s JOIN %1$s r ON r.%2$I = s.id
+              WHERE s.action <> '=' AND r.run_id = $1) x
+        WHERE c.%2$I = x.k1 AND c.%3$I = x.k2 AND x.issues IS NOT NULL$q$,
+        bridge, key[1], key[2], bronze.issues_expr(bridge))
+    USING p_run_id;
+    RETURN total;
+END
+$$;
+
+-- Sets the issues of the staged rows just written: why each of their typed
+-- columns that came out NULL did (see bronze.issues_expr), and whether each
+-- bridge's source array is an array.
+CREATE OR REPLACE FUNCTION bronze.record_issues(tbl regclass, arrays text[], p_run_id bigint)
+RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    EXECUTE format($q$
+        UPDATE %1$s t SET issues = x.issues
+        FROM (SELECT r.id, %2$s AS issues
+              FROM stage s JOIN %1$s r ON r.id = s.id
+              WHERE s.action <> '=') x
+        WHERE t.id = x.id AND x.issues IS NOT NULL$q$,
+        tbl, bronze.issues_expr(tbl, arrays));
+END
+$$;
+
+-- Soft-deletes the live rows the staged (complete) extract lacks, and
+-- returns how many.
+CREATE OR REPLACE FUNCTION bronze.soft_delete(tbl regclass, p_run_id bigint)
+RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+BEGIN
+    EXECUTE format($q$
+        UPDATE %s t SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), run_id = $1
+        WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT FROM stage s WHERE s.id = t.id)$q$, tbl)
+    USING p_run_id;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+
+-- The ledger's counts of the staged resource, once written: rows inserted,
+-- updated (revived included), revived and unchanged, and bad_values, the
+-- staged records whose row or any bridge row has issues.
+CREATE OR REPLACE FUNCTION bronze.counts(tbl regclass, bridges regclass[],
+    OUT inserted bigint, OUT updated bigint, OUT revived bigint, OUT unchanged bigint, OUT bad_values bigint)
+LANGUAGE plpgsql AS $$
+DECLARE
+    bad_bridge text := '';
+    b regclass;
+BEGIN
+    SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action IN ('u', 'r')),
+           count(*) FILTER (WHERE action = 'r'), count(*) FILTER (WHERE action = '=')
+    INTO inserted, updated, revived, unchanged
+    FROM stage;
+    FOREACH b IN ARRAY coalesce(bridges, '{}') LOOP
+        bad_bridge := bad_bridge || format(
+            ' OR EXISTS (SELECT FROM %1$s c WHERE c.%2$I = t.id AND c.issues IS NOT NULL)', b,
+            (SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+             WHERE x.indrelid = b AND x.indisprimary));
+    END LOOP;
+    EXECUTE format('SELECT count(*) FROM stage s JOIN %s t ON t.id = s.id WHERE t.issues IS NOT NULL%s', tbl, bad_bridge)
+    INTO bad_values;
+END
+$$;

@@ -1,0 +1,68 @@
+// Package drift compares the top-level keys and JSON types of landed
+// documents with the contract committed in db/contracts, and records the
+// differences in meta.run_drift (queries/drift.sql).
+package drift
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+)
+
+// Change is one difference from the contract.
+type Change struct {
+	Key string
+	// Kind is new_key, missing_key or type_change.
+	Kind               string
+	Expected, Observed string
+	Documents          int64
+}
+
+// Check records for run runID how the documents of resource in run
+// landedRunID's landing differ from contract, and returns the changes.
+func Check(ctx context.Context, db dbsqlc.DBTX, runID, landedRunID int64, resource string, contract []byte) ([]Change, error) {
+	rows, err := dbsqlc.New(db).DriftRecord(ctx, dbsqlc.DriftRecordParams{
+		RunID: runID, LandedRunID: landedRunID, Resource: resource, Contract: contract,
+	})
+	out := make([]Change, len(rows))
+	for i, r := range rows {
+		out[i] = Change{Key: r.Key, Kind: r.Change, Expected: deref(r.Expected), Observed: deref(r.Observed), Documents: r.Documents}
+	}
+	return out, err
+}
+
+// Copy records for run runID the changes run fromRunID found in the same
+// documents under the same contract, and returns them.
+func Copy(ctx context.Context, db dbsqlc.DBTX, runID, fromRunID int64, resource string) ([]Change, error) {
+	rows, err := dbsqlc.New(db).DriftCopy(ctx, dbsqlc.DriftCopyParams{RunID: runID, FromRunID: fromRunID, Resource: resource})
+	out := make([]Change, len(rows))
+	for i, r := range rows {
+		out[i] = Change{Key: r.Key, Kind: r.Change, Expected: deref(r.Expected), Observed: deref(r.Observed), Documents: r.Documents}
+	}
+	return out, err
+}
+
+// Describe summarises changes in one line.
+func Describe(changes []Change) string {
+	parts := make([]string, len(changes))
+	for i, d := range changes {
+		switch d.Kind {
+		case "new_key":
+			parts[i] = fmt.Sprintf("new key %q (%s)", d.Key, d.Observed)
+		case "missing_key":
+			parts[i] = fmt.Sprintf("key %q missing from %d documents", d.Key, d.Documents)
+		default:
+			parts[i] = fmt.Sprintf("key %q is %s in %d documents, contract allows %s", d.Key, d.Observed, d.Documents, d.Expected)
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}

@@ -1,0 +1,212 @@
+// Package ledger keeps the run ledger (meta.runs, meta.run_resources) and
+// the run lock that lets one sync or replay run at a time. It converts the
+// generated query types to its own at its boundary.
+package ledger
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/promote"
+)
+
+// Run statuses in meta.runs.
+const (
+	StatusSucceeded = "succeeded"
+	StatusFailed    = "failed"
+	StatusCancelled = "cancelled"
+)
+
+// ErrLocked: another sync or replay holds the run lock.
+var ErrLocked = errors.New("another sync or replay is running")
+
+// ErrNotRunning: the run's ledger row is no longer 'running', because
+// another run found this one's lock gone and marked it abandoned.
+var ErrNotRunning = errors.New("the run is no longer marked running in meta.runs (another run marked it abandoned)")
+
+// runLockKey is the advisory lock one sync or replay holds at a time
+// ("spacex-s" in ASCII).
+const runLockKey int64 = 0x7370616365782d73
+
+// Lock takes the run lock on a connection of its own, waiting up to
+// timeout for another run to release it (zero: not at all). The caller
+// promotes on that connection: if its session is lost, the lock goes with
+// it, and so does the promotion, so a run never commits without the lock.
+func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn *pgxpool.Conn, unlock func(), err error) {
+	conn, err = pool.Acquire(ctx)
+	if err != nil {
+		return nil, nil, fmt.Errorf("take the run lock: %w", err)
+	}
+	q := dbsqlc.New(conn)
+	locked := false
+	if timeout <= 0 {
+		locked, err = q.RunLockTry(ctx, runLockKey)
+	} else {
+		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			qtx := q.WithTx(tx)
+			if err := qtx.RunLockTimeout(ctx, fmt.Sprintf("%dms", max(1, timeout.Milliseconds()))); err != nil {
+				return err
+			}
+			return qtx.RunLockWait(ctx, runLockKey)
+		})
+		var pgErr *pgconn.PgError
+		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
+			err = nil
+		} else {
+			locked = err == nil
+		}
+	}
+	if err != nil {
+		conn.Release()
+		return nil, nil, fmt.Errorf("take the run lock: %w", err)
+	}
+	if !locked {
+		defer conn.Release()
+		holder := "another run"
+		if r, err := q.RunRunning(ctx); err == nil {
+			holder = fmt.Sprintf("run %d (%s, started %s)", r.RunID, r.Source, r.StartedAt.Format(time.RFC3339))
+		}
+		if timeout > 0 {
+			return nil, nil, fmt.Errorf("%w: %s still holds the lock after %s", ErrLocked, holder, timeout)
+		}
+		return nil, nil, fmt.Errorf("%w: %s holds the lock", ErrLocked, holder)
+	}
+	return conn, func() {
+		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := q.RunUnlock(uctx, runLockKey); err != nil {
+			// Closing the session releases the lock for certain.
+			conn.Conn().Close(uctx)
+		}
+		conn.Release()
+	}, nil
+}
+
+// AbandonStale marks every run still 'running' as abandoned and returns
+// their ids. Call it only while holding the run lock: no live process can
+// then own such a run.
+func AbandonStale(ctx context.Context, db dbsqlc.DBTX) ([]int64, error) {
+	return dbsqlc.New(db).RunAbandonStale(ctx)
+}
+
+// Open records a new run and returns its id.
+func Open(ctx context.Context, db dbsqlc.DBTX, source string) (int64, error) {
+	return dbsqlc.New(db).RunCreate(ctx, source)
+}
+
+// Finish records a run's outcome; cause is nil on success. It fails with
+// ErrNotRunning when the run is no longer 'running'.
+func Finish(ctx context.Context, db dbsqlc.DBTX, runID int64, status string, cause error) error {
+	var msg *string
+	if cause != nil {
+		s := cause.Error()
+		msg = &s
+	}
+	n, err := dbsqlc.New(db).RunFinish(ctx, dbsqlc.RunFinishParams{RunID: runID, Status: status, Error: msg})
+	if err == nil && n != 1 {
+		return ErrNotRunning
+	}
+	return err
+}
+
+// ViewsRefreshed records the gold views a run refreshed.
+func ViewsRefreshed(ctx context.Context, db dbsqlc.DBTX, runID int64, views []string) error {
+	return dbsqlc.New(db).RunViewsRefreshed(ctx, dbsqlc.RunViewsRefreshedParams{RunID: runID, Views: views})
+}
+
+// Extract is where a run's extract of a resource is and what it held.
+type Extract struct {
+	// LandedRunID is the run whose landing partition holds the documents.
+	LandedRunID int64
+	// NotModified: the source said the extract had not changed since the
+	// ETag sent, so nothing was landed.
+	NotModified bool
+	ETag        string
+	// SHA256 fingerprints the documents (landing.Landed.SHA256).
+	SHA256             []byte
+	Fetched, Sanitized int64
+}
+
+// Landed records a run's extract of a resource.
+func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e Extract) error {
+	var etag *string
+	if e.ETag != "" {
+		etag = &e.ETag
+	}
+	return dbsqlc.New(db).RunResourceLanded(ctx, dbsqlc.RunResourceLandedParams{
+		RunID: runID, Resource: resource, LandedRunID: e.LandedRunID, NotModified: e.NotModified,
+		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Fetched, Sanitized: e.Sanitized,
+	})
+}
+
+// Promoted records what promoting a resource did, under which transform
+// version.
+func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c promote.Counts) error {
+	return dbsqlc.New(db).RunResourcePromoted(ctx, dbsqlc.RunResourcePromotedParams{
+		RunID: runID, Resource: resource, Transform: transform, Skipped: c.Skipped,
+		Duplicates: c.Duplicates, Rejected: c.Rejected, BadValues: c.BadValues,
+		Inserted: c.Inserted, Updated: c.Updated, Unchanged: c.Unchanged,
+		Deleted: c.Deleted, Revived: c.Revived,
+	})
+}
+
+// State is a resource's record in a run: its extract and, once promoted,
+// the transform version and counts.
+type State struct {
+	RunID int64
+	Extract
+	Transform string
+	promote.Counts
+}
+
+func state(r dbsqlc.MetaRunResource) State {
+	s := State{RunID: r.RunID, Extract: Extract{
+		LandedRunID: r.LandedRunID, NotModified: r.NotModified, ETag: deref(r.Etag),
+		SHA256: r.ExtractSha256, Fetched: r.Fetched, Sanitized: r.Sanitized,
+	}, Transform: deref(r.Transform)}
+	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)
+	s.Inserted, s.Updated, s.Unchanged = deref(r.Inserted), deref(r.Updated), deref(r.Unchanged)
+	s.Deleted, s.Revived, s.Skipped = deref(r.Deleted), deref(r.Revived), deref(r.Skipped)
+	return s
+}
+
+// Current returns the resource's state in the newest succeeded run, which
+// is what bronze holds, or ok false when no run has succeeded.
+func Current(ctx context.Context, db dbsqlc.DBTX, resource string) (s State, ok bool, err error) {
+	r, err := dbsqlc.New(db).RunResourceCurrent(ctx, resource)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return State{}, false, nil
+	}
+	if err != nil {
+		return State{}, false, err
+	}
+	return state(r), true, nil
+}
+
+// Resources returns a run's state per resource.
+func Resources(ctx context.Context, db dbsqlc.DBTX, runID int64) (map[string]State, error) {
+	rows, err := dbsqlc.New(db).RunResources(ctx, runID)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]State, len(rows))
+	for _, r := range rows {
+		out[r.Resource] = state(r)
+	}
+	return out, nil
+}
+
+func deref[T any](p *T) T {
+	var zero T
+	if p == nil {
+		return zero
+	}
+	return *p
+}

@@ -1,0 +1,136 @@
+// Package promote moves a run's landed documents into bronze and refreshes
+// the gold views that read what changed, inside the caller's transaction.
+// The work is SQL (db/functions/bronze.sql), the same for every resource;
+// this package sequences it and applies the shrink guard.
+package promote
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/resources"
+)
+
+// ErrShrink: an extract would soft-delete more of a table than
+// Options.MaxDeleteFraction allows.
+var ErrShrink = errors.New("extract shrank more than the allowed delete fraction")
+
+// Options tune a promotion.
+type Options struct {
+	// MaxDeleteFraction is the largest share of a table's live rows one run
+	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
+	MaxDeleteFraction float64
+	ForceDeletes      bool
+}
+
+// Counts is what promoting one resource did.
+type Counts struct {
+	// Skipped: bronze already held this exact extract under the same
+	// transform version, so nothing was read, typed or written.
+	Skipped bool
+	// Duplicates repeated an id in the same extract; Rejected had no usable
+	// id (and stop soft deletes for the resource that run); BadValues are
+	// records with a value of the wrong type, set to NULL, in their row or
+	// a bridge row.
+	Duplicates, Rejected, BadValues int64
+	// Inserted, Updated and Unchanged split the distinct ids among new
+	// bronze rows, rewritten rows and rows left as they were (not typed
+	// again). Deleted rows were soft-deleted; Revived ones (counted in
+	// Updated) came back.
+	Inserted, Updated, Unchanged, Deleted, Revived int64
+}
+
+// Changed reports whether the promotion wrote to the resource's tables.
+func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
+
+// Resource promotes the documents of r that run landedRunID landed, as run
+// runID: stage them, guard against a suspect shrink, write what is new or
+// changed (everything when retype: the transform changed), bring the
+// bridges in line, record issues, soft-delete what the complete extract
+// lacks, and count.
+func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Resource, runID, landedRunID int64, retype bool, opts Options) (Counts, error) {
+	q := dbsqlc.New(tx)
+	st, err := q.BronzeStage(ctx, dbsqlc.BronzeStageParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, Retype: retype})
+	if err != nil {
+		return Counts{}, fmt.Errorf("stage: %w", err)
+	}
+	// An extract with documents we cannot key is not verified complete: a
+	// record missing from it may be one of them, so nothing is deleted.
+	verified := st.Rejected == 0
+	if !verified && st.Missing > 0 {
+		log.WarnContext(ctx, "documents without a usable id: records missing from this extract are not soft-deleted",
+			"resource", r.Name, "rejected", st.Rejected, "missing", st.Missing)
+	}
+	if verified && st.Missing > 0 && !opts.ForceDeletes &&
+		float64(st.Missing) > opts.MaxDeleteFraction*float64(st.Live) {
+		return Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
+			ErrShrink, st.Missing, st.Live, r.Table,
+			100*float64(st.Missing)/float64(st.Live), 100*opts.MaxDeleteFraction)
+	}
+	if err := q.BronzeUpsert(ctx, dbsqlc.BronzeUpsertParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, RunID: runID}); err != nil {
+		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
+	}
+	arrays := make([]string, len(r.Bridges))
+	bridges := make([]string, len(r.Bridges))
+	for i, b := range r.Bridges {
+		arrays[i], bridges[i] = b.Array, b.Table
+		if _, err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{
+			TableName: r.Table, Bridge: b.Table, Path: strings.Split(b.Array, "."), RunID: runID,
+		}); err != nil {
+			return Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
+		}
+	}
+	if err := q.BronzeRecordIssues(ctx, dbsqlc.BronzeRecordIssuesParams{TableName: r.Table, Arrays: arrays, RunID: runID}); err != nil {
+		return Counts{}, fmt.Errorf("record issues: %w", err)
+	}
+	var deleted int64
+	if verified && st.Missing > 0 {
+		if deleted, err = q.BronzeSoftDelete(ctx, dbsqlc.BronzeSoftDeleteParams{TableName: r.Table, RunID: runID}); err != nil {
+			return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
+		}
+	}
+	n, err := q.BronzeCounts(ctx, dbsqlc.BronzeCountsParams{TableName: r.Table, Bridges: bridges})
+	if err != nil {
+		return Counts{}, fmt.Errorf("count: %w", err)
+	}
+	return Counts{
+		Duplicates: st.Duplicates, Rejected: st.Rejected, BadValues: n.BadValues,
+		Inserted: n.Inserted, Updated: n.Updated, Unchanged: n.Unchanged, Deleted: deleted, Revived: n.Revived,
+	}, nil
+}
+
+// Tables lists the tables a resource's promotion writes.
+func Tables(r resources.Resource) []string {
+	tables := []string{r.Table}
+	for _, b := range r.Bridges {
+		tables = append(tables, b.Table)
+	}
+	return tables
+}
+
+// Views refreshes the gold materialized views that read any of the changed
+// tables, directly or through other views, CONCURRENTLY so readers keep
+// seeing the previous contents until commit, and returns their names.
+func Views(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
+	if len(changed) == 0 {
+		return nil, nil
+	}
+	names, err := dbsqlc.New(tx).AppliedSQLViewsToRefresh(ctx, changed)
+	if err != nil {
+		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
+	}
+	for _, name := range names {
+		// name comes from meta.applied_sql, written only from our view files.
+		ident := pgx.Identifier(strings.SplitN(name, ".", 2)).Sanitize()
+		if _, err := tx.Exec(ctx, "REFRESH MATERIALIZED VIEW CONCURRENTLY "+ident); err != nil {
+			return nil, fmt.Errorf("refresh %s: %w", name, err)
+		}
+	}
+	return names, nil
+}
