@@ -146,14 +146,30 @@ func TestMigrateAndSyncOverHTTP(t *testing.T) {
 	step(0, "migrate")
 	step(0, "migrate") // a rerun is a no-op
 	out := step(0, "sync", "--api-url", srv.URL, "--retries", "0")
-	for _, line := range []string{"rockets        4         4        0          0        0        0", "launches      205       205        0          0        0        0"} {
+	for _, line := range []string{
+		"rockets   landed        4         4        0          0        0        0",
+		"launches   landed      205       205        0          0        0        0",
+		"gold views refreshed: gold.rocket_cost_efficiency",
+	} {
 		if !strings.Contains(out, line) {
 			t.Errorf("summary lacks %q:\n%s", line, out)
 		}
 	}
+	// The API answers 304 to the second sync's conditional requests.
 	out = step(0, "sync", "--api-url", srv.URL, "--retries", "0", "--log-format", "json")
-	if !strings.Contains(out, "payloads      225         0        0        225        0        0") || !strings.Contains(out, `"msg":"run succeeded"`) {
-		t.Errorf("second sync summary or JSON log missing:\n%s", out)
+	for _, line := range []string{
+		"payloads  not modified      225         0        0        225        0        0",
+		"gold views refreshed: none",
+		`"msg":"run succeeded"`,
+	} {
+		if !strings.Contains(out, line) {
+			t.Errorf("second sync summary or JSON log lacks %q:\n%s", line, out)
+		}
+	}
+	for _, p := range []string{"/v4/rockets", "/v4/launchpads", "/v4/payloads", "/v4/launches"} {
+		if got := api.Statuses(p); got[http.StatusOK] != 1 || got[http.StatusNotModified] != 1 {
+			t.Errorf("%s answered %v, want one 200 and one 304", p, got)
+		}
 	}
 
 	failLaunches.Store(true)

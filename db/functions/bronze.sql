@@ -63,6 +63,31 @@ $$;
 -- or, when it is absent, a parent on the path that is not an object
 -- (field "$" for doc itself). NULL when there is nothing to say (absent
 -- under object parents, or JSON null).
+--
+-- Issues as a jsonb array, each once, in order; STRICT, so a row without
+-- issues (NULL) costs no call.
+CREATE OR REPLACE FUNCTION bronze.issue_list(issues jsonb[]) RETURNS jsonb
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+    out jsonb := '[]';
+    i   jsonb;
+BEGIN
+    FOREACH i IN ARRAY issues LOOP
+        IF NOT out @> jsonb_build_array(i) THEN
+            out := out || jsonb_build_array(i);
+        END IF;
+    END LOOP;
+    RETURN out;
+END
+$$;
+
+-- The same object, decompressed: what reads many fields of a stored
+-- document reads this copy, instead of decompressing it for each field.
+-- (jsonb's || returns its left side as it is when the right is {}.)
+CREATE OR REPLACE FUNCTION bronze.detoast(doc jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN jsonb_typeof(doc) = 'object' THEN doc || '{}' ELSE doc END;
+
 CREATE OR REPLACE FUNCTION bronze.issue(doc jsonb, path text[], kind text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -108,8 +133,11 @@ BEGIN
     ), fields AS (
         -- A column read from a plain path can say which part of it is wrong;
         -- one computed otherwise is described by its own name.
+        -- A JSON null under a NULL column is no issue: most NULLs are that,
+        -- and cost no call.
         SELECT CASE WHEN src IS NOT NULL
-                    THEN format('CASE WHEN r.%I IS NULL THEN bronze.issue(r.%I, %L, %L) END', attname, src, path, kind)
+                    THEN format('CASE WHEN r.%I IS NULL AND (r.%I #> %L) IS DISTINCT FROM ''null'' THEN bronze.issue(r.%I, %L, %L) END',
+                                attname, src, path, src, path, kind)
                     ELSE format('CASE WHEN r.%I IS NULL AND %s IS NOT NULL THEN bronze.issue(jsonb_build_object(%L, %s), %L, %L) END',
                                 attname, arg, attname, arg, ARRAY[attname::text], kind)
                END AS expr,
@@ -123,16 +151,16 @@ BEGIN
     IF items IS NULL THEN
         RETURN 'NULL::jsonb';
     END IF;
-    RETURN format('(SELECT jsonb_agg(u.i ORDER BY u.n) FROM (SELECT DISTINCT ON (i) i, n FROM unnest(ARRAY[%s]) WITH ORDINALITY AS x(i, n) WHERE i IS NOT NULL ORDER BY i, n) u)',
-                  array_to_string(items, ', '));
+    RETURN format('bronze.issue_list(nullif(array_remove(ARRAY[%s]::jsonb[], NULL), ''{}''))', array_to_string(items, ', '));
 END
 $$;
 
 -- Stages a resource for promotion: the temporary table stage gets the
 -- run's document per id (the last occurrence when the extract repeats an
--- id) with what to do with it: 'i' insert, 'u' rewrite (its raw bytes
+-- id) with what to do with it: 'i' insert, 'u' rewrite (its content
 -- changed, or retype: the transform changed), 'r' revive (soft-deleted),
--- '=' nothing (not even typed). Returns the counts the shrink guard and the
+-- '=' nothing (not even typed). Equal raw bytes prove equal content;
+-- otherwise the documents themselves are compared. Returns the counts the shrink guard and the
 -- ledger need: documents (distinct ids), duplicates, rejected (no usable
 -- id), and the table's live rows and how many of them the extract lacks.
 CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
@@ -147,7 +175,8 @@ BEGIN
         SELECT DISTINCT ON (d.id) d.id, d.ordinal, d.sha256,
                CASE WHEN b.id IS NULL THEN 'i'
                     WHEN b.deleted_at IS NOT NULL THEN 'r'
-                    WHEN b.doc_sha256 <> d.sha256 OR $3 THEN 'u'
+                    -- Bytes differ: compare content (a reformatted document is unchanged).
+                    WHEN $3 OR b.doc_sha256 <> d.sha256 AND b.doc <> d.doc THEN 'u'
                     ELSE '=' END
         FROM landing.documents d
         LEFT JOIN %s b ON b.id = d.id
@@ -176,18 +205,18 @@ CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed
 RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-    -- doc || '{}' hands the typing one decompressed copy of each object,
-    -- instead of one decompression per generated column.
+    -- The typing gets one decompressed copy of each document, instead of
+    -- decompressing it once per generated column.
     EXECUTE format($q$
         INSERT INTO %s (id, doc, doc_sha256, run_id)
-        SELECT s.id, CASE WHEN jsonb_typeof(d.doc) = 'object' THEN d.doc || '{}' ELSE d.doc END, s.sha256, $3
+        SELECT s.id, bronze.detoast(d.doc), s.sha256, $3
         FROM stage s
         JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
         WHERE s.action = 'i'$q$, tbl)
     USING p_landed_run_id, p_resource, p_run_id;
     EXECUTE format($q$
         UPDATE %s t
-        SET doc = CASE WHEN jsonb_typeof(d.doc) = 'object' THEN d.doc || '{}' ELSE d.doc END,
+        SET doc = bronze.detoast(d.doc),
             doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = clock_timestamp()
         FROM stage s
         JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
@@ -205,9 +234,10 @@ CREATE OR REPLACE FUNCTION bronze.reconcile(parent regclass, bridge regclass, pa
 RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
-    key   name[];
-    n     bigint;
-    total bigint;
+    key    name[];
+    n      bigint;
+    total  bigint;
+    upsert boolean;
 BEGIN
     SELECT array_agg(a.attname ORDER BY k.i) INTO key
     FROM pg_index x
@@ -217,28 +247,35 @@ BEGIN
     IF cardinality(key) IS DISTINCT FROM 2 THEN
         RAISE EXCEPTION '%: a bridge''s primary key must be (parent id, position), found %', bridge, key;
     END IF;
+    -- A new parent has no bridge rows yet: only rewritten ones can lose some.
     EXECUTE format($q$
         DELETE FROM %1$s c
         USING stage s JOIN %2$s p ON p.id = s.id
-        WHERE s.action <> '=' AND c.%3$I = s.id
+        WHERE s.action IN ('u', 'r') AND c.%3$I = s.id
           AND c.%4$I >= CASE WHEN jsonb_typeof(p.doc #> $1) = 'array' THEN jsonb_array_length(p.doc #> $1) ELSE 0 END$q$,
         bridge, parent, key[1], key[2])
     USING path;
     GET DIAGNOSTICS total = ROW_COUNT;
-    EXECUTE format($q$
-        INSERT INTO %1$s AS c (%3$I, %4$I, elem, run_id)
-        SELECT s.id, (e.i - 1)::integer, e.elem, $2
-        FROM stage s
-        JOIN %2$s p ON p.id = s.id
-        CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(p.doc #> $1) = 'array' THEN p.doc #> $1 ELSE '[]' END)
-            WITH ORDINALITY AS e(elem, i)
-        WHERE s.action <> '='
-        ON CONFLICT (%3$I, %4$I) DO UPDATE SET elem = EXCLUDED.elem, issues = NULL, run_id = EXCLUDED.run_id
-        WHERE c.elem IS DISTINCT FROM EXCLUDED.elem$q$,
-        bridge, parent, key[1], key[2])
-    USING path, p_run_id;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    total := total + n;
+    -- Rows of new parents are plain inserts; those of rewritten parents are
+    -- upserts that leave an unchanged element alone.
+    FOREACH upsert IN ARRAY ARRAY[false, true] LOOP
+        EXECUTE format($q$
+            INSERT INTO %1$s AS c (%3$I, %4$I, elem, run_id)
+            SELECT a.id, (e.i - 1)::integer, e.elem, $2
+            FROM (SELECT s.id, p.doc #> $1 AS arr
+                  FROM stage s JOIN %2$s p ON p.id = s.id
+                  WHERE s.action = ANY ($3) OFFSET 0) a
+            CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.arr) = 'array' THEN a.arr ELSE '[]' END)
+                WITH ORDINALITY AS e(elem, i)
+            %5$s$q$,
+            bridge, parent, key[1], key[2],
+            CASE WHEN upsert THEN format(
+                'ON CONFLICT (%I, %I) DO UPDATE SET elem = EXCLUDED.elem, issues = NULL, run_id = EXCLUDED.run_id
+                 WHERE c.elem IS DISTINCT FROM EXCLUDED.elem', key[1], key[2]) ELSE '' END)
+        USING path, p_run_id, CASE WHEN upsert THEN '{u,r}'::"char"[] ELSE '{i}'::"char"[] END;
+        GET DIAGNOSTICS n = ROW_COUNT;
+        total := total + n;
+    END LOOP;
     -- Issues of the rows just written.
     EXECUTE format($q$
         UPDATE %1$s c SET issues = x.issues

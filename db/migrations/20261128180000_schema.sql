@@ -188,48 +188,62 @@ RETURN y >= 1 AND m BETWEEN 1 AND 12 AND d >= 1 AND d <= CASE
 CREATE FUNCTION bronze.as_date(v jsonb) RETURNS date
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    m text[] := CASE WHEN jsonb_typeof(v) = 'string'
-                     THEN regexp_match(v #>> '{}', '^(\d{4})-(\d{2})-(\d{2})$') END;
+    s text := CASE WHEN jsonb_typeof(v) = 'string' THEN v #>> '{}' END;
 BEGIN
-    IF m IS NULL OR NOT bronze.is_date(m[1]::integer, m[2]::integer, m[3]::integer) THEN
+    IF s !~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$'
+       OR NOT bronze.is_date(substr(s, 1, 4)::integer, substr(s, 6, 2)::integer, substr(s, 9, 2)::integer) THEN
         RETURN NULL;
     END IF;
-    RETURN make_date(m[1]::integer, m[2]::integer, m[3]::integer);
+    RETURN make_date(substr(s, 1, 4)::integer, substr(s, 6, 2)::integer, substr(s, 9, 2)::integer);
 END
 $$;
 
 -- YYYY-MM-DD[T ]HH:MM[:SS[.fraction]] with Z, ±HH, ±HHMM or ±HH:MM, or no
--- zone, which means UTC.
+-- zone, which means UTC. Once the shape and the day are checked, the cast
+-- cannot fail, and with the zone explicit no setting changes its result.
 CREATE FUNCTION bronze.as_timestamptz(v jsonb) RETURNS timestamptz
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
-    m text[] := CASE WHEN jsonb_typeof(v) = 'string' THEN regexp_match(v #>> '{}',
-        '^(\d{4})-(\d{2})-(\d{2})[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d(?:\.\d{1,9})?))?(Z|([+-])(0\d|1[0-5]):?([0-5]\d)?)?$') END;
+    s text := CASE WHEN jsonb_typeof(v) = 'string' THEN v #>> '{}' END;
 BEGIN
-    IF m IS NULL OR NOT bronze.is_date(m[1]::integer, m[2]::integer, m[3]::integer) THEN
+    IF s !~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9][T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?$'
+       OR NOT bronze.is_date(substr(s, 1, 4)::integer, substr(s, 6, 2)::integer, substr(s, 9, 2)::integer) THEN
         RETURN NULL;
     END IF;
-    RETURN make_timestamp(m[1]::integer, m[2]::integer, m[3]::integer, m[4]::integer, m[5]::integer,
-                          coalesce(m[6]::double precision, 0)) AT TIME ZONE 'UTC'
-         - CASE WHEN m[8] IS NULL THEN interval '0'
-                ELSE (m[8] || '1')::integer * make_interval(hours => m[9]::integer, mins => coalesce(m[10]::integer, 0)) END;
+    RETURN (CASE WHEN s ~ '(Z|[+-][0-9:]+)$' THEN s ELSE s || 'Z' END)::timestamptz;
 END
 $$;
 
 -- A JSON array of strings; NULL if anything else, or any element is not a
 -- string.
 CREATE FUNCTION bronze.as_text_array(v jsonb) RETURNS text[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN jsonb_typeof(v) = 'array'
-             AND NOT jsonb_path_exists(v, '$[*] ? (@.type() != "string")')
-            THEN ARRAY(SELECT jsonb_array_elements_text(v)) END;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    a text[];
+BEGIN
+    IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
+        RETURN NULL;
+    END IF;
+    SELECT CASE WHEN bool_and(jsonb_typeof(e) = 'string') IS NOT FALSE THEN coalesce(array_agg(e #>> '{}'), '{}') END
+    INTO a FROM jsonb_array_elements(v) AS e;
+    RETURN a;
+END
+$$;
 
 -- A JSON array of integers (as bronze.as_integer); NULL if anything else.
 CREATE FUNCTION bronze.as_integer_array(v jsonb) RETURNS integer[]
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE WHEN jsonb_typeof(v) = 'array'
-             AND NOT EXISTS (SELECT FROM jsonb_array_elements(v) e WHERE bronze.as_integer(e) IS NULL)
-            THEN ARRAY(SELECT bronze.as_integer(e) FROM jsonb_array_elements(v) e) END;
+LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    a integer[];
+BEGIN
+    IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
+        RETURN NULL;
+    END IF;
+    SELECT CASE WHEN bool_and(bronze.as_integer(e) IS NOT NULL) IS NOT FALSE THEN coalesce(array_agg(bronze.as_integer(e)), '{}') END
+    INTO a FROM jsonb_array_elements(v) AS e;
+    RETURN a;
+END
+$$;
 
 -- What every bronze record table has besides its typed columns: the source
 -- document, the hash of its raw bytes (a document whose hash is unchanged

@@ -60,15 +60,23 @@ func (q *Queries) DriftCopy(ctx context.Context, arg DriftCopyParams) ([]DriftCo
 }
 
 const driftRecord = `-- name: DriftRecord :many
-WITH docs AS (
-    SELECT d.doc
-    FROM landing.documents d
-    WHERE d.run_id = $3::bigint AND d.resource = $2::text
-      AND jsonb_typeof(d.doc) = 'object'
-), observed AS (
-    SELECT e.key, jsonb_typeof(e.value) AS type, count(*) AS documents
-    FROM docs CROSS JOIN LATERAL jsonb_each(docs.doc) AS e(key, value)
-    GROUP BY e.key, jsonb_typeof(e.value)
+WITH observed AS (
+    -- One pass over the documents, each decompressed once: its keys and
+    -- their JSON types, and a row (key NULL) counting it.
+    SELECT e.key, e.type, count(*) AS documents
+    FROM (SELECT bronze.detoast(d.doc) AS doc
+          FROM landing.documents d
+          WHERE d.run_id = $3::bigint AND d.resource = $2::text
+          OFFSET 0) x
+    CROSS JOIN LATERAL (
+        SELECT k.key, jsonb_typeof(k.value) AS type
+        FROM jsonb_each(CASE WHEN jsonb_typeof(x.doc) = 'object' THEN x.doc ELSE '{}' END) AS k(key, value)
+        UNION ALL
+        SELECT NULL, NULL WHERE jsonb_typeof(x.doc) = 'object'
+    ) e
+    GROUP BY e.key, e.type
+), objects AS (
+    SELECT coalesce(sum(documents) FILTER (WHERE key IS NULL), 0) AS n FROM observed
 ), contract AS (
     SELECT c.key, ARRAY(SELECT jsonb_array_elements_text(c.value)) AS types
     FROM jsonb_each($4::jsonb) AS c(key, value)
@@ -76,13 +84,13 @@ WITH docs AS (
     SELECT o.key, 'new_key' AS change, NULL::text AS expected,
            string_agg(o.type, ',' ORDER BY o.type) AS observed, sum(o.documents)::bigint AS documents
     FROM observed o
-    WHERE NOT EXISTS (SELECT 1 FROM contract c WHERE c.key = o.key)
+    WHERE o.key IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contract c WHERE c.key = o.key)
     GROUP BY o.key
     UNION ALL
     SELECT c.key, 'missing_key', array_to_string(c.types, ','), NULL,
-           (SELECT count(*) FROM docs) - coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0)::bigint
+           ((SELECT n FROM objects) - coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0))::bigint
     FROM contract c
-    WHERE (SELECT count(*) FROM docs) > coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0)
+    WHERE (SELECT n FROM objects) > coalesce((SELECT sum(o.documents) FROM observed o WHERE o.key = c.key), 0)
     UNION ALL
     SELECT o.key, 'type_change', array_to_string(c.types, ','),
            string_agg(o.type, ',' ORDER BY o.type), sum(o.documents)::bigint
