@@ -254,9 +254,9 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 
 Extracts `+strings.Join(resources.Names(), ", ")+` from the API (or from a
 snapshot directory with --source). Each request is conditional: a resource
-whose ETag (over HTTP) or file hash (--source) is that of the last succeeded
-run is not downloaded or landed again. A changed one lands in
-landing.documents with one COPY. The documents are checked against
+whose ETag (sent as If-None-Match over HTTP) or file hash (--source) is that
+of the last succeeded run is not downloaded or landed again. A changed one
+lands in landing.documents with one COPY. The documents are checked against
 db/contracts; then, in one transaction, the bronze tables are brought in line
 and the gold views that read what changed are refreshed. A failure anywhere
 leaves bronze and gold as they were. The database must be migrated first.

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
+	"github.com/spacex-elt/loader/internal/resources"
 )
 
 const snapshot = "../../testdata/spacex-api"
@@ -35,7 +36,7 @@ func TestHelp(t *testing.T) {
 	}{
 		{[]string{"--help"}, []string{"loader migrate", "loader sync", "Exit codes:"}},
 		{[]string{"help", "sync"}, []string{"-source DIR", "-api-url URL", "-retries", "-retry-delay", "-http-timeout", "-database-url DSN", "DATABASE_URL", "PGHOST", "Exit codes:"}},
-		{[]string{"sync", "--help"}, []string{"-source DIR", "meta.runs"}},
+		{[]string{"sync", "--help"}, append([]string{"-source DIR", "meta.runs", "If-None-Match", "ETag"}, resources.Names()...)},
 		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "advisory lock", "Exit codes:"}},
 		{[]string{"help", "replay"}, []string{"loader replay [flags] RUN_ID", "-keep-runs", "-force-deletes", "130"}},
 	}
@@ -166,9 +167,9 @@ func TestMigrateAndSyncOverHTTP(t *testing.T) {
 			t.Errorf("second sync summary or JSON log lacks %q:\n%s", line, out)
 		}
 	}
-	for _, p := range []string{"/v4/rockets", "/v4/launchpads", "/v4/payloads", "/v4/launches"} {
-		if got := api.Statuses(p); got[http.StatusOK] != 1 || got[http.StatusNotModified] != 1 {
-			t.Errorf("%s answered %v, want one 200 and one 304", p, got)
+	for _, r := range resources.All {
+		if got := api.Statuses(r.Path); got[http.StatusOK] != 1 || got[http.StatusNotModified] != 1 {
+			t.Errorf("%s answered %v, want one 200 and one 304", r.Path, got)
 		}
 	}
 

@@ -37,7 +37,7 @@ BEGIN
         WHERE rr.run_id IN (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
            OR rr.run_id = (SELECT max(run_id) FROM meta.runs WHERE status = 'succeeded')
         EXCEPT
-        SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep
+        (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
     LOOP
         EXECUTE format('DROP TABLE landing.%I', 'documents_r' || r);
         RETURN NEXT r;

@@ -223,17 +223,43 @@ func TestAdversarialDocuments(t *testing.T) {
 	}
 }
 
-// Landing keeps the last --keep-runs runs over many consecutive syncs.
+// A sync of an unchanged snapshot lands nothing: every run reads the
+// documents the first run landed, so landing holds one copy, and any kept
+// run can still be replayed.
+func TestLandingKeepsOneCopy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	for i := 0; i < 5; i++ {
+		e.mustLoad("sync", "--source", snapshot)
+	}
+	if n := e.int("SELECT count(*) FROM landing.documents"); n != 440 {
+		t.Errorf("landing holds %d documents after 5 syncs of the same snapshot, want one copy (440)", n)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id > 1 AND (landed_run_id <> 1 OR NOT not_modified)"); n != 0 {
+		t.Errorf("%d later resources did not reuse run 1's landing", n)
+	}
+	e.mustLoad("replay", "5")
+	e.assertComplete()
+}
+
+// Landing keeps the partitions of the last --keep-runs runs over many
+// syncs whose extracts change every time, and drops the rest whole.
 func TestLandingStaysBounded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	const keep = 10
 	for i := 1; i <= 30; i++ {
-		e.mustLoad("sync", "--source", snapshot, "--keep-runs", fmt.Sprint(keep))
+		src := snapshot
+		if i%2 == 0 {
+			src = oldSnapshot(t) // differs from the snapshot in every resource
+		}
+		e.mustLoad("sync", "--source", src, "--keep-runs", fmt.Sprint(keep))
 		runs := e.int("SELECT count(DISTINCT run_id) FROM landing.documents")
 		docs := e.int("SELECT count(*) FROM landing.documents")
-		if want := int64(min(i, keep)); runs != want || docs != want*440 {
-			t.Fatalf("after sync %d: landing holds %d runs, %d documents; want %d, %d", i, runs, docs, want, want*440)
+		landed := e.int(`SELECT sum(fetched)::bigint FROM meta.run_resources
+			WHERE landed_run_id = run_id AND run_id > $1`, int64(i-keep))
+		if want := int64(min(i, keep)); runs != want || docs != landed {
+			t.Fatalf("after sync %d: landing holds %d runs, %d documents; want %d runs, %d documents", i, runs, docs, want, landed)
 		}
 	}
 }
@@ -268,7 +294,9 @@ func TestReplay(t *testing.T) {
 	if code, out := failing.loader("replay", "2"); code != 1 || !strings.Contains(out, "run 2 did not land resource launches") {
 		t.Errorf("replay of a failed run: exit %d\n%s", code, out)
 	}
-	failing.mustLoad("sync", "--source", snapshot, "--keep-runs", "1")
+	// Run 3 lands every resource anew (the old snapshot differs in each),
+	// so with --keep-runs 1 nothing reads runs 1 and 2 any more.
+	failing.mustLoad("sync", "--source", oldSnapshot(t), "--keep-runs", "1")
 	if code, out := failing.loader("replay", "1"); code != 1 || !strings.Contains(out, "no longer in landing") {
 		t.Errorf("replay of a pruned run: exit %d\n%s", code, out)
 	}

@@ -269,9 +269,9 @@ func newContent(t *testing.T) string {
 }
 
 // oldSnapshot is the real snapshot as it might have looked earlier: a
-// rocket renamed and repriced, a payload heavier, the last launch not yet
-// listed, an extra payload link and an extra core on two launches, and a
-// landing not yet confirmed. Loading the real snapshot after it exercises
+// launchpad described otherwise, a rocket renamed and repriced, a payload
+// heavier, the last launch not yet listed, an extra payload link and an
+// extra core on two launches, and a landing not yet confirmed. Loading the real snapshot after it exercises
 // inserts, updates and bridge clean-up.
 func oldSnapshot(t *testing.T) string {
 	t.Helper()
@@ -292,7 +292,10 @@ func writeOldSnapshot(dir string) error {
 	if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
 		return err
 	}
-	return editJSON(dir, "rockets", func(docs []map[string]any) []map[string]any {
+	return editJSON(dir, "launchpads", func(docs []map[string]any) []map[string]any {
+		docs[0]["details"] = "an older description"
+		return docs
+	}, "rockets", func(docs []map[string]any) []map[string]any {
 		for _, r := range docs {
 			if r["name"] == "Falcon 9" {
 				r["name"], r["cost_per_launch"] = "Falcon 9 (old)", json.Number("62000000")

@@ -1,5 +1,7 @@
 // Package landing copies raw documents into landing.documents with COPY,
-// each with its lineage. It knows nothing of where the documents came from.
+// each with its lineage, into a partition per run, and drops the
+// partitions no kept run reads. It knows nothing of where the documents
+// came from.
 package landing
 
 import (
@@ -12,6 +14,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
 // Documents is a stream of raw JSON documents.
@@ -193,4 +197,21 @@ func hasSurrogateEscape(doc []byte) bool {
 		i += 2 + j
 	}
 	return false
+}
+
+// OpenRun creates the partition that holds a run's documents, if it does
+// not exist yet; Copy needs it.
+func OpenRun(ctx context.Context, db dbsqlc.DBTX, runID int64) error {
+	return dbsqlc.New(db).LandingOpenRun(ctx, runID)
+}
+
+// Kept reports whether a run's documents are still in landing.
+func Kept(ctx context.Context, db dbsqlc.DBTX, runID int64) (bool, error) {
+	return dbsqlc.New(db).LandingHasRun(ctx, runID)
+}
+
+// Prune drops the partitions that neither one of the newest keep runs nor
+// the newest succeeded run reads from, and returns their runs.
+func Prune(ctx context.Context, db dbsqlc.DBTX, keep int) ([]int64, error) {
+	return dbsqlc.New(db).LandingPrune(ctx, int32(max(1, keep)))
 }

@@ -22,7 +22,6 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/landing"
@@ -136,7 +135,7 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	defer func() {
-		if dropped, perr := dbsqlc.New(s.Pool).LandingPrune(pctx, int32(max(1, s.Options.KeepRuns))); perr != nil {
+		if dropped, perr := landing.Prune(pctx, s.Pool, s.Options.KeepRuns); perr != nil {
 			log.WarnContext(ctx, "prune landing", "err", perr)
 		} else if len(dropped) > 0 {
 			log.DebugContext(ctx, "landing pruned", "runs", dropped)
@@ -175,7 +174,7 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 // run fills the run's extracts, checks drift, and promotes in one
 // transaction on the run lock's session.
 func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Conn, res *Result, fill fill) error {
-	version, err := dbsqlc.New(s.Pool).BronzeTransformVersion(ctx)
+	version, err := promote.TransformVersion(ctx, s.Pool)
 	if err != nil {
 		return fmt.Errorf("read the transform version: %w", err)
 	}
@@ -261,7 +260,7 @@ func (s *Syncer) plan(ctx context.Context, log *slog.Logger, runID int64, r reso
 // promoteAll is the promotion transaction: every resource into bronze, the
 // refresh of the gold views that read what changed, and the run's success.
 func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, res *Result, plan []step) error {
-	if err := dbsqlc.New(tx).RunUTC(ctx); err != nil {
+	if err := promote.Begin(ctx, tx); err != nil {
 		return err
 	}
 	var changed []string
@@ -305,7 +304,6 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 // since the last succeeded run reuses that run's landing; any other lands
 // with one COPY into this run's partition.
 func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extract, error) {
-	q := dbsqlc.New(s.Pool)
 	out := make(map[string]ledger.Extract, len(s.Resources))
 	for _, r := range s.Resources {
 		start := time.Now()
@@ -316,7 +314,7 @@ func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extra
 		etag := ""
 		if known && cur.ETag != "" {
 			// A 304 is only of use while that run's documents are in landing.
-			if kept, err := q.LandingHasRun(ctx, cur.LandedRunID); err != nil {
+			if kept, err := landing.Kept(ctx, s.Pool, cur.LandedRunID); err != nil {
 				return nil, fmt.Errorf("resource %s: %w", r.Name, err)
 			} else if kept {
 				etag = cur.ETag
@@ -324,7 +322,7 @@ func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extra
 		}
 		var l landing.Landed
 		got, err := s.Source.Stream(ctx, r.Path, etag, func(docs *extract.Documents) error {
-			if err := q.LandingOpenRun(ctx, runID); err != nil {
+			if err := landing.OpenRun(ctx, s.Pool, runID); err != nil {
 				return fmt.Errorf("open landing partition: %w", err)
 			}
 			var err error
@@ -356,14 +354,13 @@ func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64) (map[string]
 	if err != nil {
 		return nil, fmt.Errorf("read run %d: %w", fromRunID, err)
 	}
-	q := dbsqlc.New(s.Pool)
 	out := make(map[string]ledger.Extract, len(s.Resources))
 	for _, r := range s.Resources {
 		st, ok := states[r.Name]
 		if !ok {
 			return nil, fmt.Errorf("%w: run %d did not land resource %s", ErrNotReplayable, fromRunID, r.Name)
 		}
-		if kept, err := q.LandingHasRun(ctx, st.LandedRunID); err != nil {
+		if kept, err := landing.Kept(ctx, s.Pool, st.LandedRunID); err != nil {
 			return nil, err
 		} else if !kept {
 			return nil, fmt.Errorf("%w: run %d's documents of %s are no longer in landing (it keeps the last %d runs)",

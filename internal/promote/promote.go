@@ -49,6 +49,17 @@ type Counts struct {
 // Changed reports whether the promotion wrote to the resource's tables.
 func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
 
+// Begin prepares the promotion transaction: timestamps shown in UTC.
+func Begin(ctx context.Context, tx pgx.Tx) error {
+	return dbsqlc.New(tx).RunUTC(ctx)
+}
+
+// TransformVersion is the version of the migrations and function files
+// that decide what bronze holds for a document.
+func TransformVersion(ctx context.Context, db dbsqlc.DBTX) (string, error) {
+	return dbsqlc.New(db).BronzeTransformVersion(ctx)
+}
+
 // Resource promotes the documents of r that run landedRunID landed, as run
 // runID: stage them, guard against a suspect shrink, write what is new or
 // changed (everything when retype: the transform changed), bring the
