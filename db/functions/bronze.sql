@@ -13,8 +13,8 @@
 --   bronze.soft_delete live rows the complete extract lacks
 --   bronze.counts      the ledger's counts
 
--- Why a JSON value (present and not null) does not fit a bronze.as_<kind>
--- function, or NULL when it does. kind: text, numeric, integer, bigint,
+-- Why a JSON value does not fit a bronze.as_<kind> function, or NULL when
+-- it does (or is absent, or JSON null). kind: text, numeric, integer, bigint,
 -- boolean, uuid, date, timestamptz, text_array, integer_array, or array
 -- (a bridge's source array).
 CREATE OR REPLACE FUNCTION bronze.problem(v jsonb, kind text) RETURNS text
@@ -23,6 +23,9 @@ DECLARE
     got  text := jsonb_typeof(v);
     bad  jsonb;
 BEGIN
+    IF v IS NULL OR got = 'null' THEN
+        RETURN NULL; -- nothing to type, so nothing wrong
+    END IF;
     CASE kind
     WHEN 'text' THEN
         RETURN CASE WHEN got <> 'string' THEN 'expected string, got ' || got END;
