@@ -7,19 +7,15 @@ SELECT s.documents::bigint AS documents, s.duplicates::bigint AS duplicates, s.r
 FROM bronze.stage(@table_name::regclass, @resource::text, @landed_run_id::bigint, @retype::boolean) AS s;
 
 -- name: BronzeUpsert :exec
--- BronzeUpsert writes the staged documents that are new, changed or revived.
-SELECT bronze.upsert(@table_name::regclass, @resource::text, @landed_run_id::bigint, @run_id::bigint);
+-- BronzeUpsert writes the staged documents that are new, changed or revived,
+-- with their issues, and keeps the source arrays (arrays, dotted paths) of
+-- their bridges for BronzeReconcile.
+SELECT bronze.upsert(@table_name::regclass, @resource::text, @landed_run_id::bigint, @run_id::bigint, @arrays::text[]);
 
--- name: BronzeReconcile :one
--- BronzeReconcile brings a bridge table in line with the array at path in
--- the documents just written, and returns the bridge rows written or
--- deleted.
-SELECT bronze.reconcile(@table_name::regclass, @bridge::regclass, @path::text[], @run_id::bigint)::bigint AS changed;
-
--- name: BronzeRecordIssues :exec
--- BronzeRecordIssues records why values of the rows just written came out
--- NULL, and whether each bridge's source array (arrays) is an array.
-SELECT bronze.record_issues(@table_name::regclass, @arrays::text[], @run_id::bigint);
+-- name: BronzeReconcile :exec
+-- BronzeReconcile brings a bridge table in line with the array_number-th source
+-- array (from 1) of the documents just written.
+SELECT bronze.reconcile(@bridge::regclass, @array_number::integer, @run_id::bigint);
 
 -- name: BronzeSoftDelete :one
 -- BronzeSoftDelete sets deleted_at on the live rows the staged, complete
@@ -30,7 +26,7 @@ SELECT bronze.soft_delete(@table_name::regclass, @run_id::bigint)::bigint AS del
 -- BronzeCounts returns the ledger's counts of the staged resource.
 SELECT c.inserted::bigint AS inserted, c.updated::bigint AS updated, c.revived::bigint AS revived,
        c.unchanged::bigint AS unchanged, c.bad_values::bigint AS bad_values
-FROM bronze.counts(@table_name::regclass, CAST(@bridges::text[] AS regclass[])) AS c;
+FROM bronze.counts(CAST(@bridges::text[] AS regclass[])) AS c;
 
 -- name: BronzeTransformVersion :one
 -- BronzeTransformVersion is the version of the migrations and function

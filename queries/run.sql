@@ -50,10 +50,11 @@ SET status = @status::text,
     error = sqlc.narg('error')::text
 WHERE run_id = @run_id::bigint AND status = 'running';
 
--- name: RunUTC :exec
--- RunUTC makes the rest of the transaction read and show timestamps in UTC,
--- whatever the session's TimeZone.
-SELECT set_config('TimeZone', 'UTC', true);
+-- name: RunPromotionSettings :exec
+-- RunPromotionSettings sets the promotion transaction's settings: timestamps
+-- shown in UTC whatever the session's TimeZone, and work_mem for the sorts
+-- and hashes over a whole extract, so that they stay in memory as it grows.
+SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', '64MB', true);
 
 -- name: RunViewsRefreshed :exec
 -- RunViewsRefreshed records the gold views a run refreshed.

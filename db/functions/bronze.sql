@@ -7,9 +7,9 @@
 --
 -- A promotion of one resource, within one transaction:
 --   bronze.stage       the run's document per id, and what to do with it
---   bronze.upsert      insert new documents, rewrite changed and revived ones
---   bronze.reconcile   bridge rows of changed parents, per array
---   bronze.record_issues   why values of written rows came out NULL
+--   bronze.upsert      insert new documents, rewrite changed and revived
+--                      ones, with the issues of what they wrote
+--   bronze.reconcile   bridge rows of written parents, per array
 --   bronze.soft_delete live rows the complete extract lacks
 --   bronze.counts      the ledger's counts
 
@@ -163,24 +163,30 @@ $$;
 -- id) with what to do with it: 'i' insert, 'u' rewrite (its content
 -- changed, or retype: the transform changed), 'r' revive (soft-deleted),
 -- '=' nothing (not even typed). Equal raw bytes prove equal content;
--- otherwise the documents themselves are compared. Returns the counts the shrink guard and the
--- ledger need: documents (distinct ids), duplicates, rejected (no usable
--- id), and the table's live rows and how many of them the extract lacks.
+-- otherwise the documents themselves are compared. Returns the counts the
+-- shrink guard and the ledger need: documents (distinct ids), duplicates,
+-- rejected (no usable id), and the table's live rows and how many of them
+-- the extract lacks. Two more temporary tables collect what the writes
+-- return: written (the bridges' source arrays of each written document)
+-- and found (the issues of written rows).
 CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
     OUT documents bigint, OUT duplicates bigint, OUT rejected bigint, OUT live bigint, OUT missing bigint)
 LANGUAGE plpgsql AS $$
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.stage;
-    CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL, action "char" NOT NULL)
-        ON COMMIT DROP;
+    DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found;
+    CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL,
+                             action "char" NOT NULL, had_issues boolean NOT NULL) ON COMMIT DROP;
+    CREATE TEMP TABLE written (id text NOT NULL, action "char" NOT NULL, arrays jsonb[]) ON COMMIT DROP;
+    CREATE TEMP TABLE found (tbl regclass NOT NULL, id text NOT NULL, pos integer, issues jsonb NOT NULL) ON COMMIT DROP;
     EXECUTE format($q$
-        INSERT INTO stage (id, ordinal, sha256, action)
+        INSERT INTO stage (id, ordinal, sha256, action, had_issues)
         SELECT DISTINCT ON (d.id) d.id, d.ordinal, d.sha256,
                CASE WHEN b.id IS NULL THEN 'i'
                     WHEN b.deleted_at IS NOT NULL THEN 'r'
                     -- Bytes differ: compare content (a reformatted document is unchanged).
                     WHEN $3 OR b.doc_sha256 <> d.sha256 AND b.doc <> d.doc THEN 'u'
-                    ELSE '=' END
+                    ELSE '=' END,
+               b.issues IS NOT NULL
         FROM landing.documents d
         LEFT JOIN %s b ON b.id = d.id
         WHERE d.run_id = $1 AND d.resource = $2 AND d.id IS NOT NULL
@@ -202,44 +208,64 @@ END
 $$;
 
 -- Writes the staged documents that are new, changed or revived. Their
--- typed columns are generated as they are written; their issues are
--- cleared, for bronze.record_issues to set again.
-CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint)
+-- typed columns are generated as they are written. What the writes return
+-- is all that is read of them again: the issues of each written row (kept
+-- in found, then set on the few rows that have some) and the source arrays
+-- of its bridges (kept in written, for bronze.reconcile), so no written
+-- document is decompressed twice.
+CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint, arrays text[])
 RETURNS void
 LANGUAGE plpgsql AS $$
+DECLARE
+    ret text := format('r.id, %s AS issues, ARRAY[%s]::jsonb[] AS arrays',
+        bronze.issues_expr(tbl, arrays),
+        (SELECT coalesce(string_agg(format('r.doc #> %L', string_to_array(a, '.')), ', ' ORDER BY i), '')
+         FROM unnest(arrays) WITH ORDINALITY AS x(a, i)));
 BEGIN
     -- The typing gets one decompressed copy of each document, instead of
     -- decompressing it once per generated column.
     EXECUTE format($q$
-        INSERT INTO %s (id, doc, doc_sha256, run_id)
-        SELECT s.id, bronze.detoast(d.doc), s.sha256, $3
-        FROM stage s
-        JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
-        WHERE s.action = 'i'$q$, tbl)
-    USING p_landed_run_id, p_resource, p_run_id;
+        WITH w AS (
+            INSERT INTO %1$s AS r (id, doc, doc_sha256, run_id)
+            SELECT s.id, bronze.detoast(d.doc), s.sha256, $3
+            FROM stage s
+            JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+            WHERE s.action = 'i'
+            RETURNING %2$s, 'i'::"char" AS action
+        ), f AS (
+            INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
+        )
+        INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
+    USING p_landed_run_id, p_resource, p_run_id, tbl;
     EXECUTE format($q$
-        UPDATE %s t
-        SET doc = bronze.detoast(d.doc),
-            doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = clock_timestamp()
-        FROM stage s
-        JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
-        WHERE t.id = s.id AND s.action IN ('u', 'r')$q$, tbl)
-    USING p_landed_run_id, p_resource, p_run_id;
+        WITH w AS (
+            UPDATE %1$s r
+            SET doc = bronze.detoast(d.doc),
+                doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = clock_timestamp()
+            FROM stage s
+            JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+            WHERE r.id = s.id AND s.action IN ('u', 'r')
+            RETURNING %2$s, s.action
+        ), f AS (
+            INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
+        )
+        INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
+    USING p_landed_run_id, p_resource, p_run_id, tbl;
+    EXECUTE format('UPDATE %s t SET issues = f.issues FROM found f WHERE f.tbl = $1 AND t.id = f.id', tbl)
+    USING tbl;
 END
 $$;
 
--- Brings a bridge table in line with the array at path in the documents of
--- the staged parents that were written: one row per element, keyed by the
--- parent's id and the element's position (the bridge's primary key). Rows
--- past an array's end are deleted; an element is rewritten only when it
--- changed. Returns the rows written or deleted.
-CREATE OR REPLACE FUNCTION bronze.reconcile(parent regclass, bridge regclass, path text[], p_run_id bigint)
-RETURNS bigint
+-- Brings a bridge table in line with the n-th source array of the
+-- documents just written (see bronze.upsert): one row per element, keyed
+-- by the parent's id and the element's position (the bridge's primary
+-- key). Rows past an array's end are deleted; an element is rewritten only
+-- when it changed; rows of a new parent are plain inserts.
+CREATE OR REPLACE FUNCTION bronze.reconcile(bridge regclass, n integer, p_run_id bigint)
+RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     key    name[];
-    n      bigint;
-    total  bigint;
     upsert boolean;
 BEGIN
     SELECT array_agg(a.attname ORDER BY k.i) INTO key
@@ -253,59 +279,34 @@ BEGIN
     -- A new parent has no bridge rows yet: only rewritten ones can lose some.
     EXECUTE format($q$
         DELETE FROM %1$s c
-        USING stage s JOIN %2$s p ON p.id = s.id
-        WHERE s.action IN ('u', 'r') AND c.%3$I = s.id
-          AND c.%4$I >= CASE WHEN jsonb_typeof(p.doc #> $1) = 'array' THEN jsonb_array_length(p.doc #> $1) ELSE 0 END$q$,
-        bridge, parent, key[1], key[2])
-    USING path;
-    GET DIAGNOSTICS total = ROW_COUNT;
-    -- Rows of new parents are plain inserts; those of rewritten parents are
-    -- upserts that leave an unchanged element alone.
+        USING written w
+        WHERE w.action IN ('u', 'r') AND c.%2$I = w.id
+          AND c.%3$I >= CASE WHEN jsonb_typeof(w.arrays[$1]) = 'array' THEN jsonb_array_length(w.arrays[$1]) ELSE 0 END$q$,
+        bridge, key[1], key[2])
+    USING n;
     FOREACH upsert IN ARRAY ARRAY[false, true] LOOP
         EXECUTE format($q$
-            INSERT INTO %1$s AS c (%3$I, %4$I, elem, run_id)
-            SELECT a.id, (e.i - 1)::integer, e.elem, $2
-            FROM (SELECT s.id, p.doc #> $1 AS arr
-                  FROM stage s JOIN %2$s p ON p.id = s.id
-                  WHERE s.action = ANY ($3) OFFSET 0) a
-            CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(a.arr) = 'array' THEN a.arr ELSE '[]' END)
-                WITH ORDINALITY AS e(elem, i)
-            %5$s$q$,
-            bridge, parent, key[1], key[2],
+            WITH w AS (
+                INSERT INTO %1$s AS r (%2$I, %3$I, elem, run_id)
+                SELECT p.id, (e.i - 1)::integer, e.elem, $2
+                FROM written p
+                CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(p.arrays[$1]) = 'array' THEN p.arrays[$1] ELSE '[]' END)
+                    WITH ORDINALITY AS e(elem, i)
+                WHERE p.action = ANY ($3)
+                %4$s
+                RETURNING r.%2$I AS id, r.%3$I AS pos, %5$s AS issues
+            )
+            INSERT INTO found (tbl, id, pos, issues) SELECT $4, w.id, w.pos, w.issues FROM w WHERE w.issues IS NOT NULL$q$,
+            bridge, key[1], key[2],
             CASE WHEN upsert THEN format(
                 'ON CONFLICT (%I, %I) DO UPDATE SET elem = EXCLUDED.elem, issues = NULL, run_id = EXCLUDED.run_id
-                 WHERE c.elem IS DISTINCT FROM EXCLUDED.elem', key[1], key[2]) ELSE '' END)
-        USING path, p_run_id, CASE WHEN upsert THEN '{u,r}'::"char"[] ELSE '{i}'::"char"[] END;
-        GET DIAGNOSTICS n = ROW_COUNT;
-        total := total + n;
+                 WHERE r.elem IS DISTINCT FROM EXCLUDED.elem', key[1], key[2]) ELSE '' END,
+            bronze.issues_expr(bridge))
+        USING n, p_run_id, CASE WHEN upsert THEN '{u,r}'::"char"[] ELSE '{i}'::"char"[] END, bridge;
     END LOOP;
-    -- Issues of the rows just written.
-    EXECUTE format($q$
-        UPDATE %1$s c SET issues = x.issues
-        FROM (SELECT r.%2$I AS k1, r.%3$I AS k2, %4$s AS issues
-              FROM stage s JOIN %1$s r ON r.%2$I = s.id
-              WHERE s.action <> '=' AND r.run_id = $1) x
-        WHERE c.%2$I = x.k1 AND c.%3$I = x.k2 AND x.issues IS NOT NULL$q$,
-        bridge, key[1], key[2], bronze.issues_expr(bridge))
-    USING p_run_id;
-    RETURN total;
-END
-$$;
-
--- Sets the issues of the staged rows just written: why each of their typed
--- columns that came out NULL did (see bronze.issues_expr), and whether each
--- bridge's source array is an array.
-CREATE OR REPLACE FUNCTION bronze.record_issues(tbl regclass, arrays text[], p_run_id bigint)
-RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-    EXECUTE format($q$
-        UPDATE %1$s t SET issues = x.issues
-        FROM (SELECT r.id, %2$s AS issues
-              FROM stage s JOIN %1$s r ON r.id = s.id
-              WHERE s.action <> '=') x
-        WHERE t.id = x.id AND x.issues IS NOT NULL$q$,
-        tbl, bronze.issues_expr(tbl, arrays));
+    EXECUTE format('UPDATE %1$s t SET issues = f.issues FROM found f WHERE f.tbl = $1 AND t.%2$I = f.id AND t.%3$I = f.pos',
+                   bridge, key[1], key[2])
+    USING bridge;
 END
 $$;
 
@@ -328,25 +329,27 @@ $$;
 
 -- The ledger's counts of the staged resource, once written: rows inserted,
 -- updated (revived included), revived and unchanged, and bad_values, the
--- staged records whose row or any bridge row has issues.
-CREATE OR REPLACE FUNCTION bronze.counts(tbl regclass, bridges regclass[],
+-- staged records whose row or any bridge row has issues: those written
+-- now (found), and those left as they were that had some.
+CREATE OR REPLACE FUNCTION bronze.counts(bridges regclass[],
     OUT inserted bigint, OUT updated bigint, OUT revived bigint, OUT unchanged bigint, OUT bad_values bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
-    bad_bridge text := '';
-    b regclass;
+    bad text := 'SELECT id FROM found UNION SELECT id FROM stage WHERE action = ''='' AND had_issues';
+    b   regclass;
 BEGIN
     SELECT count(*) FILTER (WHERE action = 'i'), count(*) FILTER (WHERE action IN ('u', 'r')),
            count(*) FILTER (WHERE action = 'r'), count(*) FILTER (WHERE action = '=')
     INTO inserted, updated, revived, unchanged
     FROM stage;
-    FOREACH b IN ARRAY coalesce(bridges, '{}') LOOP
-        bad_bridge := bad_bridge || format(
-            ' OR EXISTS (SELECT FROM %1$s c WHERE c.%2$I = t.id AND c.issues IS NOT NULL)', b,
-            (SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
-             WHERE x.indrelid = b AND x.indisprimary));
-    END LOOP;
-    EXECUTE format('SELECT count(*) FROM stage s JOIN %s t ON t.id = s.id WHERE t.issues IS NOT NULL%s', tbl, bad_bridge)
-    INTO bad_values;
+    IF unchanged > 0 THEN
+        FOREACH b IN ARRAY coalesce(bridges, '{}') LOOP
+            bad := bad || format(
+                ' UNION SELECT c.%2$I FROM %1$s c JOIN stage s ON s.id = c.%2$I AND s.action = ''='' WHERE c.issues IS NOT NULL', b,
+                (SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+                 WHERE x.indrelid = b AND x.indisprimary));
+        END LOOP;
+    END IF;
+    EXECUTE format('SELECT count(*) FROM (%s) x', bad) INTO bad_values;
 END
 $$;

@@ -21,6 +21,7 @@ import (
 	"github.com/avast/retry-go/v4"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
@@ -101,14 +102,15 @@ func (s *Syncer) Sync(ctx context.Context) (Result, error) {
 // Replay promotes the documents an earlier run extracted into bronze and
 // gold again, as a new run, without calling the API.
 func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
-	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, runID int64) (map[string]ledger.Extract, error) {
-		return s.reuse(ctx, fromRunID, runID)
+	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, runID int64, landed func(ledger.Extract) error) error {
+		return s.reuse(ctx, fromRunID, runID, landed)
 	})
 }
 
-// fill finds a run's extract of every resource, landing what it must, and
-// records it in the ledger.
-type fill func(ctx context.Context, runID int64) (map[string]ledger.Extract, error)
+// fill finds a run's extract of every resource, in the registry's order,
+// landing what it must and recording it in the ledger, and hands each to
+// landed as soon as it has it.
+type fill func(ctx context.Context, runID int64, landed func(ledger.Extract) error) error
 
 // do runs fill and the promotion under the run lock, with the ledger kept.
 func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, err error) {
@@ -171,40 +173,51 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 	return res, fmt.Errorf("run %d %s: %w", res.RunID, status, err)
 }
 
-// run fills the run's extracts, checks drift, and promotes in one
-// transaction on the run lock's session.
+// run promotes each resource, in one transaction on the run lock's
+// session, as soon as fill has it, so that a resource is promoted while the
+// next one is still landing, and checks drift meanwhile. The transaction
+// commits only when every resource landed and promoted, and, with
+// FailOnDrift, none drifted.
 func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Conn, res *Result, fill fill) error {
 	version, err := promote.TransformVersion(ctx, s.Pool)
 	if err != nil {
 		return fmt.Errorf("read the transform version: %w", err)
 	}
-	extracts, err := fill(ctx, res.RunID)
-	if err != nil {
-		return err
-	}
-	plan := make([]step, len(s.Resources))
-	var failures []string
-	for i, r := range s.Resources {
-		p, err := s.plan(ctx, log, res.RunID, r, extracts[r.Name], version)
-		if err != nil {
-			return fmt.Errorf("resource %s: %w", r.Name, err)
-		}
-		if len(p.drift) > 0 {
-			failures = append(failures, fmt.Sprintf("resource %s: %s", r.Name, drift.Describe(p.drift)))
-		}
-		plan[i] = p
-	}
-	if s.Options.FailOnDrift && len(failures) > 0 {
-		return fmt.Errorf("%w: %s", ErrDrift, strings.Join(failures, "; "))
-	}
-
 	tx, err := lockConn.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin promotion (on the run lock's session): %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	if err := s.promoteAll(ctx, log, tx, res, plan); err != nil {
+
+	// The first error stops the others: a landing that fails cancels the
+	// promotion, and the other way round.
+	work, wctx := errgroup.WithContext(ctx)
+	extracts := make(chan ledger.Extract, len(s.Resources))
+	work.Go(func() error {
+		defer close(extracts)
+		return fill(wctx, res.RunID, func(e ledger.Extract) error {
+			select {
+			case extracts <- e:
+				return nil
+			case <-wctx.Done():
+				return context.Cause(wctx)
+			}
+		})
+	})
+	plan := make([]step, len(s.Resources))
+	work.Go(func() error { return s.promoteAll(wctx, log, tx, res, version, extracts, plan, work) })
+	if err := work.Wait(); err != nil {
 		return err
+	}
+	var failures []string
+	for i, p := range plan {
+		res.Resources[i].Drift = p.drift
+		if len(p.drift) > 0 {
+			failures = append(failures, fmt.Sprintf("resource %s: %s", p.r.Name, drift.Describe(p.drift)))
+		}
+	}
+	if s.Options.FailOnDrift && len(failures) > 0 {
+		return fmt.Errorf("%w: %s", ErrDrift, strings.Join(failures, "; "))
 	}
 	// Once COMMIT is sent, its outcome is the run's: a signal arriving now
 	// must not turn a committed run into one reported as rolled back.
@@ -218,6 +231,7 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Co
 type step struct {
 	r         resources.Resource
 	extract   ledger.Extract
+	contract  []byte
 	transform string
 	// current is what bronze holds now; skip when it is this very extract
 	// under this transform.
@@ -227,44 +241,63 @@ type step struct {
 	drift   []drift.Change
 }
 
-// plan decides whether a resource's promotion can be skipped, and records
-// its drift: found again in its documents, or, when they and the contract
-// are what the last succeeded run promoted, copied from that run.
-func (s *Syncer) plan(ctx context.Context, log *slog.Logger, runID int64, r resources.Resource, e ledger.Extract, version string) (step, error) {
+// plan decides whether a resource's promotion can be skipped: when its
+// documents and contract are what the last succeeded run promoted, under
+// the same transform version.
+func (s *Syncer) plan(ctx context.Context, r resources.Resource, e ledger.Extract, version string) (step, error) {
 	contract, err := fs.ReadFile(s.Contracts, r.Name+".json")
 	if err != nil {
 		return step{}, fmt.Errorf("read contract: %w", err)
 	}
 	sum := sha256.Sum256(contract)
-	p := step{r: r, extract: e, transform: version + ":" + hex.EncodeToString(sum[:4])}
+	p := step{r: r, extract: e, contract: contract, transform: version + ":" + hex.EncodeToString(sum[:4])}
 	p.current, p.known, err = ledger.Current(ctx, s.Pool, r.Name)
 	if err != nil {
 		return step{}, fmt.Errorf("read the last succeeded run: %w", err)
 	}
 	p.skip = p.known && bytes.Equal(p.current.SHA256, e.SHA256) && p.current.Transform == p.transform
-	if p.skip {
-		p.drift, err = drift.Copy(ctx, s.Pool, runID, p.current.RunID, r.Name)
-	} else {
-		p.drift, err = drift.Check(ctx, s.Pool, runID, e.LandedRunID, r.Name, contract)
-	}
-	if err != nil {
-		return step{}, fmt.Errorf("drift check: %w", err)
-	}
-	for _, d := range p.drift {
-		log.WarnContext(ctx, "schema drift", "resource", r.Name, "key", d.Key, "change", d.Kind,
-			"expected", d.Expected, "observed", d.Observed, "documents", d.Documents)
-	}
 	return p, nil
 }
 
-// promoteAll is the promotion transaction: every resource into bronze, the
-// refresh of the gold views that read what changed, and the run's success.
-func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, res *Result, plan []step) error {
+// checkDrift records a resource's drift: found again in its documents, or,
+// for a skipped promotion, copied from the run that found it.
+func (s *Syncer) checkDrift(ctx context.Context, log *slog.Logger, runID int64, p *step) (err error) {
+	if p.skip {
+		p.drift, err = drift.Copy(ctx, s.Pool, runID, p.current.RunID, p.r.Name)
+	} else {
+		p.drift, err = drift.Check(ctx, s.Pool, runID, p.extract.LandedRunID, p.r.Name, p.contract)
+	}
+	if err != nil {
+		return fmt.Errorf("resource %s: drift check: %w", p.r.Name, err)
+	}
+	for _, d := range p.drift {
+		log.WarnContext(ctx, "schema drift", "resource", p.r.Name, "key", d.Key, "change", d.Kind,
+			"expected", d.Expected, "observed", d.Observed, "documents", d.Documents)
+	}
+	return nil
+}
+
+// promoteAll is the promotion transaction, short of its commit: every
+// resource into bronze as its extract arrives (its drift checked alongside,
+// in checks), the refresh of the gold views that read what changed, and
+// the run's success.
+func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, res *Result, version string,
+	extracts <-chan ledger.Extract, plan []step, checks *errgroup.Group) error {
 	if err := promote.Begin(ctx, tx); err != nil {
 		return err
 	}
 	var changed []string
-	for _, p := range plan {
+	for i, r := range s.Resources {
+		e, ok := <-extracts
+		if !ok {
+			return context.Cause(ctx) // the landing failed; its error is the run's
+		}
+		p, err := s.plan(ctx, r, e, version)
+		if err != nil {
+			return fmt.Errorf("resource %s: %w", r.Name, err)
+		}
+		plan[i] = p
+		checks.Go(func() error { return s.checkDrift(ctx, log, res.RunID, &plan[i]) })
 		c := promote.Counts{Skipped: true}
 		if p.skip {
 			c.Duplicates, c.Rejected, c.BadValues = p.current.Duplicates, p.current.Rejected, p.current.BadValues
@@ -272,19 +305,18 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		} else {
 			start := time.Now()
 			retype := p.known && p.current.Transform != p.transform
-			var err error
-			if c, err = promote.Resource(ctx, tx, log, p.r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
-				return fmt.Errorf("resource %s: promote to bronze: %w", p.r.Name, err)
+			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
+				return fmt.Errorf("resource %s: promote to bronze: %w", r.Name, err)
 			}
-			log.DebugContext(ctx, "resource promoted", "resource", p.r.Name, "retype", retype, "elapsed", time.Since(start))
+			log.DebugContext(ctx, "resource promoted", "resource", r.Name, "retype", retype, "elapsed", time.Since(start))
 		}
-		if err := ledger.Promoted(ctx, tx, res.RunID, p.r.Name, p.transform, c); err != nil {
-			return fmt.Errorf("resource %s: record counts: %w", p.r.Name, err)
+		if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, p.transform, c); err != nil {
+			return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 		}
 		if c.Changed() {
-			changed = append(changed, promote.Tables(p.r)...)
+			changed = append(changed, promote.Tables(r)...)
 		}
-		res.Resources = append(res.Resources, ResourceResult{Resource: p.r.Name, Extract: p.extract, Counts: c, Drift: p.drift})
+		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Counts: c})
 	}
 	views, err := promote.Views(ctx, tx, changed)
 	if err != nil {
@@ -303,19 +335,18 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 // land extracts every resource: one that the source says is unchanged
 // since the last succeeded run reuses that run's landing; any other lands
 // with one COPY into this run's partition.
-func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extract, error) {
-	out := make(map[string]ledger.Extract, len(s.Resources))
+func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extract) error) error {
 	for _, r := range s.Resources {
 		start := time.Now()
 		cur, known, err := ledger.Current(ctx, s.Pool, r.Name)
 		if err != nil {
-			return nil, fmt.Errorf("resource %s: read the last succeeded run: %w", r.Name, err)
+			return fmt.Errorf("resource %s: read the last succeeded run: %w", r.Name, err)
 		}
 		etag := ""
 		if known && cur.ETag != "" {
 			// A 304 is only of use while that run's documents are in landing.
 			if kept, err := landing.Kept(ctx, s.Pool, cur.LandedRunID); err != nil {
-				return nil, fmt.Errorf("resource %s: %w", r.Name, err)
+				return fmt.Errorf("resource %s: %w", r.Name, err)
 			} else if kept {
 				etag = cur.ETag
 			}
@@ -330,7 +361,7 @@ func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extra
 			return err
 		})
 		if err != nil {
-			return nil, fmt.Errorf("resource %s: extract and land: %w", r.Name, err)
+			return fmt.Errorf("resource %s: extract and land: %w", r.Name, err)
 		}
 		e := ledger.Extract{LandedRunID: runID, ETag: got.ETag, SHA256: l.SHA256, Fetched: l.Documents, Sanitized: l.Sanitized}
 		if got.NotModified {
@@ -338,40 +369,46 @@ func (s *Syncer) land(ctx context.Context, runID int64) (map[string]ledger.Extra
 			e.NotModified = true
 		}
 		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
-			return nil, fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
+			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
-		out[r.Name] = e
 		s.Logger.InfoContext(ctx, "resource landed", "run_id", runID, "resource", r.Name, "not_modified", e.NotModified,
 			"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", time.Since(start))
+		if err := landed(e); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }
 
 // reuse makes a run read the extracts of a complete earlier run, still in
 // landing, for a replay.
-func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64) (map[string]ledger.Extract, error) {
+func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(ledger.Extract) error) error {
 	states, err := ledger.Resources(ctx, s.Pool, fromRunID)
 	if err != nil {
-		return nil, fmt.Errorf("read run %d: %w", fromRunID, err)
+		return fmt.Errorf("read run %d: %w", fromRunID, err)
 	}
-	out := make(map[string]ledger.Extract, len(s.Resources))
+	// Check every resource before handing any on.
 	for _, r := range s.Resources {
 		st, ok := states[r.Name]
 		if !ok {
-			return nil, fmt.Errorf("%w: run %d did not land resource %s", ErrNotReplayable, fromRunID, r.Name)
+			return fmt.Errorf("%w: run %d did not land resource %s", ErrNotReplayable, fromRunID, r.Name)
 		}
 		if kept, err := landing.Kept(ctx, s.Pool, st.LandedRunID); err != nil {
-			return nil, err
+			return err
 		} else if !kept {
-			return nil, fmt.Errorf("%w: run %d's documents of %s are no longer in landing (it keeps the last %d runs)",
+			return fmt.Errorf("%w: run %d's documents of %s are no longer in landing (it keeps the last %d runs)",
 				ErrNotReplayable, fromRunID, r.Name, max(1, s.Options.KeepRuns))
 		}
-		e := st.Extract
+	}
+	for _, r := range s.Resources {
+		e := states[r.Name].Extract
 		e.NotModified = false
 		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
-			return nil, fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
+			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
-		out[r.Name] = e
+		if err := landed(e); err != nil {
+			return err
+		}
 	}
-	return out, nil
+	return nil
 }

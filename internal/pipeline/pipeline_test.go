@@ -602,6 +602,55 @@ func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
 	}
 }
 
+// TestChangedExtractWritesOnlyChangedDocuments: when an extract changes,
+// the documents whose content did not change are neither typed nor written
+// (reformatting alone changes nothing), a changed launch's unchanged bridge
+// rows stay as they were, and only the gold views reading a changed table
+// are refreshed.
+func TestChangedExtractWritesOnlyChangedDocuments(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	observer := connect(t, dsn+"&application_name=observer")
+	syncFrom := func(dir string) pipeline.Result {
+		pool := connect(t, dsn)
+		defer pool.Close() // its sessions must exit to flush their statistics
+		return mustSync(t, pool, extract.Dir(dir))
+	}
+	syncFrom(snapshot)
+	before := bronzeTupleCounters(t, observer)
+
+	// Every launch re-encoded (other bytes, same content), one renamed.
+	launches := rawDocs(t, snapshot, "launches")
+	launches[7]["name"] = "renamed"
+	body, err := json.Marshal(launches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := syncFrom(copySnapshot(t, map[string][]byte{"launches.json": body}))
+	for _, r := range res.Resources {
+		want := [3]int64{0, 0, r.Fetched}
+		if r.Resource == "launches" {
+			want = [3]int64{0, 1, r.Fetched - 1}
+		}
+		if got := [3]int64{r.Inserted, r.Updated, r.Unchanged}; got != want || r.Skipped != (r.Resource != "launches") {
+			t.Errorf("%s: inserted/updated/unchanged = %v, skipped %v; want %v, skipped %v", r.Resource, got, r.Skipped, want, r.Resource != "launches")
+		}
+	}
+	after := bronzeTupleCounters(t, observer)
+	for table, c := range after {
+		want := before[table]
+		if table == "launches" {
+			want[1]++ // one update
+		}
+		if c != want {
+			t.Errorf("bronze.%s write counters %v -> %v, want %v", table, before[table], c, want)
+		}
+	}
+	if got := fmt.Sprint(res.ViewsRefreshed); got != "[gold.rocket_cost_efficiency]" {
+		t.Errorf("views refreshed = %s, want the one reading bronze.launches", got)
+	}
+}
+
 // TestGoldRocketCostEfficiency recomputes every figure from the raw JSON
 // with the definitions in the view's comments.
 func TestGoldRocketCostEfficiency(t *testing.T) {

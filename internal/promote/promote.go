@@ -49,9 +49,10 @@ type Counts struct {
 // Changed reports whether the promotion wrote to the resource's tables.
 func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
 
-// Begin prepares the promotion transaction: timestamps shown in UTC.
+// Begin prepares the promotion transaction: timestamps shown in UTC, and
+// work_mem for sorts and hashes over whole extracts.
 func Begin(ctx context.Context, tx pgx.Tx) error {
-	return dbsqlc.New(tx).RunUTC(ctx)
+	return dbsqlc.New(tx).RunPromotionSettings(ctx)
 }
 
 // TransformVersion is the version of the migrations and function files
@@ -62,8 +63,8 @@ func TransformVersion(ctx context.Context, db dbsqlc.DBTX) (string, error) {
 
 // Resource promotes the documents of r that run landedRunID landed, as run
 // runID: stage them, guard against a suspect shrink, write what is new or
-// changed (everything when retype: the transform changed), bring the
-// bridges in line, record issues, soft-delete what the complete extract
+// changed (everything when retype: the transform changed) with their
+// issues, bring the bridges in line, soft-delete what the complete extract
 // lacks, and count.
 func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Resource, runID, landedRunID int64, retype bool, opts Options) (Counts, error) {
 	q := dbsqlc.New(tx)
@@ -84,21 +85,20 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 			ErrShrink, st.Missing, st.Live, r.Table,
 			100*float64(st.Missing)/float64(st.Live), 100*opts.MaxDeleteFraction)
 	}
-	if err := q.BronzeUpsert(ctx, dbsqlc.BronzeUpsertParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, RunID: runID}); err != nil {
-		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
-	}
 	arrays := make([]string, len(r.Bridges))
 	bridges := make([]string, len(r.Bridges))
 	for i, b := range r.Bridges {
 		arrays[i], bridges[i] = b.Array, b.Table
-		if _, err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{
-			TableName: r.Table, Bridge: b.Table, Path: strings.Split(b.Array, "."), RunID: runID,
-		}); err != nil {
+	}
+	if err := q.BronzeUpsert(ctx, dbsqlc.BronzeUpsertParams{
+		TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, RunID: runID, Arrays: arrays,
+	}); err != nil {
+		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
+	}
+	for i, b := range r.Bridges {
+		if err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID}); err != nil {
 			return Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
-	}
-	if err := q.BronzeRecordIssues(ctx, dbsqlc.BronzeRecordIssuesParams{TableName: r.Table, Arrays: arrays, RunID: runID}); err != nil {
-		return Counts{}, fmt.Errorf("record issues: %w", err)
 	}
 	var deleted int64
 	if verified && st.Missing > 0 {
@@ -106,7 +106,7 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 			return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
 		}
 	}
-	n, err := q.BronzeCounts(ctx, dbsqlc.BronzeCountsParams{TableName: r.Table, Bridges: bridges})
+	n, err := q.BronzeCounts(ctx, bridges)
 	if err != nil {
 		return Counts{}, fmt.Errorf("count: %w", err)
 	}

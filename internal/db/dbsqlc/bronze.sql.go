@@ -12,13 +12,8 @@ import (
 const bronzeCounts = `-- name: BronzeCounts :one
 SELECT c.inserted::bigint AS inserted, c.updated::bigint AS updated, c.revived::bigint AS revived,
        c.unchanged::bigint AS unchanged, c.bad_values::bigint AS bad_values
-FROM bronze.counts($1::regclass, CAST($2::text[] AS regclass[])) AS c
+FROM bronze.counts(CAST($1::text[] AS regclass[])) AS c
 `
-
-type BronzeCountsParams struct {
-	TableName string
-	Bridges   []string
-}
 
 type BronzeCountsRow struct {
 	Inserted  int64
@@ -29,8 +24,8 @@ type BronzeCountsRow struct {
 }
 
 // BronzeCounts returns the ledger's counts of the staged resource.
-func (q *Queries) BronzeCounts(ctx context.Context, arg BronzeCountsParams) (BronzeCountsRow, error) {
-	row := q.db.QueryRow(ctx, bronzeCounts, arg.TableName, arg.Bridges)
+func (q *Queries) BronzeCounts(ctx context.Context, bridges []string) (BronzeCountsRow, error) {
+	row := q.db.QueryRow(ctx, bronzeCounts, bridges)
 	var i BronzeCountsRow
 	err := row.Scan(
 		&i.Inserted,
@@ -42,46 +37,20 @@ func (q *Queries) BronzeCounts(ctx context.Context, arg BronzeCountsParams) (Bro
 	return i, err
 }
 
-const bronzeReconcile = `-- name: BronzeReconcile :one
-SELECT bronze.reconcile($1::regclass, $2::regclass, $3::text[], $4::bigint)::bigint AS changed
+const bronzeReconcile = `-- name: BronzeReconcile :exec
+SELECT bronze.reconcile($1::regclass, $2::integer, $3::bigint)
 `
 
 type BronzeReconcileParams struct {
-	TableName string
-	Bridge    string
-	Path      []string
-	RunID     int64
+	Bridge      string
+	ArrayNumber int32
+	RunID       int64
 }
 
-// BronzeReconcile brings a bridge table in line with the array at path in
-// the documents just written, and returns the bridge rows written or
-// deleted.
-func (q *Queries) BronzeReconcile(ctx context.Context, arg BronzeReconcileParams) (int64, error) {
-	row := q.db.QueryRow(ctx, bronzeReconcile,
-		arg.TableName,
-		arg.Bridge,
-		arg.Path,
-		arg.RunID,
-	)
-	var changed int64
-	err := row.Scan(&changed)
-	return changed, err
-}
-
-const bronzeRecordIssues = `-- name: BronzeRecordIssues :exec
-SELECT bronze.record_issues($1::regclass, $2::text[], $3::bigint)
-`
-
-type BronzeRecordIssuesParams struct {
-	TableName string
-	Arrays    []string
-	RunID     int64
-}
-
-// BronzeRecordIssues records why values of the rows just written came out
-// NULL, and whether each bridge's source array (arrays) is an array.
-func (q *Queries) BronzeRecordIssues(ctx context.Context, arg BronzeRecordIssuesParams) error {
-	_, err := q.db.Exec(ctx, bronzeRecordIssues, arg.TableName, arg.Arrays, arg.RunID)
+// BronzeReconcile brings a bridge table in line with the array_number-th source
+// array (from 1) of the documents just written.
+func (q *Queries) BronzeReconcile(ctx context.Context, arg BronzeReconcileParams) error {
+	_, err := q.db.Exec(ctx, bronzeReconcile, arg.Bridge, arg.ArrayNumber, arg.RunID)
 	return err
 }
 
@@ -159,7 +128,7 @@ func (q *Queries) BronzeTransformVersion(ctx context.Context) (string, error) {
 }
 
 const bronzeUpsert = `-- name: BronzeUpsert :exec
-SELECT bronze.upsert($1::regclass, $2::text, $3::bigint, $4::bigint)
+SELECT bronze.upsert($1::regclass, $2::text, $3::bigint, $4::bigint, $5::text[])
 `
 
 type BronzeUpsertParams struct {
@@ -167,15 +136,19 @@ type BronzeUpsertParams struct {
 	Resource    string
 	LandedRunID int64
 	RunID       int64
+	Arrays      []string
 }
 
-// BronzeUpsert writes the staged documents that are new, changed or revived.
+// BronzeUpsert writes the staged documents that are new, changed or revived,
+// with their issues, and keeps the source arrays (arrays, dotted paths) of
+// their bridges for BronzeReconcile.
 func (q *Queries) BronzeUpsert(ctx context.Context, arg BronzeUpsertParams) error {
 	_, err := q.db.Exec(ctx, bronzeUpsert,
 		arg.TableName,
 		arg.Resource,
 		arg.LandedRunID,
 		arg.RunID,
+		arg.Arrays,
 	)
 	return err
 }

@@ -114,6 +114,18 @@ func (q *Queries) RunLockWait(ctx context.Context, lockKey int64) error {
 	return err
 }
 
+const runPromotionSettings = `-- name: RunPromotionSettings :exec
+SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', '64MB', true)
+`
+
+// RunPromotionSettings sets the promotion transaction's settings: timestamps
+// shown in UTC whatever the session's TimeZone, and work_mem for the sorts
+// and hashes over a whole extract, so that they stay in memory as it grows.
+func (q *Queries) RunPromotionSettings(ctx context.Context) error {
+	_, err := q.db.Exec(ctx, runPromotionSettings)
+	return err
+}
+
 const runResourceCurrent = `-- name: RunResourceCurrent :one
 SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived FROM meta.run_resources rr
 JOIN meta.runs r ON r.run_id = rr.run_id
@@ -301,17 +313,6 @@ func (q *Queries) RunRunning(ctx context.Context) (RunRunningRow, error) {
 	var i RunRunningRow
 	err := row.Scan(&i.RunID, &i.StartedAt, &i.Source)
 	return i, err
-}
-
-const runUTC = `-- name: RunUTC :exec
-SELECT set_config('TimeZone', 'UTC', true)
-`
-
-// RunUTC makes the rest of the transaction read and show timestamps in UTC,
-// whatever the session's TimeZone.
-func (q *Queries) RunUTC(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, runUTC)
-	return err
 }
 
 const runUnlock = `-- name: RunUnlock :exec
