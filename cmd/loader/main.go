@@ -380,8 +380,11 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 	fmt.Fprintln(tw, "resource\textract\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
 	for _, r := range res.Resources {
 		how := "landed"
-		if r.NotModified {
+		switch {
+		case r.NotModified:
 			how = "not modified"
+		case r.LandedRunID != res.RunID:
+			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
 	}
