@@ -61,12 +61,6 @@ BEGIN
 END
 $$;
 
--- The issue {field, reason, value} of a value at path in doc that was
--- expected to be of kind but did not come out: a value of the wrong type,
--- or, when it is absent, a parent on the path that is not an object
--- (field "$" for doc itself). NULL when there is nothing to say (absent
--- under object parents, or JSON null).
---
 -- Issues as a jsonb array, each once, in order; STRICT, so a row without
 -- issues (NULL) costs no call.
 CREATE OR REPLACE FUNCTION bronze.issue_list(issues jsonb[]) RETURNS jsonb
@@ -91,6 +85,11 @@ CREATE OR REPLACE FUNCTION bronze.detoast(doc jsonb) RETURNS jsonb
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN jsonb_typeof(doc) = 'object' THEN doc || '{}' ELSE doc END;
 
+-- The issue {field, reason, value} of a value at path in doc that was
+-- expected to be of kind but did not come out: a value of the wrong type,
+-- or, when it is absent, a parent on the path that is not an object
+-- (field "$" for doc itself). NULL when there is nothing to say (absent
+-- under object parents, or JSON null).
 CREATE OR REPLACE FUNCTION bronze.issue(doc jsonb, path text[], kind text) RETURNS jsonb
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
