@@ -232,6 +232,7 @@ type step struct {
 	r         resources.Resource
 	extract   ledger.Extract
 	contract  []byte
+	// transform is the transform version and the contract's hash.
 	transform string
 	// current is what bronze holds now; skip when it is this very extract
 	// under this transform.
@@ -304,7 +305,9 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			c.Unchanged = p.extract.Fetched - c.Duplicates - c.Rejected
 		} else {
 			start := time.Now()
-			retype := p.known && p.current.Transform != p.transform
+			// A new contract alone changes no typed value: only a new
+			// schema or function version retypes what bronze holds.
+			retype := p.known && !strings.HasPrefix(p.current.Transform, version+":")
 			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
 				return fmt.Errorf("resource %s: promote to bronze: %w", r.Name, err)
 			}

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -648,6 +649,74 @@ func TestChangedExtractWritesOnlyChangedDocuments(t *testing.T) {
 	}
 	if got := fmt.Sprint(res.ViewsRefreshed); got != "[gold.rocket_cost_efficiency]" {
 		t.Errorf("views refreshed = %s, want the one reading bronze.launches", got)
+	}
+}
+
+// TestNewTransformRetypesEverything: after `loader migrate` applied a new
+// version of the function files, an unchanged extract is promoted again and
+// every document retyped once (the content comes out the same); the run
+// after that skips it again.
+func TestNewTransformRetypesEverything(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	content := pgtest.ContentHash(t, pool)
+	// What `loader migrate` records when a function file changed.
+	if _, err := pool.Exec(context.Background(), "UPDATE meta.applied_sql SET sha256 = 'changed' WHERE name = 'bronze'"); err != nil {
+		t.Fatal(err)
+	}
+	res := mustSync(t, pool, extract.Dir(snapshot))
+	for _, r := range res.Resources {
+		if r.Skipped || r.Updated != r.Fetched || r.Inserted != 0 || !r.NotModified {
+			t.Errorf("%s after a new transform: %+v, want every document of the reused extract rewritten", r.Resource, r.Counts)
+		}
+	}
+	if got := pgtest.ContentHash(t, pool); got != content {
+		t.Errorf("retyping changed the content:\n%s\n%s", content, got)
+	}
+	for _, r := range mustSync(t, pool, extract.Dir(snapshot)).Resources {
+		if !r.Skipped || r.Updated != 0 {
+			t.Errorf("%s on the next run: %+v, want skipped", r.Resource, r.Counts)
+		}
+	}
+}
+
+// TestNewContractChecksDriftAgain: a changed contract is checked against an
+// unchanged extract at the next run, without rewriting anything.
+func TestNewContractChecksDriftAgain(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	contracts := fstest.MapFS{}
+	for _, r := range resources.All {
+		b, err := fs.ReadFile(schema.FS, schema.ContractsDir+"/"+r.Name+".json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		contracts[r.Name+".json"] = &fstest.MapFile{Data: b}
+	}
+	var launches map[string]any
+	if err := json.Unmarshal(contracts["launches.json"].Data, &launches); err != nil {
+		t.Fatal(err)
+	}
+	delete(launches, "details")
+	b, _ := json.Marshal(launches)
+	contracts["launches.json"] = &fstest.MapFile{Data: b}
+
+	s := syncer(t, pool, extract.Dir(snapshot))
+	s.Contracts = contracts
+	res, err := s.Sync(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Resources {
+		wantDrift := r.Resource == "launches"
+		if (len(r.Drift) > 0) != wantDrift || r.Updated != 0 || r.Inserted != 0 || r.Skipped == wantDrift {
+			t.Errorf("%s: drift %v, counts %+v; want drift and a promotion only for launches, no writes", r.Resource, r.Drift, r.Counts)
+		}
+		if got := fmt.Sprint(r.Drift); wantDrift && !strings.Contains(got, "details new_key") {
+			t.Errorf("launches drift = %s, want details as a new key", got)
+		}
 	}
 }
 
