@@ -21,7 +21,9 @@ RETURN to_regclass(format('landing.documents_r%s', p_run_id)) IS NOT NULL;
 
 -- Drops the partitions no run still needs: a partition stays while one of
 -- the newest p_keep runs, or the newest succeeded run (whose documents
--- bronze holds), reads from it. Returns the runs dropped.
+-- bronze holds), reads from it. A run that landed nothing (every extract
+-- unchanged) leaves an empty partition, dropped here. Call it between
+-- runs. Returns the runs dropped.
 CREATE OR REPLACE FUNCTION landing.prune(p_keep integer) RETURNS SETOF bigint
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -36,8 +38,6 @@ BEGIN
         SELECT rr.landed_run_id FROM meta.run_resources rr
         WHERE rr.run_id IN (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
            OR rr.run_id = (SELECT max(run_id) FROM meta.runs WHERE status = 'succeeded')
-        EXCEPT
-        (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
     LOOP
         EXECUTE format('DROP TABLE landing.%I', 'documents_r' || r);
         RETURN NEXT r;

@@ -183,6 +183,12 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Co
 	if err != nil {
 		return fmt.Errorf("read the transform version: %w", err)
 	}
+	// The run's landing partition exists before the promotion reads
+	// landing: creating it later would wait for the promotion's own locks.
+	// (One that ends up empty is dropped with the next prune.)
+	if err := landing.OpenRun(ctx, s.Pool, res.RunID); err != nil {
+		return fmt.Errorf("open the run's landing partition: %w", err)
+	}
 	tx, err := lockConn.Begin(ctx)
 	if err != nil {
 		return fmt.Errorf("begin promotion (on the run lock's session): %w", err)
@@ -356,9 +362,6 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 		}
 		var l landing.Landed
 		got, err := s.Source.Stream(ctx, r.Path, etag, func(docs *extract.Documents) error {
-			if err := landing.OpenRun(ctx, s.Pool, runID); err != nil {
-				return fmt.Errorf("open landing partition: %w", err)
-			}
 			var err error
 			l, err = landing.Copy(ctx, s.Pool, runID, r.Name, time.Now(), docs)
 			return err

@@ -681,6 +681,38 @@ func TestNewTransformRetypesEverything(t *testing.T) {
 	}
 }
 
+// TestRetypeWhileLanding: unchanged resources retyped from an earlier run's
+// landing (the promotion reads landing) while a changed one still lands
+// into this run's partition: the run must not wait on itself.
+func TestRetypeWhileLanding(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	if _, err := pool.Exec(context.Background(), "UPDATE meta.applied_sql SET sha256 = 'changed' WHERE name = 'bronze'"); err != nil {
+		t.Fatal(err)
+	}
+	launches := rawDocs(t, snapshot, "launches")
+	launches[7]["name"] = "renamed"
+	body, err := json.Marshal(launches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	res, err := syncer(t, pool, extract.Dir(copySnapshot(t, map[string][]byte{"launches.json": body}))).Sync(ctx)
+	if err != nil {
+		t.Fatalf("sync: %v", err)
+	}
+	for _, r := range res.Resources {
+		if r.NotModified != (r.Resource != "launches") || r.Updated != r.Fetched {
+			t.Errorf("%s: not modified %v, %+v; want every document rewritten, only launches landed", r.Resource, r.NotModified, r.Counts)
+		}
+	}
+	if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launches WHERE name = 'renamed'"); n != 1 {
+		t.Errorf("renamed launches = %d, want 1", n)
+	}
+}
+
 // TestNewContractChecksDriftAgain: a changed contract is checked against an
 // unchanged extract at the next run, without rewriting anything.
 func TestNewContractChecksDriftAgain(t *testing.T) {
