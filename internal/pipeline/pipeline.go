@@ -235,9 +235,9 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Co
 
 // step is the promotion planned for one resource.
 type step struct {
-	r         resources.Resource
-	extract   ledger.Extract
-	contract  []byte
+	r        resources.Resource
+	extract  ledger.Extract
+	contract []byte
 	// transform is the transform version and the contract's hash.
 	transform string
 	// current is what bronze holds now; skip when it is this very extract
