@@ -14,8 +14,9 @@ SELECT bronze.upsert(@table_name::regclass, @resource::text, @landed_run_id::big
 
 -- name: BronzeReconcile :exec
 -- BronzeReconcile brings a bridge table in line with the array_number-th source
--- array (from 1) of the documents just written.
-SELECT bronze.reconcile(@bridge::regclass, @array_number::integer, @run_id::bigint);
+-- array (from 1) of the documents just written; with retype, every element
+-- is typed again.
+SELECT bronze.reconcile(@bridge::regclass, @array_number::integer, @run_id::bigint, @retype::boolean);
 
 -- name: BronzeSoftDelete :one
 -- BronzeSoftDelete sets deleted_at on the live rows the staged, complete

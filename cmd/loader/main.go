@@ -230,9 +230,9 @@ Values of the wrong type become NULL and are listed in the row's issues
 column; \u0000, lone surrogate escapes and bytes that are not UTF-8 become
 U+FFFD; timestamps without a zone are read as UTC; when an extract repeats an
 id, its last occurrence wins. Records missing from a complete extract are
-soft-deleted (deleted_at) and revived when they return. A document whose raw
-bytes are unchanged is not typed or written again, and a resource whose whole
-extract is what bronze already holds is skipped; gold views are refreshed
+soft-deleted (deleted_at) and revived when they return. A document whose
+content is unchanged is not typed or written again, and a resource whose
+whole extract is what bronze already holds is skipped; gold views are refreshed
 only when a table they read changed. Every run is recorded in meta.runs,
 meta.run_resources and meta.run_drift, and the summary printed at the end
 gives per resource what was fetched and what happened to bronze.

@@ -275,7 +275,9 @@ COMMENT ON TABLE meta.bronze_element IS 'Template (LIKE) of the bookkeeping colu
 -- promotion writes documents and PostgreSQL types them. `\d bronze.x` shows
 -- where each column comes from. References between resources are not
 -- declared as foreign keys: the API's references are broken in both
--- directions (see docs/design.md).
+-- directions (see docs/design.md). They are indexed for joins with hash
+-- indexes, which take a value of any length (a btree refuses one over
+-- about 2.7 kB, and would fail the run over one absurd reference).
 
 CREATE TABLE bronze.rockets (
     id               text PRIMARY KEY,
@@ -351,8 +353,8 @@ CREATE TABLE bronze.payloads (
     LIKE meta.bronze_record INCLUDING DEFAULTS
 );
 
-CREATE INDEX payloads_launch_id_idx ON bronze.payloads (launch_id);
-CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads (dragon_capsule_id);
+CREATE INDEX payloads_launch_id_idx ON bronze.payloads USING hash (launch_id);
+CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads USING hash (dragon_capsule_id);
 
 CREATE TABLE bronze.launches (
     id                        text PRIMARY KEY,
@@ -384,8 +386,8 @@ CREATE TABLE bronze.launches (
     LIKE meta.bronze_record INCLUDING DEFAULTS
 );
 
-CREATE INDEX launches_rocket_id_idx ON bronze.launches (rocket_id);
-CREATE INDEX launches_launchpad_id_idx ON bronze.launches (launchpad_id);
+CREATE INDEX launches_rocket_id_idx ON bronze.launches USING hash (rocket_id);
+CREATE INDEX launches_launchpad_id_idx ON bronze.launches USING hash (launchpad_id);
 CREATE INDEX launches_date_utc_idx ON bronze.launches (date_utc);
 
 -- Bridges: one row per element of an array of a launch (its key columns
@@ -400,7 +402,7 @@ CREATE TABLE bronze.launch_payloads (
     PRIMARY KEY (launch_id, payload_index)
 );
 
-CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads (payload_id);
+CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads USING hash (payload_id);
 
 -- launch.cores[], with the per-flight attributes; core_id is NULL on
 -- upcoming launches.
@@ -420,8 +422,8 @@ CREATE TABLE bronze.launch_cores (
     PRIMARY KEY (launch_id, core_index)
 );
 
-CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores (core_id);
-CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores (landpad_id);
+CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores USING hash (core_id);
+CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores USING hash (landpad_id);
 
 -- launch.crew[]: a crew id in v4, a {crew, role} object in v5 (role is
 -- NULL for v4).
@@ -434,7 +436,7 @@ CREATE TABLE bronze.launch_crew (
     PRIMARY KEY (launch_id, crew_index)
 );
 
-CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew (crew_id);
+CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING hash (crew_id);
 
 -- migrate:down
 

@@ -297,7 +297,11 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 	for i, r := range s.Resources {
 		e, ok := <-extracts
 		if !ok {
-			return context.Cause(ctx) // the landing failed; its error is the run's
+			// The landing stopped short: its error is the run's.
+			if err := context.Cause(ctx); err != nil {
+				return err
+			}
+			return fmt.Errorf("resource %s: no extract", r.Name)
 		}
 		p, err := s.plan(ctx, r, e, version)
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"math/big"
+	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -674,6 +675,12 @@ func TestNewTransformRetypesEverything(t *testing.T) {
 	if got := pgtest.ContentHash(t, pool); got != content {
 		t.Errorf("retyping changed the content:\n%s\n%s", content, got)
 	}
+	// The bridges were retyped too.
+	for _, b := range []string{"launch_payloads", "launch_cores", "launch_crew"} {
+		if n := queryInt(t, pool, "SELECT count(*) FROM bronze."+b+" WHERE run_id <> $1", res.RunID); n != 0 {
+			t.Errorf("bronze.%s: %d rows not retyped", b, n)
+		}
+	}
 	for _, r := range mustSync(t, pool, extract.Dir(snapshot)).Resources {
 		if !r.Skipped || r.Updated != 0 {
 			t.Errorf("%s on the next run: %+v, want skipped", r.Resource, r.Counts)
@@ -710,6 +717,67 @@ func TestRetypeWhileLanding(t *testing.T) {
 	}
 	if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launches WHERE name = 'renamed'"); n != 1 {
 		t.Errorf("renamed launches = %d, want 1", n)
+	}
+}
+
+// TestBadValuesCountBridges: a launch counts as having bad values while one
+// of its cores has, also when the launch is rewritten and that core is not.
+func TestBadValuesCountBridges(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	launches := rawDocs(t, snapshot, "launches")
+	launches[200]["cores"].([]any)[0].(map[string]any)["flight"] = "x"
+	sync := func() pipeline.Result {
+		t.Helper()
+		body, err := json.Marshal(launches)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return mustSync(t, pool, extract.Dir(copySnapshot(t, map[string][]byte{"launches.json": body})))
+	}
+	badValues := func(res pipeline.Result) int64 {
+		for _, r := range res.Resources {
+			if r.Resource == "launches" {
+				return r.BadValues
+			}
+		}
+		t.Fatal("no launches in the result")
+		return 0
+	}
+	if n := badValues(sync()); n != 1 {
+		t.Errorf("first sync: launches bad_values = %d, want 1", n)
+	}
+	launches[200]["details"] = "changed, the cores not"
+	res := sync()
+	if n := badValues(res); n != 1 {
+		t.Errorf("after the launch changed: bad_values = %d, want 1", n)
+	}
+	if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launch_cores WHERE issues IS NOT NULL"); n != 1 {
+		t.Errorf("core rows with issues = %d, want 1", n)
+	}
+}
+
+// TestLongReferenceLoads: a reference far longer than a btree index entry
+// allows is a value like any other, not a failed run.
+func TestLongReferenceLoads(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	launches := rawDocs(t, snapshot, "launches")
+	// Random, so that compression cannot bring it under the limit.
+	r := rand.New(rand.NewPCG(1, 2))
+	long := make([]byte, 6400)
+	for i := range long {
+		long[i] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_"[r.IntN(64)]
+	}
+	launches[0]["rocket"] = string(long)
+	launches[0]["cores"].([]any)[0].(map[string]any)["core"] = string(long)
+	body, err := json.Marshal(launches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSync(t, pool, extract.Dir(copySnapshot(t, map[string][]byte{"launches.json": body})))
+	if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launches l JOIN bronze.launch_cores c ON c.launch_id = l.id WHERE l.rocket_id = c.core_id"); n != 1 {
+		t.Errorf("launches with the long rocket and core = %d, want 1", n)
 	}
 }
 

@@ -96,7 +96,7 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
 	}
 	for i, b := range r.Bridges {
-		if err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID}); err != nil {
+		if err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID, Retype: retype}); err != nil {
 			return Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
 	}

@@ -38,19 +38,26 @@ func (q *Queries) BronzeCounts(ctx context.Context, bridges []string) (BronzeCou
 }
 
 const bronzeReconcile = `-- name: BronzeReconcile :exec
-SELECT bronze.reconcile($1::regclass, $2::integer, $3::bigint)
+SELECT bronze.reconcile($1::regclass, $2::integer, $3::bigint, $4::boolean)
 `
 
 type BronzeReconcileParams struct {
 	Bridge      string
 	ArrayNumber int32
 	RunID       int64
+	Retype      bool
 }
 
 // BronzeReconcile brings a bridge table in line with the array_number-th source
-// array (from 1) of the documents just written.
+// array (from 1) of the documents just written; with retype, every element
+// is typed again.
 func (q *Queries) BronzeReconcile(ctx context.Context, arg BronzeReconcileParams) error {
-	_, err := q.db.Exec(ctx, bronzeReconcile, arg.Bridge, arg.ArrayNumber, arg.RunID)
+	_, err := q.db.Exec(ctx, bronzeReconcile,
+		arg.Bridge,
+		arg.ArrayNumber,
+		arg.RunID,
+		arg.Retype,
+	)
 	return err
 }
 
