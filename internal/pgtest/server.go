@@ -142,7 +142,7 @@ func startCluster() (*server, error) {
 		return nil, fmt.Errorf("%s: %v: %s", initdb, err, out)
 	}
 	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "+
-		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=200", port, dir)
+		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=400", port, dir)
 	if out, err := pgctl("start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts); err != nil {
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
 		os.RemoveAll(dir)
