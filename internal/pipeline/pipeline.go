@@ -181,7 +181,7 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Conn, res *Result, fill fill) error {
 	version, err := promote.TransformVersion(ctx, s.Pool)
 	if err != nil {
-		return fmt.Errorf("read the transform version: %w", err)
+		return fmt.Errorf("read the transform version (has `loader migrate` applied db/functions?): %w", err)
 	}
 	// The run's landing partition exists before the promotion reads
 	// landing: creating it later would wait for the promotion's own locks.
