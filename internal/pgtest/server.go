@@ -122,11 +122,6 @@ func startCluster() (*server, error) {
 		return nil, err
 	}
 	data := filepath.Join(dir, "data")
-	port, err := freePort()
-	if err != nil {
-		os.RemoveAll(dir)
-		return nil, err
-	}
 	pgctl := func(args ...string) ([]byte, error) {
 		cmd := exec.Command(filepath.Join(bin, "pg_ctl"), args...)
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
@@ -141,10 +136,26 @@ func startCluster() (*server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("%s: %v: %s", initdb, err, out)
 	}
-	opts := fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "+
-		"-c synchronous_commit=off -c full_page_writes=off -c max_connections=400", port, dir)
-	if out, err := pgctl("start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts); err != nil {
+	// A free port can be taken by another test binary starting its own
+	// cluster before ours binds it: then try another.
+	var port int
+	var opts string
+	for attempt := 1; ; attempt++ {
+		if port, err = freePort(); err != nil {
+			os.RemoveAll(dir)
+			return nil, err
+		}
+		opts = fmt.Sprintf("-c listen_addresses=127.0.0.1 -p %d -k %s -c fsync=off "+
+			"-c synchronous_commit=off -c full_page_writes=off -c max_connections=400", port, dir)
+		out, err := pgctl("start", "-w", "-t", "60", "-D", data, "-l", filepath.Join(dir, "log"), "-o", opts)
+		if err == nil {
+			break
+		}
 		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		if attempt < 5 && strings.Contains(string(log), "Address already in use") {
+			_ = os.Remove(filepath.Join(dir, "log"))
+			continue
+		}
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_ctl start: %v: %s\n%s", err, out, log)
 	}
