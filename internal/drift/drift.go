@@ -26,22 +26,26 @@ func Check(ctx context.Context, db dbsqlc.DBTX, runID, landedRunID int64, resour
 	rows, err := dbsqlc.New(db).DriftRecord(ctx, dbsqlc.DriftRecordParams{
 		RunID: runID, LandedRunID: landedRunID, Resource: resource, Contract: contract,
 	})
-	out := make([]Change, len(rows))
-	for i, r := range rows {
-		out[i] = Change{Key: r.Key, Kind: r.Change, Expected: deref(r.Expected), Observed: deref(r.Observed), Documents: r.Documents}
-	}
-	return out, err
+	return changes(rows), err
 }
 
 // Copy records for run runID the changes run fromRunID found in the same
 // documents under the same contract, and returns them.
 func Copy(ctx context.Context, db dbsqlc.DBTX, runID, fromRunID int64, resource string) ([]Change, error) {
 	rows, err := dbsqlc.New(db).DriftCopy(ctx, dbsqlc.DriftCopyParams{RunID: runID, FromRunID: fromRunID, Resource: resource})
+	recorded := make([]dbsqlc.DriftRecordRow, len(rows))
+	for i, r := range rows {
+		recorded[i] = dbsqlc.DriftRecordRow(r) // the same columns
+	}
+	return changes(recorded), err
+}
+
+func changes(rows []dbsqlc.DriftRecordRow) []Change {
 	out := make([]Change, len(rows))
 	for i, r := range rows {
 		out[i] = Change{Key: r.Key, Kind: r.Change, Expected: deref(r.Expected), Observed: deref(r.Observed), Documents: r.Documents}
 	}
-	return out, err
+	return out
 }
 
 // Describe summarises changes in one line.

@@ -205,8 +205,8 @@ func TestSyncBronzeTypesAndNulls(t *testing.T) {
 	}
 
 	// Every typed column is filled from the snapshot somewhere: a column
-	// always NULL would mean its field never passes landing.conform (a
-	// spec key that does not match the field the column reads).
+	// always NULL would mean its generated expression reads a path the
+	// documents do not have.
 	rows, err := pool.Query(ctx, `SELECT table_name, column_name FROM information_schema.columns
 		WHERE table_schema = 'bronze' AND column_name NOT IN ('issues', 'deleted_at')
 		  AND (table_name, column_name) <> ('launch_crew', 'role')`)
@@ -461,9 +461,10 @@ func TestSyncOverHTTPMatchesSnapshot(t *testing.T) {
 	if got != want {
 		t.Errorf("content over HTTP differs from a load of the directory:\nover HTTP\n%s\nfrom the directory\n%s", got, want)
 	}
-	// The comparison can fail: a single typed value changed in any one
-	// bronze table changes that table's fingerprint.
-	assertContentHashSeesTypedColumns(t, poolHTTP, got)
+	// The comparison can fail: one row's source JSON (and so its typed
+	// values) changed in any one bronze table changes that table's
+	// fingerprint.
+	assertContentHashSeesRowChanges(t, poolHTTP, got)
 	for _, r := range resources.All {
 		if got := api.Calls(r.Path); got != 1 {
 			t.Errorf("%s requested %d times, want 1", r.Path, got)
@@ -471,11 +472,11 @@ func TestSyncOverHTTPMatchesSnapshot(t *testing.T) {
 	}
 }
 
-// assertContentHashSeesTypedColumns changes, in a transaction rolled back
+// assertContentHashSeesRowChanges changes, in a transaction rolled back
 // afterwards, the source JSON of one row in each bronze table (doc, or elem
 // for a bridge), which changes the row's typed columns, and checks that the
 // table's line of pgtest.ContentHash changes with it.
-func assertContentHashSeesTypedColumns(t *testing.T, pool *pgxpool.Pool, hash string) {
+func assertContentHashSeesRowChanges(t *testing.T, pool *pgxpool.Pool, hash string) {
 	t.Helper()
 	ctx := context.Background()
 	lines := func(h string) map[string]string {
