@@ -63,12 +63,14 @@ UPDATE meta.runs SET views_refreshed = @views::text[] WHERE run_id = @run_id::bi
 -- name: RunResourceLanded :exec
 -- RunResourceLanded records where a run's extract of a resource is and
 -- what it held.
-INSERT INTO meta.run_resources (run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
-VALUES (@run_id::bigint, @resource::text, @landed_run_id::bigint, @not_modified::boolean, sqlc.narg('etag')::text,
-        @extract_sha256::bytea, @fetched::bigint, @sanitized::bigint)
+-- An absent resource (the source does not have it) has no landing and no
+-- extract hash.
+INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+VALUES (@run_id::bigint, @resource::text, @absent::boolean, sqlc.narg('landed_run_id')::bigint, @not_modified::boolean,
+        sqlc.narg('etag')::text, sqlc.narg('extract_sha256')::bytea, @fetched::bigint, @sanitized::bigint)
 ON CONFLICT (run_id, resource) DO UPDATE
-SET landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified, etag = EXCLUDED.etag,
-    extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
+SET absent = EXCLUDED.absent, landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified,
+    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
 
 -- name: RunResourcePromoted :exec
 -- RunResourcePromoted records what promoting a resource did to bronze.
@@ -93,9 +95,10 @@ ORDER BY resource;
 
 -- name: RunResourceCurrent :one
 -- RunResourceCurrent returns the resource's record in the newest succeeded
--- run: the extract bronze holds now, under which transform, and its counts.
+-- run that had it: the extract bronze holds now, under which transform, and
+-- its counts. (A run the resource was absent from left bronze as it was.)
 SELECT rr.* FROM meta.run_resources rr
 JOIN meta.runs r ON r.run_id = rr.run_id
-WHERE r.status = 'succeeded' AND rr.resource = @resource::text
+WHERE r.status = 'succeeded' AND rr.resource = @resource::text AND NOT rr.absent
 ORDER BY rr.run_id DESC
 LIMIT 1;

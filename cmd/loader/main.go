@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -84,8 +85,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runSync(ctx, rest, stdout, stderr, getenv)
 	case "replay":
 		return runReplay(ctx, rest, stdout, stderr, getenv)
+	case "check":
+		return runCheck(ctx, rest, stdout, stderr, getenv)
+	case "snapshot":
+		return runSnapshot(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
-		if len(rest) == 1 && (rest[0] == "migrate" || rest[0] == "sync" || rest[0] == "replay") {
+		if len(rest) == 1 && slices.Contains([]string{"migrate", "sync", "replay", "check", "snapshot"}, rest[0]) {
 			return run(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -102,6 +107,8 @@ Usage:
   loader migrate [flags]   apply the database migrations, then the gold views
   loader sync [flags]      extract, land, promote to bronze, refresh gold
   loader replay RUN_ID     promote a run's landed documents again, without the API
+  loader check [flags]     run the data tests in db/checks against bronze
+  loader snapshot DIR      record the API into a directory that sync --source reads
   loader help [command]    show help
 
 Run 'loader COMMAND --help' for a command's flags.
@@ -381,6 +388,8 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 	for _, r := range res.Resources {
 		how := "landed"
 		switch {
+		case r.Absent:
+			how = "absent"
 		case r.NotModified:
 			how = "not modified"
 		case r.LandedRunID != res.RunID:

@@ -15,9 +15,12 @@ import (
 var ErrMalformed = errors.New("malformed response")
 
 // Documents decodes a JSON array element by element, so a response is never
-// held in memory whole. Each element is returned as its raw bytes.
+// held in memory whole. Each element is returned as its raw bytes. A
+// resource served as one object (company, roadster) is a Documents of that
+// one document.
 type Documents struct {
 	dec     *json.Decoder
+	object  bool
 	started bool
 	raw     json.RawMessage
 	err     error
@@ -25,7 +28,13 @@ type Documents struct {
 
 // NewDocuments returns a decoder over a JSON array read from r.
 func NewDocuments(r io.Reader) *Documents {
-	return &Documents{dec: json.NewDecoder(r)}
+	return newDocuments(r, false)
+}
+
+// newDocuments returns a decoder over a JSON array read from r or, if
+// object, over the single JSON object r holds.
+func newDocuments(r io.Reader, object bool) *Documents {
+	return &Documents{dec: json.NewDecoder(r), object: object}
 }
 
 // Next advances to the next element. It returns false at the end of the
@@ -33,6 +42,9 @@ func NewDocuments(r io.Reader) *Documents {
 func (d *Documents) Next() bool {
 	if d.err != nil {
 		return false
+	}
+	if d.object {
+		return d.nextObject()
 	}
 	if !d.started {
 		d.started = true
@@ -65,6 +77,27 @@ func (d *Documents) Next() bool {
 	return true
 }
 
+// nextObject is Next over a response that is one object.
+func (d *Documents) nextObject() bool {
+	if d.started {
+		return false
+	}
+	d.started = true
+	if err := d.dec.Decode(&d.raw); err != nil {
+		d.fail(err)
+		return false
+	}
+	if d.raw[0] != '{' {
+		d.err = fmt.Errorf("%w: expected a JSON object, found %s", ErrMalformed, describeRaw(d.raw))
+		return false
+	}
+	if _, err := d.dec.Token(); err != io.EOF {
+		d.err = fmt.Errorf("%w: data after the end of the object", ErrMalformed)
+		return false
+	}
+	return true
+}
+
 // Raw returns the current element exactly as received.
 func (d *Documents) Raw() []byte { return d.raw }
 
@@ -81,6 +114,16 @@ func (d *Documents) fail(err error) {
 	default:
 		d.err = err
 	}
+}
+
+// describeRaw names the kind of a raw JSON value.
+func describeRaw(raw json.RawMessage) string {
+	if raw[0] == '[' {
+		return "an array"
+	}
+	var tok any
+	_ = json.Unmarshal(raw, &tok)
+	return describe(tok)
 }
 
 func describe(tok json.Token) string {

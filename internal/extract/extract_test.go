@@ -82,7 +82,7 @@ func serve(t *testing.T, api *fakeapi.API) string {
 
 func streamCount(src extract.Source, path string) (int, error) {
 	var n int
-	_, err := src.Stream(context.Background(), path, "", func(d *extract.Documents) error {
+	_, err := src.Stream(context.Background(), extract.Request{Path: path}, func(d *extract.Documents) error {
 		docs, err := collect(d)
 		n = len(docs)
 		return err
@@ -109,7 +109,7 @@ func TestHTTPStreams(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	var got []string
-	_, err := newHTTP(srv.URL, 0).Stream(context.Background(), "/v4/things", "", func(d *extract.Documents) error {
+	_, err := newHTTP(srv.URL, 0).Stream(context.Background(), extract.Request{Path: "/v4/things"}, func(d *extract.Documents) error {
 		for d.Next() {
 			got = append(got, string(d.Raw()))
 			if len(got) == 1 {
@@ -254,7 +254,7 @@ func TestHTTPRetriesBodyCutShort(t *testing.T) {
 		}
 	}
 	var attempts []int
-	_, err := newHTTP(serve(t, api), 2).Stream(context.Background(), "/v4/rockets", "", func(d *extract.Documents) error {
+	_, err := newHTTP(serve(t, api), 2).Stream(context.Background(), extract.Request{Path: "/v4/rockets"}, func(d *extract.Documents) error {
 		docs, err := collect(d)
 		attempts = append(attempts, len(docs))
 		return err

@@ -65,19 +65,20 @@ type HTTP struct {
 // errors, 408, 429 and 5xx,
 // including a connection that breaks while the body is being consumed, and
 // honours Retry-After on 429 and 503. Other statuses fail at once.
-func (h *HTTP) Stream(ctx context.Context, path, etag string, consume func(*Documents) error) (Fetched, error) {
-	target := strings.TrimRight(h.BaseURL, "/") + path
+func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
+	target := strings.TrimRight(h.BaseURL, "/") + req.Path
+	etag := req.ETag
 	var got Fetched
 	attempt := func() error {
-		req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
+		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return retry.Unrecoverable(err)
 		}
-		req.Header.Set("Accept", "application/json")
+		hreq.Header.Set("Accept", "application/json")
 		if etag != "" {
-			req.Header.Set("If-None-Match", etag)
+			hreq.Header.Set("If-None-Match", etag)
 		}
-		resp, err := h.Client.Do(req)
+		resp, err := h.Client.Do(hreq)
 		if err != nil {
 			if permanentTLS(err) {
 				return fmt.Errorf("GET %s: %w", redactURL(target), err)
@@ -98,7 +99,7 @@ func (h *HTTP) Stream(ctx context.Context, path, etag string, consume func(*Docu
 			}
 		}
 		body := &readRecorder{r: resp.Body}
-		if err := consume(NewDocuments(body)); err != nil {
+		if err := consume(newDocuments(body, req.Object)); err != nil {
 			if body.err != nil {
 				return &transportError{fmt.Errorf("GET %s: reading body: %w", redactURL(target), body.err)}
 			}

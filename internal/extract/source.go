@@ -4,10 +4,13 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Fetched is what a Stream learnt about the extract besides its documents.
@@ -20,29 +23,50 @@ type Fetched struct {
 	NotModified bool
 }
 
+// Request asks a Source for one resource's extract.
+type Request struct {
+	// Path is the API route that lists the resource, such as
+	// "/v5/launches".
+	Path string
+	// Alternates are routes a snapshot directory may hold the resource
+	// under instead, in order of preference, when it has no file for Path
+	// (say "/v4/launches"). The API is always asked for Path.
+	Alternates []string
+	// Object: the route returns one JSON object, the resource's only
+	// document, instead of an array of them.
+	Object bool
+	// ETag is the Fetched.ETag of the extract the caller already holds,
+	// or empty.
+	ETag string
+}
+
 // Source yields the documents of an API resource.
 type Source interface {
-	// Stream fetches the resource at path (an API path such as
-	// "/v4/launches") and calls consume with its documents, unless etag
-	// (from an earlier Fetched) still matches the extract. consume must
+	// Stream fetches the resource req names and calls consume with its
+	// documents, unless req.ETag still matches the extract. consume must
 	// read them to the end and return Err's error, if any. A source that
 	// retries calls consume again on a fresh stream, so consume must undo
 	// whatever a failed call did.
-	Stream(ctx context.Context, path, etag string, consume func(*Documents) error) (Fetched, error)
+	Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error)
 	// String describes the source for logs and the run ledger; it never
 	// contains credentials.
 	String() string
 }
+
+// ErrAbsent: the source does not have the resource at all (a snapshot
+// directory without its file). It is not an error of the run.
+var ErrAbsent = errors.New("resource absent from the source")
 
 // Dir reads a snapshot directory laid out like the API: the response of
 // GET /v4/launches is the file DIR/v4/launches.json. A file's ETag is its
 // sha256, so an unchanged file is read once to hash it and not streamed.
 type Dir string
 
-// Stream implements Source.
-func (d Dir) Stream(ctx context.Context, path, etag string, consume func(*Documents) error) (Fetched, error) {
-	name := filepath.Join(string(d), filepath.FromSlash(path)+".json")
-	f, err := os.Open(name)
+// Stream implements Source, reading the file of req.Path or else of the
+// first of req.Alternates the directory has; with none, it fails with
+// ErrAbsent.
+func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
+	f, name, err := d.open(append([]string{req.Path}, req.Alternates...))
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -52,17 +76,34 @@ func (d Dir) Stream(ctx context.Context, path, etag string, consume func(*Docume
 		return Fetched{}, fmt.Errorf("%s: %w", name, err)
 	}
 	got := Fetched{ETag: `"sha256:` + hex.EncodeToString(h.Sum(nil)) + `"`}
-	if got.ETag == etag {
+	if got.ETag == req.ETag {
 		got.NotModified = true
 		return got, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Fetched{}, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := consume(NewDocuments(f)); err != nil {
+	if err := consume(newDocuments(f, req.Object)); err != nil {
 		return Fetched{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return got, nil
+}
+
+// open opens the file of the first of paths that the directory has.
+func (d Dir) open(paths []string) (*os.File, string, error) {
+	var tried []string
+	for _, p := range paths {
+		name := filepath.Join(string(d), filepath.FromSlash(p)+".json")
+		f, err := os.Open(name)
+		if err == nil {
+			return f, name, nil
+		}
+		if !errors.Is(err, iofs.ErrNotExist) {
+			return nil, "", err
+		}
+		tried = append(tried, name)
+	}
+	return nil, "", fmt.Errorf("%w: no %s", ErrAbsent, strings.Join(tried, " or "))
 }
 
 func (d Dir) String() string { return "dir:" + string(d) }

@@ -123,6 +123,9 @@ func ViewsRefreshed(ctx context.Context, db dbsqlc.DBTX, runID int64, views []st
 
 // Extract is where a run's extract of a resource is and what it held.
 type Extract struct {
+	// Absent: the source does not have the resource at all (a snapshot
+	// directory without its file); nothing was landed, and the rest is zero.
+	Absent bool
 	// LandedRunID is the run whose landing partition holds the documents.
 	LandedRunID int64
 	// NotModified: the source said the extract had not changed since the
@@ -140,8 +143,12 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 	if e.ETag != "" {
 		etag = &e.ETag
 	}
+	var landedRunID *int64
+	if !e.Absent {
+		landedRunID = &e.LandedRunID
+	}
 	return dbsqlc.New(db).RunResourceLanded(ctx, dbsqlc.RunResourceLandedParams{
-		RunID: runID, Resource: resource, LandedRunID: e.LandedRunID, NotModified: e.NotModified,
+		RunID: runID, Resource: resource, Absent: e.Absent, LandedRunID: landedRunID, NotModified: e.NotModified,
 		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Fetched, Sanitized: e.Sanitized,
 	})
 }
@@ -168,7 +175,7 @@ type State struct {
 
 func state(r dbsqlc.MetaRunResource) State {
 	s := State{RunID: r.RunID, Extract: Extract{
-		LandedRunID: r.LandedRunID, NotModified: r.NotModified, ETag: deref(r.Etag),
+		Absent: r.Absent, LandedRunID: deref(r.LandedRunID), NotModified: r.NotModified, ETag: deref(r.Etag),
 		SHA256: r.ExtractSha256, Fetched: r.Fetched, Sanitized: r.Sanitized,
 	}, Transform: deref(r.Transform)}
 	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)

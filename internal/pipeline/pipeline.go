@@ -303,6 +303,15 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			}
 			return fmt.Errorf("resource %s: no extract", r.Name)
 		}
+		if e.Absent {
+			// Nothing to promote, and nothing of bronze to delete.
+			plan[i] = step{r: r, extract: e}
+			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, "", promote.Counts{Skipped: true}); err != nil {
+				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
+			}
+			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e, Counts: promote.Counts{Skipped: true}})
+			continue
+		}
 		p, err := s.plan(ctx, r, e, version)
 		if err != nil {
 			return fmt.Errorf("resource %s: %w", r.Name, err)
@@ -349,6 +358,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 // since the last succeeded run reuses that run's landing; any other lands
 // with one COPY into this run's partition.
 func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extract) error) error {
+	absent := 0
 	for _, r := range s.Resources {
 		start := time.Now()
 		cur, known, err := ledger.Current(ctx, s.Pool, r.Name)
@@ -365,24 +375,37 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 			}
 		}
 		var l landing.Landed
-		got, err := s.Source.Stream(ctx, r.Path, etag, func(docs *extract.Documents) error {
+		req := extract.Request{Path: r.Path, Alternates: r.Alternates, Object: r.Object, ETag: etag}
+		got, err := s.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 			var err error
 			l, err = landing.Copy(ctx, s.Pool, runID, r.Name, time.Now(), docs)
 			return err
 		})
-		if err != nil {
+		isAbsent := errors.Is(err, extract.ErrAbsent)
+		if err != nil && !isAbsent {
 			return fmt.Errorf("resource %s: extract and land: %w", r.Name, err)
 		}
 		e := ledger.Extract{LandedRunID: runID, ETag: got.ETag, SHA256: l.SHA256, Fetched: l.Documents, Sanitized: l.Sanitized}
-		if got.NotModified {
+		switch {
+		case isAbsent:
+			absent++
+			if absent == len(s.Resources) {
+				return fmt.Errorf("%s has none of the resources (%w): is it the right source?", s.Source, err)
+			}
+			s.Logger.InfoContext(ctx, "resource absent from the source, skipped; bronze keeps what it holds",
+				"run_id", runID, "resource", r.Name, "detail", err)
+			e = ledger.Extract{Absent: true}
+		case got.NotModified:
 			e = cur.Extract
 			e.NotModified = true
 		}
 		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
 			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
-		s.Logger.InfoContext(ctx, "resource landed", "run_id", runID, "resource", r.Name, "not_modified", e.NotModified,
-			"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", time.Since(start))
+		if !e.Absent {
+			s.Logger.InfoContext(ctx, "resource landed", "run_id", runID, "resource", r.Name, "not_modified", e.NotModified,
+				"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", time.Since(start))
+		}
 		if err := landed(e); err != nil {
 			return err
 		}
@@ -402,6 +425,9 @@ func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(
 		st, ok := states[r.Name]
 		if !ok {
 			return fmt.Errorf("%w: run %d did not land resource %s", ErrNotReplayable, fromRunID, r.Name)
+		}
+		if st.Absent {
+			continue
 		}
 		if kept, err := landing.Kept(ctx, s.Pool, st.LandedRunID); err != nil {
 			return err

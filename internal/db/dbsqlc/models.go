@@ -10,6 +10,234 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
+// Dragon capsules flown (C101 ...).
+type BronzeCapsule struct {
+	Doc           []byte
+	DocSha256     []byte
+	Issues        []byte
+	DeletedAt     *time.Time
+	RunID         int64
+	UpdatedAt     time.Time
+	ID            string
+	Serial        *string
+	Status        *string
+	Type          *string
+	DragonID      *string
+	ReuseCount    *int32
+	WaterLandings *int32
+	LandLandings  *int32
+	LastUpdate    *string
+}
+
+// capsule.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeCapsuleLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	CapsuleID   string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
+// The company: one row (GET /v4/company returns one object).
+type BronzeCompany struct {
+	Doc                 []byte
+	DocSha256           []byte
+	Issues              []byte
+	DeletedAt           *time.Time
+	RunID               int64
+	UpdatedAt           time.Time
+	ID                  string
+	Name                *string
+	Founder             *string
+	Founded             *int32
+	Employees           *int32
+	Vehicles            *int32
+	LaunchSites         *int32
+	TestSites           *int32
+	Ceo                 *string
+	Cto                 *string
+	Coo                 *string
+	CtoPropulsion       *string
+	Valuation           pgtype.Numeric
+	Summary             *string
+	HeadquartersAddress *string
+	HeadquartersCity    *string
+	HeadquartersState   *string
+	WebsiteUrl          *string
+	FlickrUrl           *string
+	TwitterUrl          *string
+	ElonTwitterUrl      *string
+}
+
+// First-stage cores (boosters).
+type BronzeCore struct {
+	Doc          []byte
+	DocSha256    []byte
+	Issues       []byte
+	DeletedAt    *time.Time
+	RunID        int64
+	UpdatedAt    time.Time
+	ID           string
+	Serial       *string
+	Block        *int32
+	Status       *string
+	ReuseCount   *int32
+	RtlsAttempts *int32
+	RtlsLandings *int32
+	AsdsAttempts *int32
+	AsdsLandings *int32
+	LastUpdate   *string
+}
+
+// core.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeCoreLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	CoreID      string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
+// Astronauts flown on crewed launches.
+type BronzeCrew struct {
+	Doc       []byte
+	DocSha256 []byte
+	Issues    []byte
+	DeletedAt *time.Time
+	RunID     int64
+	UpdatedAt time.Time
+	ID        string
+	Name      *string
+	Agency    *string
+	Image     *string
+	Wikipedia *string
+	Status    *string
+}
+
+// crew.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeCrewLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	CrewID      string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
+// Dragon capsule types.
+type BronzeDragon struct {
+	Doc                      []byte
+	DocSha256                []byte
+	Issues                   []byte
+	DeletedAt                *time.Time
+	RunID                    int64
+	UpdatedAt                time.Time
+	ID                       string
+	Name                     *string
+	Type                     *string
+	Active                   *bool
+	CrewCapacity             *int32
+	SidewallAngleDeg         pgtype.Numeric
+	OrbitDurationYr          pgtype.Numeric
+	DryMassKg                pgtype.Numeric
+	DryMassLb                pgtype.Numeric
+	FirstFlight              pgtype.Date
+	HeatShieldMaterial       *string
+	HeatShieldSizeMeters     pgtype.Numeric
+	HeatShieldTempDegrees    pgtype.Numeric
+	HeatShieldDevPartner     *string
+	LaunchPayloadMassKg      pgtype.Numeric
+	LaunchPayloadMassLb      pgtype.Numeric
+	LaunchPayloadVolM3       pgtype.Numeric
+	LaunchPayloadVolFt3      pgtype.Numeric
+	ReturnPayloadMassKg      pgtype.Numeric
+	ReturnPayloadMassLb      pgtype.Numeric
+	ReturnPayloadVolM3       pgtype.Numeric
+	ReturnPayloadVolFt3      pgtype.Numeric
+	PressurizedPayloadVolM3  pgtype.Numeric
+	PressurizedPayloadVolFt3 pgtype.Numeric
+	TrunkVolM3               pgtype.Numeric
+	TrunkVolFt3              pgtype.Numeric
+	TrunkCargoSolarArray     pgtype.Numeric
+	TrunkCargoUnpressurized  *bool
+	HeightWTrunkM            pgtype.Numeric
+	HeightWTrunkFt           pgtype.Numeric
+	DiameterM                pgtype.Numeric
+	DiameterFt               pgtype.Numeric
+	FlickrImages             []string
+	Wikipedia                *string
+	Description              *string
+}
+
+// dragon.thrusters[] (a Mixed field in the API's model: the shape is the data's). One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeDragonThruster struct {
+	Elem          []byte
+	Issues        []byte
+	RunID         int64
+	DragonID      string
+	ThrusterIndex int32
+	Type          *string
+	Amount        *int32
+	Pods          *int32
+	Fuel1         *string
+	Fuel2         *string
+	Isp           pgtype.Numeric
+	ThrustKn      pgtype.Numeric
+	ThrustLbf     pgtype.Numeric
+}
+
+// Milestones in SpaceX's history.
+type BronzeHistory struct {
+	Doc           []byte
+	DocSha256     []byte
+	Issues        []byte
+	DeletedAt     *time.Time
+	RunID         int64
+	UpdatedAt     time.Time
+	ID            string
+	Title         *string
+	EventDateUtc  *time.Time
+	EventDateUnix *int64
+	Details       *string
+	ArticleUrl    *string
+}
+
+// Landing zones (RTLS) and droneships (ASDS).
+type BronzeLandpad struct {
+	Doc              []byte
+	DocSha256        []byte
+	Issues           []byte
+	DeletedAt        *time.Time
+	RunID            int64
+	UpdatedAt        time.Time
+	ID               string
+	Name             *string
+	FullName         *string
+	Status           *string
+	Type             *string
+	Locality         *string
+	Region           *string
+	Latitude         pgtype.Numeric
+	Longitude        pgtype.Numeric
+	LandingAttempts  *int32
+	LandingSuccesses *int32
+	Wikipedia        *string
+	Details          *string
+	ImagesLarge      []string
+}
+
+// landpad.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLandpadLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	LandpadID   string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
 type BronzeLaunch struct {
 	Doc                     []byte
 	DocSha256               []byte
@@ -43,6 +271,25 @@ type BronzeLaunch struct {
 	WikipediaUrl            *string
 	ArticleUrl              *string
 	PatchSmallUrl           *string
+	PatchLargeUrl           *string
+	RedditCampaignUrl       *string
+	RedditLaunchUrl         *string
+	RedditMediaUrl          *string
+	RedditRecoveryUrl       *string
+	FlickrSmallUrls         []string
+	FlickrOriginalUrls      []string
+	PresskitUrl             *string
+	YoutubeID               *string
+}
+
+// launch.capsules[]: the Dragon capsules flown. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchCapsule struct {
+	Elem         []byte
+	Issues       []byte
+	RunID        int64
+	LaunchID     string
+	CapsuleIndex int32
+	CapsuleID    *string
 }
 
 type BronzeLaunchCore struct {
@@ -72,6 +319,28 @@ type BronzeLaunchCrew struct {
 	Role      *string
 }
 
+// launch.failures[]: what went wrong, seconds after liftoff. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchFailure struct {
+	Elem         []byte
+	Issues       []byte
+	RunID        int64
+	LaunchID     string
+	FailureIndex int32
+	TimeSec      *int32
+	Altitude     *int32
+	Reason       *string
+}
+
+// launch.fairings.ships[]: the ships sent to recover the fairing halves. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchFairingShip struct {
+	Elem      []byte
+	Issues    []byte
+	RunID     int64
+	LaunchID  string
+	ShipIndex int32
+	ShipID    *string
+}
+
 type BronzeLaunchPayload struct {
 	Elem         []byte
 	Issues       []byte
@@ -79,6 +348,16 @@ type BronzeLaunchPayload struct {
 	LaunchID     string
 	PayloadIndex int32
 	PayloadID    *string
+}
+
+// launch.ships[]: the ships that supported the launch. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchShip struct {
+	Elem      []byte
+	Issues    []byte
+	RunID     int64
+	LaunchID  string
+	ShipIndex int32
+	ShipID    *string
 }
 
 type BronzeLaunchpad struct {
@@ -100,6 +379,27 @@ type BronzeLaunchpad struct {
 	LaunchSuccesses *int32
 	Status          *string
 	Details         *string
+	ImagesLarge     []string
+}
+
+// launchpad.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchpadLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	LaunchpadID string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
+// launchpad.rockets[]: the rockets the pad supports. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeLaunchpadRocket struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	LaunchpadID string
+	RocketIndex int32
+	RocketID    *string
 }
 
 type BronzePayload struct {
@@ -145,29 +445,259 @@ type BronzePayload struct {
 	DragonLandLanding     *bool
 }
 
+// payload.customers[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzePayloadCustomer struct {
+	Elem          []byte
+	Issues        []byte
+	RunID         int64
+	PayloadID     string
+	CustomerIndex int32
+	Customer      *string
+}
+
+// payload.manufacturers[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzePayloadManufacturer struct {
+	Elem              []byte
+	Issues            []byte
+	RunID             int64
+	PayloadID         string
+	ManufacturerIndex int32
+	Manufacturer      *string
+}
+
+// payload.nationalities[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzePayloadNationality struct {
+	Elem             []byte
+	Issues           []byte
+	RunID            int64
+	PayloadID        string
+	NationalityIndex int32
+	Nationality      *string
+}
+
+// payload.norad_ids[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzePayloadNoradID struct {
+	Elem         []byte
+	Issues       []byte
+	RunID        int64
+	PayloadID    string
+	NoradIDIndex int32
+	NoradID      *int32
+}
+
+// Elon Musk's Tesla Roadster: one row (GET /v4/roadster returns one object).
+type BronzeRoadster struct {
+	Doc             []byte
+	DocSha256       []byte
+	Issues          []byte
+	DeletedAt       *time.Time
+	RunID           int64
+	UpdatedAt       time.Time
+	ID              string
+	Name            *string
+	LaunchDateUtc   *time.Time
+	LaunchDateUnix  *int64
+	LaunchMassKg    pgtype.Numeric
+	LaunchMassLbs   pgtype.Numeric
+	NoradID         *int32
+	EpochJd         pgtype.Numeric
+	OrbitType       *string
+	ApoapsisAu      pgtype.Numeric
+	PeriapsisAu     pgtype.Numeric
+	SemiMajorAxisAu pgtype.Numeric
+	Eccentricity    pgtype.Numeric
+	Inclination     pgtype.Numeric
+	Longitude       pgtype.Numeric
+	PeriapsisArg    pgtype.Numeric
+	PeriodDays      pgtype.Numeric
+	SpeedKph        pgtype.Numeric
+	SpeedMph        pgtype.Numeric
+	EarthDistanceKm pgtype.Numeric
+	EarthDistanceMi pgtype.Numeric
+	MarsDistanceKm  pgtype.Numeric
+	MarsDistanceMi  pgtype.Numeric
+	FlickrImages    []string
+	Wikipedia       *string
+	Video           *string
+	Details         *string
+}
+
 type BronzeRocket struct {
-	Doc            []byte
-	DocSha256      []byte
-	Issues         []byte
-	DeletedAt      *time.Time
-	RunID          int64
-	UpdatedAt      time.Time
-	ID             string
-	Name           *string
-	Type           *string
-	Active         *bool
-	Stages         *int32
-	Boosters       *int32
-	CostPerLaunch  pgtype.Numeric
-	SuccessRatePct pgtype.Numeric
-	FirstFlight    pgtype.Date
-	Country        *string
-	Company        *string
-	HeightM        pgtype.Numeric
-	DiameterM      pgtype.Numeric
-	MassKg         pgtype.Numeric
-	Wikipedia      *string
-	Description    *string
+	Doc                          []byte
+	DocSha256                    []byte
+	Issues                       []byte
+	DeletedAt                    *time.Time
+	RunID                        int64
+	UpdatedAt                    time.Time
+	ID                           string
+	Name                         *string
+	Type                         *string
+	Active                       *bool
+	Stages                       *int32
+	Boosters                     *int32
+	CostPerLaunch                pgtype.Numeric
+	SuccessRatePct               pgtype.Numeric
+	FirstFlight                  pgtype.Date
+	Country                      *string
+	Company                      *string
+	HeightM                      pgtype.Numeric
+	DiameterM                    pgtype.Numeric
+	MassKg                       pgtype.Numeric
+	Wikipedia                    *string
+	Description                  *string
+	HeightFt                     pgtype.Numeric
+	DiameterFt                   pgtype.Numeric
+	MassLb                       pgtype.Numeric
+	FirstStageReusable           *bool
+	FirstStageEngines            *int32
+	FirstStageFuelAmountTons     pgtype.Numeric
+	FirstStageBurnTimeSec        pgtype.Numeric
+	FirstStageThrustSeaLevelKn   pgtype.Numeric
+	FirstStageThrustSeaLevelLbf  pgtype.Numeric
+	FirstStageThrustVacuumKn     pgtype.Numeric
+	FirstStageThrustVacuumLbf    pgtype.Numeric
+	SecondStageReusable          *bool
+	SecondStageEngines           *int32
+	SecondStageFuelAmountTons    pgtype.Numeric
+	SecondStageBurnTimeSec       pgtype.Numeric
+	SecondStageThrustKn          pgtype.Numeric
+	SecondStageThrustLbf         pgtype.Numeric
+	SecondStagePayloadOption1    *string
+	SecondStageFairingHeightM    pgtype.Numeric
+	SecondStageFairingHeightFt   pgtype.Numeric
+	SecondStageFairingDiameterM  pgtype.Numeric
+	SecondStageFairingDiameterFt pgtype.Numeric
+	EnginesNumber                *int32
+	EnginesType                  *string
+	EnginesVersion               *string
+	EnginesLayout                *string
+	EnginesIspSeaLevel           pgtype.Numeric
+	EnginesIspVacuum             pgtype.Numeric
+	EnginesEngineLossMax         pgtype.Numeric
+	EnginesPropellant1           *string
+	EnginesPropellant2           *string
+	EnginesThrustSeaLevelKn      pgtype.Numeric
+	EnginesThrustSeaLevelLbf     pgtype.Numeric
+	EnginesThrustVacuumKn        pgtype.Numeric
+	EnginesThrustVacuumLbf       pgtype.Numeric
+	EnginesThrustToWeight        pgtype.Numeric
+	LandingLegsNumber            *int32
+	LandingLegsMaterial          *string
+	FlickrImages                 []string
+}
+
+// rocket.payload_weights[]: payload capacity per orbit; orbit_id is a slug such as "leo", not a reference. One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeRocketPayloadWeight struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	RocketID    string
+	WeightIndex int32
+	OrbitID     *string
+	Name        *string
+	Kg          pgtype.Numeric
+	Lb          pgtype.Numeric
+}
+
+// Support ships (recovery, tugs, droneships).
+type BronzeShip struct {
+	Doc           []byte
+	DocSha256     []byte
+	Issues        []byte
+	DeletedAt     *time.Time
+	RunID         int64
+	UpdatedAt     time.Time
+	ID            string
+	Name          *string
+	LegacyID      *string
+	Model         *string
+	Type          *string
+	Roles         []string
+	Active        *bool
+	Imo           *int32
+	Mmsi          *int32
+	Abs           *int32
+	Class         *int32
+	MassKg        pgtype.Numeric
+	MassLbs       pgtype.Numeric
+	YearBuilt     *int32
+	HomePort      *string
+	Status        *string
+	SpeedKn       pgtype.Numeric
+	CourseDeg     pgtype.Numeric
+	Latitude      pgtype.Numeric
+	Longitude     pgtype.Numeric
+	LastAisUpdate *time.Time
+	Link          *string
+	Image         *string
+}
+
+// ship.launches[] One row per element, keyed by the parent's id and the element's zero-based position.
+type BronzeShipLaunch struct {
+	Elem        []byte
+	Issues      []byte
+	RunID       int64
+	ShipID      string
+	LaunchIndex int32
+	LaunchID    *string
+}
+
+// Starlink satellites; st_* are the Space-Track OMM record (spaceTrack), one column per key.
+type BronzeStarlink struct {
+	Doc                  []byte
+	DocSha256            []byte
+	Issues               []byte
+	DeletedAt            *time.Time
+	RunID                int64
+	UpdatedAt            time.Time
+	ID                   string
+	Version              *string
+	LaunchID             *string
+	Longitude            pgtype.Numeric
+	Latitude             pgtype.Numeric
+	HeightKm             pgtype.Numeric
+	VelocityKms          pgtype.Numeric
+	StCcsdsOmmVers       *string
+	StComment            *string
+	StCreationDate       *time.Time
+	StOriginator         *string
+	StObjectName         *string
+	StObjectID           *string
+	StCenterName         *string
+	StRefFrame           *string
+	StTimeSystem         *string
+	StMeanElementTheory  *string
+	StEpoch              *time.Time
+	StMeanMotion         pgtype.Numeric
+	StEccentricity       pgtype.Numeric
+	StInclination        pgtype.Numeric
+	StRaOfAscNode        pgtype.Numeric
+	StArgOfPericenter    pgtype.Numeric
+	StMeanAnomaly        pgtype.Numeric
+	StEphemerisType      *int32
+	StClassificationType *string
+	StNoradCatID         *int32
+	StElementSetNo       *int32
+	StRevAtEpoch         *int32
+	StBstar              pgtype.Numeric
+	StMeanMotionDot      pgtype.Numeric
+	StMeanMotionDdot     pgtype.Numeric
+	StSemimajorAxis      pgtype.Numeric
+	StPeriod             pgtype.Numeric
+	StApoapsis           pgtype.Numeric
+	StPeriapsis          pgtype.Numeric
+	StObjectType         *string
+	StRcsSize            *string
+	StCountryCode        *string
+	StLaunchDate         pgtype.Date
+	StSite               *string
+	StDecayDate          pgtype.Date
+	StDecayed            *int32
+	StFile               *int32
+	StGpID               *int32
+	StTleLine0           *string
+	StTleLine1           *string
+	StTleLine2           *string
 }
 
 // Raw API documents, one row per element of a response array, one partition per run (meta.run_resources.landed_run_id says which run's partition a resource of a run reads).
@@ -245,7 +775,7 @@ type MetaRunResource struct {
 	RunID    int64
 	Resource string
 	// The run whose landing partition holds the documents: this run, or the earlier run whose identical extract it reuses (HTTP 304, an unchanged snapshot file, a replay).
-	LandedRunID int64
+	LandedRunID *int64
 	// The source said the extract is unchanged since the ETag sent (HTTP 304, or the same snapshot file): nothing was downloaded or landed.
 	NotModified bool
 	// The extract's ETag: the HTTP ETag header, or sha256 of a snapshot file. The next run sends it as If-None-Match.
@@ -276,4 +806,6 @@ type MetaRunResource struct {
 	Deleted *int64
 	// Soft-deleted bronze rows that came back (deleted_at cleared).
 	Revived *int64
+	// The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.
+	Absent bool
 }

@@ -127,15 +127,16 @@ func (q *Queries) RunPromotionSettings(ctx context.Context) error {
 }
 
 const runResourceCurrent = `-- name: RunResourceCurrent :one
-SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived FROM meta.run_resources rr
+SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived, rr.absent FROM meta.run_resources rr
 JOIN meta.runs r ON r.run_id = rr.run_id
-WHERE r.status = 'succeeded' AND rr.resource = $1::text
+WHERE r.status = 'succeeded' AND rr.resource = $1::text AND NOT rr.absent
 ORDER BY rr.run_id DESC
 LIMIT 1
 `
 
 // RunResourceCurrent returns the resource's record in the newest succeeded
-// run: the extract bronze holds now, under which transform, and its counts.
+// run that had it: the extract bronze holds now, under which transform, and
+// its counts. (A run the resource was absent from left bronze as it was.)
 func (q *Queries) RunResourceCurrent(ctx context.Context, resource string) (MetaRunResource, error) {
 	row := q.db.QueryRow(ctx, runResourceCurrent, resource)
 	var i MetaRunResource
@@ -158,23 +159,25 @@ func (q *Queries) RunResourceCurrent(ctx context.Context, resource string) (Meta
 		&i.Unchanged,
 		&i.Deleted,
 		&i.Revived,
+		&i.Absent,
 	)
 	return i, err
 }
 
 const runResourceLanded = `-- name: RunResourceLanded :exec
-INSERT INTO meta.run_resources (run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
-VALUES ($1::bigint, $2::text, $3::bigint, $4::boolean, $5::text,
-        $6::bytea, $7::bigint, $8::bigint)
+INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+VALUES ($1::bigint, $2::text, $3::boolean, $4::bigint, $5::boolean,
+        $6::text, $7::bytea, $8::bigint, $9::bigint)
 ON CONFLICT (run_id, resource) DO UPDATE
-SET landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified, etag = EXCLUDED.etag,
-    extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
+SET absent = EXCLUDED.absent, landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified,
+    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
 `
 
 type RunResourceLandedParams struct {
 	RunID         int64
 	Resource      string
-	LandedRunID   int64
+	Absent        bool
+	LandedRunID   *int64
 	NotModified   bool
 	Etag          *string
 	ExtractSha256 []byte
@@ -184,10 +187,13 @@ type RunResourceLandedParams struct {
 
 // RunResourceLanded records where a run's extract of a resource is and
 // what it held.
+// An absent resource (the source does not have it) has no landing and no
+// extract hash.
 func (q *Queries) RunResourceLanded(ctx context.Context, arg RunResourceLandedParams) error {
 	_, err := q.db.Exec(ctx, runResourceLanded,
 		arg.RunID,
 		arg.Resource,
+		arg.Absent,
 		arg.LandedRunID,
 		arg.NotModified,
 		arg.Etag,
@@ -248,7 +254,7 @@ func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromot
 }
 
 const runResources = `-- name: RunResources :many
-SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived FROM meta.run_resources
+SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived, absent FROM meta.run_resources
 WHERE run_id = $1::bigint
 ORDER BY resource
 `
@@ -282,6 +288,7 @@ func (q *Queries) RunResources(ctx context.Context, runID int64) ([]MetaRunResou
 			&i.Unchanged,
 			&i.Deleted,
 			&i.Revived,
+			&i.Absent,
 		); err != nil {
 			return nil, err
 		}
