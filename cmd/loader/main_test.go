@@ -126,7 +126,7 @@ func TestMigrateAndSyncOverHTTP(t *testing.T) {
 	api := fakeapi.New(snapshot)
 	var failLaunches atomic.Bool
 	api.Fault = func(p string, _ int) http.HandlerFunc {
-		if failLaunches.Load() && p == "/v4/launches" {
+		if failLaunches.Load() && p == "/v5/launches" {
 			return func(w http.ResponseWriter, _ *http.Request) { http.Error(w, "boom", http.StatusInternalServerError) }
 		}
 		return nil

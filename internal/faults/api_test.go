@@ -30,14 +30,14 @@ func TestTransientAPIFaults(t *testing.T) {
 		calls int
 	}{
 		{"500 for the first 2 requests",
-			fakeapi.On("/v4/launches", fakeapi.Status(500), fakeapi.Status(500)), nil, "/v4/launches", 3},
+			fakeapi.On("/v5/launches", fakeapi.Status(500), fakeapi.Status(500)), nil, "/v5/launches", 3},
 		{"502 then 503",
 			fakeapi.On("/v4/rockets", fakeapi.Status(502), fakeapi.Status(503)), nil, "/v4/rockets", 3},
 		// A base delay of an hour: only honouring Retry-After finishes in time.
 		{"429 with Retry-After",
 			fakeapi.On("/v4/payloads", fakeapi.RetryAfter(429, 1)), []string{"--retry-delay", "1h"}, "/v4/payloads", 2},
 		{"connection reset mid-body",
-			fakeapi.On("/v4/launches", fakeapi.Reset(launches, len(launches)/2)), nil, "/v4/launches", 2},
+			fakeapi.On("/v5/launches", fakeapi.Reset(launches, len(launches)/2)), nil, "/v5/launches", 2},
 		{"stall past --http-timeout",
 			fakeapi.On("/v4/launchpads", fakeapi.Stall(release)), []string{"--http-timeout", "500ms"}, "/v4/launchpads", 2},
 	}
@@ -87,22 +87,22 @@ func TestPermanentAPIFaults(t *testing.T) {
 		offsetRe string
 		offset   int
 	}{
-		{"500 past the retries", fakeapi.Always("/v4/launches", fakeapi.Status(500)),
-			[]string{"resource launches", "HTTP 500"}, "/v4/launches", 3, "", 0},
+		{"500 past the retries", fakeapi.Always("/v5/launches", fakeapi.Status(500)),
+			[]string{"resource launches", "HTTP 500"}, "/v5/launches", 3, "", 0},
 		{"404", fakeapi.Always("/v4/payloads", fakeapi.Status(404)),
 			[]string{"resource payloads", "/v4/payloads: HTTP 404"}, "/v4/payloads", 1, "", 0},
 		{"401", fakeapi.Always("/v4/rockets", fakeapi.Status(401)),
 			[]string{"resource rockets", "HTTP 401"}, "/v4/rockets", 1, "", 0},
-		{"truncated JSON", fakeapi.Always("/v4/launches", fakeapi.Body(truncated)),
-			[]string{"resource launches", "truncated JSON"}, "/v4/launches", 1,
+		{"truncated JSON", fakeapi.Always("/v5/launches", fakeapi.Body(truncated)),
+			[]string{"resource launches", "truncated JSON"}, "/v5/launches", 1,
 			`truncated JSON after byte (\d+)`, truncatedAt},
 		{"malformed JSON", fakeapi.Always("/v4/payloads", fakeapi.Body(malformed)),
 			[]string{"resource payloads", "malformed response"}, "/v4/payloads", 1,
 			`malformed response: .* at byte (\d+)`, malformedAt},
-		{"wrong top-level shape", fakeapi.Always("/v4/launches", fakeapi.Body([]byte(`{"docs": [], "totalDocs": 0}`))),
-			[]string{"resource launches", "expected a JSON array, found an object"}, "/v4/launches", 1, "", 0},
-		{"reset on every attempt", fakeapi.Always("/v4/launches", fakeapi.Reset(launches, 1000)),
-			[]string{"resource launches", "reading body"}, "/v4/launches", 3, "", 0},
+		{"wrong top-level shape", fakeapi.Always("/v5/launches", fakeapi.Body([]byte(`{"docs": [], "totalDocs": 0}`))),
+			[]string{"resource launches", "expected a JSON array, found an object"}, "/v5/launches", 1, "", 0},
+		{"reset on every attempt", fakeapi.Always("/v5/launches", fakeapi.Reset(launches, 1000)),
+			[]string{"resource launches", "reading body"}, "/v5/launches", 3, "", 0},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,7 +155,7 @@ func lastDocument(t *testing.T, resource string) []byte {
 // soft-deleted, and revived when they come back.
 func TestShrunkExtract(t *testing.T) {
 	t.Parallel()
-	empty := fakeapi.Always("/v4/launches", fakeapi.Body([]byte(`[]`)))
+	empty := fakeapi.Always("/v5/launches", fakeapi.Body([]byte(`[]`)))
 
 	t.Run("empty array fails", func(t *testing.T) {
 		t.Parallel()
@@ -170,7 +170,7 @@ func TestShrunkExtract(t *testing.T) {
 		t.Parallel()
 		var shrink atomic.Bool
 		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
-			if shrink.Load() && p == "/v4/launches" {
+			if shrink.Load() && p == "/v5/launches" {
 				return fakeapi.Body([]byte(`[]`))
 			}
 			return nil
@@ -209,7 +209,7 @@ func TestShrunkExtract(t *testing.T) {
 		var drop atomic.Bool
 		fewer := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any { return d[5:] })
 		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
-			if drop.Load() && p == "/v4/launches" {
+			if drop.Load() && p == "/v5/launches" {
 				return fakeapi.Body(fewer)
 			}
 			return nil
@@ -245,7 +245,7 @@ func TestDuplicateIDs(t *testing.T) {
 		}
 		return d
 	})
-	e := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(body)))
+	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body(body)))
 	for i := 0; i < 2; i++ {
 		if code, out := e.sync(); code != 0 {
 			t.Fatalf("exit %d\n%s", code, out)
@@ -270,7 +270,7 @@ func TestDuplicateIDs(t *testing.T) {
 		}
 		return d
 	})
-	ref := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(deduped)))
+	ref := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body(deduped)))
 	if code, out := ref.sync(); code != 0 {
 		t.Fatalf("reference sync: exit %d\n%s", code, out)
 	}
@@ -399,7 +399,7 @@ func TestContractDrift(t *testing.T) {
 		delete(d[2], "details")
 		return d
 	})
-	e := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Body(drifted)))
+	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body(drifted)))
 	before := e.seedOld()
 
 	code, out := e.sync("--contract", "fail")

@@ -107,7 +107,7 @@ func TestAdversarialDocuments(t *testing.T) {
 	})
 	e := newEnv(t,
 		fakeapi.Always("/v4/payloads", fakeapi.Body(payloads)),
-		fakeapi.Always("/v4/launches", fakeapi.Body(launches)))
+		fakeapi.Always("/v5/launches", fakeapi.Body(launches)))
 	// PGTZ must not matter: zone-less timestamps are read as UTC.
 	code, out := e.loader("sync", "--api-url", e.url, "--retries", "0")
 	if code != 0 {
@@ -286,7 +286,7 @@ func TestReplay(t *testing.T) {
 	e.assertComplete()
 
 	// A failed run, or one pruned from landing, cannot be replayed.
-	failing := newEnv(t, fakeapi.Always("/v4/launches", fakeapi.Status(404)))
+	failing := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Status(404)))
 	failing.mustLoad("sync", "--source", snapshot)
 	if code, _ := failing.sync(); code != 1 {
 		t.Fatalf("failing sync: exit %d", code)
@@ -306,7 +306,7 @@ func TestReplay(t *testing.T) {
 // ledger or --help, including when the connection fails.
 func TestPasswordNeverShown(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakeapi.On("/v4/launches", fakeapi.Status(404)))
+	e := newEnv(t, fakeapi.On("/v5/launches", fakeapi.Status(404)))
 	u, _ := url.Parse(e.dsn)
 	password, ok := u.User.Password()
 	if !ok || len(password) < 4 {

@@ -20,6 +20,7 @@ import (
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
+	"github.com/spacex-elt/loader/internal/resources"
 )
 
 const snapshot = "../../testdata/spacex-api"
@@ -321,13 +322,30 @@ func writeOldSnapshot(dir string) error {
 	})
 }
 
-// editJSON rewrites v4/<resource>.json files of dir: pairs of a resource
+// snapshotFile is the file of dir a sync reads for a (list) resource: its
+// route's, or else the first alternate route's that dir has.
+func snapshotFile(dir, resource string) string {
+	for _, r := range resources.All {
+		if r.Name != resource {
+			continue
+		}
+		for _, p := range append([]string{r.Path}, r.Alternates...) {
+			name := filepath.Join(dir, filepath.FromSlash(p)+".json")
+			if _, err := os.Stat(name); err == nil {
+				return name
+			}
+		}
+	}
+	panic("snapshotFile: no file for resource " + resource + " in " + dir)
+}
+
+// editJSON rewrites the <resource>.json files of dir: pairs of a resource
 // name and an edit.
 func editJSON(dir string, edits ...any) error {
 	for i := 0; i < len(edits); i += 2 {
 		name := edits[i].(string)
 		edit := edits[i+1].(func([]map[string]any) []map[string]any)
-		b, err := readDocs(filepath.Join(dir, "v4", name+".json"))
+		b, err := readDocs(snapshotFile(dir, name))
 		if err != nil {
 			return err
 		}
@@ -335,7 +353,7 @@ func editJSON(dir string, edits ...any) error {
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(dir, "v4", name+".json"), out, 0o644); err != nil {
+		if err := os.WriteFile(snapshotFile(dir, name), out, 0o644); err != nil {
 			return err
 		}
 	}
@@ -357,7 +375,7 @@ func readDocs(path string) ([]map[string]any, error) {
 // snapshotBody returns the real snapshot's body for an API path, edited.
 func snapshotBody(t *testing.T, resource string, edit func([]map[string]any) []map[string]any) []byte {
 	t.Helper()
-	docs, err := readDocs(filepath.Join(snapshot, "v4", resource+".json"))
+	docs, err := readDocs(snapshotFile(snapshot, resource))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,7 @@ func pausedLaunches(t *testing.T) (fakeapi.Fault, <-chan struct{}, chan struct{}
 	t.Helper()
 	body := snapshotBody(t, "launches", nil)
 	reached, resume := make(chan struct{}), make(chan struct{})
-	return fakeapi.On("/v4/launches", fakeapi.Pause(body, len(body)/2, reached, resume)), reached, resume
+	return fakeapi.On("/v5/launches", fakeapi.Pause(body, len(body)/2, reached, resume)), reached, resume
 }
 
 func waitFor(t *testing.T, ch <-chan struct{}, what string) {
@@ -250,7 +250,7 @@ func TestRunLockLost(t *testing.T) {
 		return d
 	})
 	reached, resume := make(chan struct{}), make(chan struct{})
-	e := newEnv(t, fakeapi.On("/v4/launches", fakeapi.Pause(body, len(body)/2, reached, resume)))
+	e := newEnv(t, fakeapi.On("/v5/launches", fakeapi.Pause(body, len(body)/2, reached, resume)))
 	e.seedOld()
 
 	a := e.start("sync", "--api-url", e.url)
