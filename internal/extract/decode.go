@@ -17,13 +17,16 @@ var ErrMalformed = errors.New("malformed response")
 // Documents decodes a JSON array element by element, so a response is never
 // held in memory whole. Each element is returned as its raw bytes. A
 // resource served as one object (company, roadster) is a Documents of that
-// one document.
+// one document; a resource read from its /query route is one Documents
+// over the docs of every page, fetched as the previous one runs out.
 type Documents struct {
 	dec     *json.Decoder
 	object  bool
 	started bool
 	raw     json.RawMessage
 	err     error
+	// pages, when set, reads /query envelopes; dec is on its current page.
+	pages *pager
 }
 
 // NewDocuments returns a decoder over a JSON array read from r.
@@ -45,6 +48,9 @@ func (d *Documents) Next() bool {
 	}
 	if d.object {
 		return d.nextObject()
+	}
+	if d.pages != nil {
+		return d.nextPaged()
 	}
 	if !d.started {
 		d.started = true

@@ -20,16 +20,46 @@ import (
 // maxRetryDelay caps one wait between attempts, Retry-After included.
 const maxRetryDelay = 10 * time.Minute
 
-// StatusError is an HTTP response other than 200.
+// StatusError is an HTTP response other than 200 (or 304 to a conditional
+// GET). A 404 comes wrapped together with ErrAbsent: the API does not serve
+// the resource.
 type StatusError struct {
-	URL        string
+	// Method is the request's method; empty means GET.
+	Method string
+	URL    string
+	// Page is the /query page asked for, or 0 for a plain GET.
+	Page       int
 	StatusCode int
 	// RetryAfter is the server's Retry-After on a 429 or 503, or zero.
 	RetryAfter time.Duration
 }
 
 func (e *StatusError) Error() string {
-	return fmt.Sprintf("GET %s: HTTP %d %s", e.URL, e.StatusCode, http.StatusText(e.StatusCode))
+	method := e.Method
+	if method == "" {
+		method = http.MethodGet
+	}
+	page := ""
+	if e.Page > 0 {
+		page = fmt.Sprintf(" page %d", e.Page)
+	}
+	return fmt.Sprintf("%s %s%s: HTTP %d %s", method, e.URL, page, e.StatusCode, http.StatusText(e.StatusCode))
+}
+
+// statusError is the error of an unwanted status: a StatusError, which a
+// 404 also marks ErrAbsent.
+func statusError(method, target string, page int, resp *http.Response) error {
+	se := &StatusError{
+		Method:     method,
+		URL:        redactURL(target),
+		Page:       page,
+		StatusCode: resp.StatusCode,
+		RetryAfter: retryAfter(resp),
+	}
+	if resp.StatusCode == http.StatusNotFound {
+		return fmt.Errorf("%w: %w", ErrAbsent, se)
+	}
+	return se
 }
 
 // Temporary reports whether the status is worth retrying: 408, 429 and 5xx.
@@ -57,22 +87,38 @@ type HTTP struct {
 	// RetryDelay is the base of the exponential backoff; each wait also gets
 	// a random jitter of up to RetryDelay. It must be positive.
 	RetryDelay time.Duration
-	Logger     *slog.Logger
+	// PageSize, when positive, reads every resource that is a list through
+	// its paged POST <Path>/query route, PageSize documents a request,
+	// instead of one GET. Object resources are always read with a GET.
+	PageSize int
+	Logger   *slog.Logger
 }
 
-// Stream implements Source with a conditional GET: etag goes out as
-// If-None-Match, and a 304 answer is NotModified. It retries network
-// errors, 408, 429 and 5xx,
-// including a connection that breaks while the body is being consumed, and
-// honours Retry-After on 429 and 503. Other statuses fail at once.
+// Stream implements Source. A list is read with one conditional GET (etag
+// goes out as If-None-Match, and a 304 answer is NotModified) or, with
+// PageSize set, page by page from its /query route, which has no ETag. It
+// retries network errors, 408, 429 and 5xx, including a connection that
+// breaks while the body is being consumed, and honours Retry-After on 429
+// and 503. Other statuses fail at once; a 404 is ErrAbsent.
 func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
+	if h.PageSize > 0 && !req.Object {
+		return Fetched{}, h.streamPages(ctx, req, consume)
+	}
+	return h.get(ctx, req, func(body io.Reader) error {
+		return consume(newDocuments(body, req.Object))
+	})
+}
+
+// get is a conditional GET of req.Path that hands the body of a 200 to
+// read, again on each attempt.
+func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error) (Fetched, error) {
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path
 	etag := req.ETag
 	var got Fetched
-	attempt := func() error {
+	err := h.retry(ctx, target, func() error {
 		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
-			return retry.Unrecoverable(err)
+			return err
 		}
 		hreq.Header.Set("Accept", "application/json")
 		if etag != "" {
@@ -92,22 +138,27 @@ func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents)
 			return nil
 		}
 		if resp.StatusCode != http.StatusOK {
-			return &StatusError{
-				URL:        redactURL(target),
-				StatusCode: resp.StatusCode,
-				RetryAfter: retryAfter(resp),
-			}
+			return statusError(http.MethodGet, target, 0, resp)
 		}
 		body := &readRecorder{r: resp.Body}
-		if err := consume(newDocuments(body, req.Object)); err != nil {
+		if err := read(body); err != nil {
 			if body.err != nil {
 				return &transportError{fmt.Errorf("GET %s: reading body: %w", redactURL(target), body.err)}
 			}
 			return fmt.Errorf("GET %s: %w", redactURL(target), err)
 		}
 		return nil
+	})
+	if err != nil {
+		return Fetched{}, err
 	}
-	err := retry.Do(attempt,
+	return got, nil
+}
+
+// retry runs attempt until it succeeds, fails in a way another attempt
+// would not mend, or has been tried Retries+1 times.
+func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) error {
+	return retry.Do(attempt,
 		retry.Context(ctx),
 		retry.Attempts(h.Retries+1),
 		retry.LastErrorOnly(true),
@@ -123,10 +174,6 @@ func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents)
 			}
 		}),
 	)
-	if err != nil {
-		return Fetched{}, err
-	}
-	return got, nil
 }
 
 func (h *HTTP) String() string { return redactURL(h.BaseURL) }

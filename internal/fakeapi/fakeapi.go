@@ -8,14 +8,29 @@
 // on, or any body at all (truncated, malformed, of the wrong shape, empty,
 // with duplicate ids). Scripted answers carry no ETag.
 //
+// POST <path>/query answers with a page of the snapshot's documents, in
+// file order, in the envelope of the API's mongoose-paginate-v2 (docs,
+// totalDocs, limit, totalPages, page, pagingCounter, hasPrevPage,
+// hasNextPage, prevPage, nextPage, and offset when asked by offset). It
+// takes the empty query only, and the options page, offset, limit and
+// pagination; anything else is a 400, not silently ignored. Each document
+// is sent byte for byte as the file holds it. As on the real API, a /query
+// answer has an ETag but never a 304. A path without a file is a 404, on
+// GET and /query alike.
+//
 // The API counts requests per path (Calls) and answers per path and status
-// (Statuses), so a test can assert, say, that a repeated sync got only 304s.
+// (Statuses), a /query POST under its own path ("/v4/rockets/query"), so a
+// test can assert, say, that a repeated sync got only 304s.
 package fakeapi
 
 import (
 	"bufio"
+	"bytes"
 	"crypto/sha1"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -34,6 +49,12 @@ type Fault func(path string, n int) http.HandlerFunc
 type API struct {
 	Dir   string
 	Fault Fault
+	// TotalDocs, when set, makes /query lie: it gives the totalDocs to
+	// report for the resource at path (such as "/v4/rockets"), whose file
+	// holds n documents. The paging fields follow the reported count, as
+	// mongoose-paginate-v2's follow its count query; the documents served
+	// are the file's.
+	TotalDocs func(path string, n int) int
 
 	mu       sync.Mutex
 	calls    map[string]int
@@ -120,7 +141,8 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) serve(w http.ResponseWriter, r *http.Request, p string, n int) {
-	if r.Method != http.MethodGet {
+	resource, query := strings.CutSuffix(p, "/query")
+	if query && r.Method != http.MethodPost || !query && r.Method != http.MethodGet {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
@@ -129,6 +151,10 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, p string, n int) {
 			h(w, r)
 			return
 		}
+	}
+	if query {
+		a.serveQuery(w, r, resource)
+		return
 	}
 	b, err := a.Snapshot(p)
 	if err != nil {
@@ -142,6 +168,157 @@ func (a *API) serve(w http.ResponseWriter, r *http.Request, p string, n int) {
 		return
 	}
 	Body(b)(w, r)
+}
+
+// serveQuery answers POST <resource>/query with a page of the snapshot.
+func (a *API) serveQuery(w http.ResponseWriter, r *http.Request, resource string) {
+	b, err := a.Snapshot(resource)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	var req struct {
+		Query   map[string]json.RawMessage `json:"query"`
+		Options map[string]json.RawMessage `json:"options"`
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&req); err != nil && err != io.EOF {
+		http.Error(w, "fakeapi: body: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	if len(req.Query) > 0 {
+		http.Error(w, "fakeapi: only the empty query is supported", http.StatusBadRequest)
+		return
+	}
+	opts, err := parseOptions(req.Options)
+	if err != nil {
+		http.Error(w, "fakeapi: options: "+err.Error(), http.StatusBadRequest)
+		return
+	}
+	var body []byte
+	if trimmed := bytes.TrimSpace(b); len(trimmed) > 0 && trimmed[0] == '{' {
+		// The roadster's /query is not paginated: it answers its object.
+		body = b
+	} else {
+		var docs []json.RawMessage
+		if err := json.Unmarshal(b, &docs); err != nil {
+			http.Error(w, "fakeapi: "+resource+": "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		total := len(docs)
+		if a.TotalDocs != nil {
+			total = a.TotalDocs(resource, len(docs))
+		}
+		body = envelope(docs, total, opts)
+	}
+	w.Header().Set("ETag", ETag(body))
+	Body(body)(w, r)
+}
+
+// queryOptions are the paginate options fakeapi understands.
+type queryOptions struct {
+	page, limit, offset int
+	byOffset            bool
+	pagination          bool
+}
+
+func parseOptions(raw map[string]json.RawMessage) (queryOptions, error) {
+	o := queryOptions{page: 1, limit: 10, pagination: true}
+	_, hasPage := raw["page"]
+	_, o.byOffset = raw["offset"]
+	if !hasPage && !o.byOffset {
+		o.byOffset = true // mongoose-paginate-v2 reports offset 0 then
+	}
+	for k, v := range raw {
+		var err error
+		switch k {
+		case "page":
+			err = json.Unmarshal(v, &o.page)
+		case "limit":
+			err = json.Unmarshal(v, &o.limit)
+		case "offset":
+			err = json.Unmarshal(v, &o.offset)
+		case "pagination":
+			err = json.Unmarshal(v, &o.pagination)
+		default:
+			err = fmt.Errorf("%s is not supported by fakeapi", k)
+		}
+		if err != nil {
+			return o, fmt.Errorf("%s: %w", k, err)
+		}
+	}
+	if !o.pagination {
+		o.limit = 10 // the default; unused for slicing
+	} else if o.limit < 0 {
+		o.limit = 0
+	}
+	if o.page < 1 {
+		o.page = 1
+	}
+	return o, nil
+}
+
+// envelope renders one page as mongoose-paginate-v2 (1.7) does, in its key
+// order, with total as the count it reports.
+func envelope(docs []json.RawMessage, total int, o queryOptions) []byte {
+	limit, page, skip := o.limit, o.page, (o.page-1)*o.limit
+	if !o.pagination {
+		page = 1
+	}
+	if o.byOffset {
+		skip = o.offset
+		if limit > 0 {
+			page = (o.offset + limit) / limit // ceil((offset+1)/limit)
+		}
+	}
+	var served []json.RawMessage
+	switch {
+	case !o.pagination:
+		served = docs
+	case limit > 0:
+		served = docs[min(max(skip, 0), len(docs)):min(max(skip+limit, 0), len(docs))]
+	}
+	// prev and next are 0 for null.
+	metaLimit, totalPages, counter := total, 1, (page-1)*limit+1
+	var hasPrev, hasNext bool
+	var prev, next int
+	if o.pagination && limit > 0 {
+		metaLimit, totalPages = limit, max(1, (total+limit-1)/limit)
+		if page > 1 {
+			hasPrev, prev = true, page-1
+		} else if o.byOffset && o.offset != 0 {
+			hasPrev, prev = true, 1
+		}
+		if page < totalPages {
+			hasNext, next = true, page+1
+		}
+	} else if o.pagination { // limit 0: no documents, metadata only
+		metaLimit, page, counter = 0, 1, 1
+	}
+	var b bytes.Buffer
+	b.WriteString(`{"docs":[`)
+	for i, d := range served {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.Write(d)
+	}
+	fmt.Fprintf(&b, `],"totalDocs":%d`, total)
+	if o.byOffset {
+		fmt.Fprintf(&b, `,"offset":%d`, o.offset)
+	}
+	fmt.Fprintf(&b, `,"limit":%d,"totalPages":%d,"page":%d,"pagingCounter":%d,"hasPrevPage":%t,"hasNextPage":%t,"prevPage":%s,"nextPage":%s}`,
+		metaLimit, totalPages, page, counter, hasPrev, hasNext, pageNumber(prev), pageNumber(next))
+	return b.Bytes()
+}
+
+// pageNumber renders a page number, or 0 as null.
+func pageNumber(n int) string {
+	if n == 0 {
+		return "null"
+	}
+	return strconv.Itoa(n)
 }
 
 // matches reports whether an If-None-Match header names etag. As RFC 9110
