@@ -251,39 +251,36 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	c.register(fs, getenv)
 	var rf runFlags
 	rf.register(fs)
-	source := fs.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json) instead of the API")
-	// No default shown from SPACEX_API_URL: --help must not print credentials.
-	apiURL := fs.String("api-url", "", "API base `URL` (env "+envAPIURL+", default "+defaultAPI+")")
-	retries := fs.Uint("retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
-	retryDelay := fs.Duration("retry-delay", 15*time.Second, "base delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
-	httpTimeout := fs.Duration("http-timeout", time.Minute, "timeout of one HTTP request, body included")
+	source := fs.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
+	var hf httpFlags
+	hf.register(fs)
 	fs.Usage = usage(fs, `Usage: loader sync [flags]
 
 Extracts `+strings.Join(resources.Names(), ", ")+` from the API (or from a
 snapshot directory with --source). Each request is conditional: a resource
 whose ETag (sent as If-None-Match over HTTP) or file hash (--source) is that
-of the last succeeded run is not downloaded or landed again. A changed one
-lands in landing.documents with one COPY. The documents are checked against
-db/contracts; then, in one transaction, the bronze tables are brought in line
-and the gold views that read what changed are refreshed. A failure anywhere
-leaves bronze and gold as they were. The database must be migrated first.
+of the last succeeded run is not downloaded or landed again (with
+--page-size, lists are read page by page from /query, which is never
+conditional). A changed one lands in landing.documents with one COPY. The
+documents are checked against db/contracts; then, in one transaction, the
+bronze tables are brought in line and the gold views that read what changed
+are refreshed. A failure anywhere leaves bronze and gold as they were. A
+resource the API answers 404 (or the directory lacks) is recorded absent
+and skipped; bronze keeps what it holds of it. The database must be
+migrated first.
 `+runHelp)
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
-	if set["source"] && set["api-url"] {
-		return fail(stderr, "sync", usageError{errors.New("--source and --api-url exclude each other")})
+	for _, name := range []string{"api-url", "page-size"} {
+		if set["source"] && set[name] {
+			return fail(stderr, "sync", usageError{fmt.Errorf("--source and --%s exclude each other", name)})
+		}
 	}
-	if *httpTimeout <= 0 || *retryDelay <= 0 {
-		return fail(stderr, "sync", usageError{fmt.Errorf("--http-timeout %s, --retry-delay %s: both must be positive", *httpTimeout, *retryDelay)})
-	}
-	if *apiURL == "" {
-		*apiURL = envOr(getenv, envAPIURL, defaultAPI)
-	}
-	if err := extract.CheckBaseURL(*apiURL); err != nil {
-		return fail(stderr, "sync", usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)})
+	if err := hf.check(getenv); err != nil {
+		return fail(stderr, "sync", err)
 	}
 	opts, err := rf.options()
 	if err != nil {
@@ -301,17 +298,59 @@ leaves bronze and gold as they were. The database must be migrated first.
 		}
 		src = extract.Dir(*source)
 	} else {
-		src = &extract.HTTP{
-			BaseURL:    *apiURL,
-			Client:     &http.Client{Timeout: *httpTimeout},
-			Retries:    *retries,
-			RetryDelay: *retryDelay,
-			Logger:     logger,
-		}
+		src = hf.source(logger)
 	}
 	return execute(ctx, "sync", cfg, logger, stdout, errOut, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Sync(ctx)
 	})
+}
+
+// httpFlags are the flags of the commands that read the API over HTTP.
+type httpFlags struct {
+	apiURL      string
+	retries     uint
+	retryDelay  time.Duration
+	httpTimeout time.Duration
+	pageSize    int
+}
+
+func (h *httpFlags) register(fs *flag.FlagSet) {
+	// No default shown from SPACEX_API_URL: --help must not print credentials.
+	fs.StringVar(&h.apiURL, "api-url", "", "API base `URL` (env "+envAPIURL+", default "+defaultAPI+")")
+	fs.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
+	fs.DurationVar(&h.retryDelay, "retry-delay", 15*time.Second, "base delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
+	fs.DurationVar(&h.httpTimeout, "http-timeout", time.Minute, "timeout of one HTTP request, body included")
+	fs.IntVar(&h.pageSize, "page-size", 0, "read each list through its paged POST <route>/query, `N` documents a request, instead of one GET; "+
+		"company and roadster always use a GET. If a resource's pages do not add up to their totalDocs, the command fails and "+
+		"nothing of that resource is landed or written. /query answers carry no ETag, so nothing is skipped as unchanged. 0: one GET per resource")
+}
+
+// check validates the flags and sets the API URL from the environment.
+func (h *httpFlags) check(getenv func(string) string) error {
+	if h.httpTimeout <= 0 || h.retryDelay <= 0 {
+		return usageError{fmt.Errorf("--http-timeout %s, --retry-delay %s: both must be positive", h.httpTimeout, h.retryDelay)}
+	}
+	if h.pageSize < 0 {
+		return usageError{fmt.Errorf("--page-size %d: want 0 (one GET) or more", h.pageSize)}
+	}
+	if h.apiURL == "" {
+		h.apiURL = envOr(getenv, envAPIURL, defaultAPI)
+	}
+	if err := extract.CheckBaseURL(h.apiURL); err != nil {
+		return usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)}
+	}
+	return nil
+}
+
+func (h *httpFlags) source(logger *slog.Logger) *extract.HTTP {
+	return &extract.HTTP{
+		BaseURL:    h.apiURL,
+		Client:     &http.Client{Timeout: h.httpTimeout},
+		Retries:    h.retries,
+		RetryDelay: h.retryDelay,
+		PageSize:   h.pageSize,
+		Logger:     logger,
+	}
 }
 
 func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
