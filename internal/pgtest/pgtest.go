@@ -66,7 +66,19 @@ func connConfig(t testing.TB) pgtestdb.Config {
 		}
 		t.Skipf("no PostgreSQL for tests: %v", findErr)
 	}
-	return found.conf
+	conf := found.conf
+	conf.TestRole = &owner
+	return conf
+}
+
+// owner owns the test databases and runs their migrations, as a
+// deployment's migration owner does: no superuser, but CREATEROLE, which
+// the roles migration needs to create the group roles spacex_writer and
+// spacex_analyst (and tests, to create logins in them).
+var owner = pgtestdb.Role{
+	Username:     "spacex_test_owner",
+	Password:     pgtestdb.DefaultRolePassword,
+	Capabilities: "NOSUPERUSER NOCREATEDB CREATEROLE",
 }
 
 // DSN returns the URL of a fresh database with every migration and view
