@@ -38,10 +38,11 @@ type Files struct {
 	ViewsDir      string
 }
 
-// Up applies pending migrations and then (re)applies changed function and
-// view files to
-// the database dsn names (see db.ParseConfig), holding an advisory lock for
-// the whole time. dbmate's progress goes to out.
+// Up applies pending migrations, then (re)applies changed function and
+// view files, then the roles' grants (meta.apply_grants), to the database
+// dsn names (see db.ParseConfig), holding an advisory lock for the whole
+// time. dbmate's progress goes to out. Run it as the migration owner: the
+// role that owns the schemas and so every view and function it creates.
 func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slog.Logger) error {
 	cfg, err := db.ParseConfig(dsn)
 	if err != nil {
@@ -84,8 +85,22 @@ func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, ou
 	if err := Apply(ctx, conn, KindFunction, files.FS, files.FunctionsDir, logger); err != nil {
 		return err
 	}
-	return Apply(ctx, conn, KindView, files.FS, files.ViewsDir, logger)
+	if err := Apply(ctx, conn, KindView, files.FS, files.ViewsDir, logger); err != nil {
+		return err
+	}
+	// Default privileges cover what the migration owner creates; this
+	// covers the rest (a view re-created by another role, what existed
+	// before the roles), whichever path (dbmate CLI or this) applied the
+	// migrations.
+	if _, err := conn.Exec(ctx, applyGrants); err != nil {
+		return fmt.Errorf("grant the roles their privileges (meta.apply_grants): %w", err)
+	}
+	return nil
 }
+
+// applyGrants re-applies the privileges of spacex_writer and
+// spacex_analyst (db/migrations/*_roles.sql).
+const applyGrants = "SELECT meta.apply_grants()"
 
 // Kinds of versioned SQL files.
 const (

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 
 	"github.com/jackc/pgx/v5"
 
@@ -125,6 +124,12 @@ func Tables(r resources.Resource) []string {
 	return tables
 }
 
+// refreshView refreshes one gold view through meta.refresh_view
+// (db/functions/refresh.sql): REFRESH needs ownership of the view, which
+// the writer role running a sync does not have, so the function refreshes
+// as the view's owner, and only views that loader migrate applied.
+const refreshView = "SELECT meta.refresh_view($1)"
+
 // Views refreshes the gold materialized views that read any of the changed
 // tables, directly or through other views, CONCURRENTLY so readers keep
 // seeing the previous contents until commit, and returns their names.
@@ -137,9 +142,7 @@ func Views(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
 		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
 	}
 	for _, name := range names {
-		// name comes from meta.applied_sql, written only from our view files.
-		ident := pgx.Identifier(strings.SplitN(name, ".", 2)).Sanitize()
-		if _, err := tx.Exec(ctx, "REFRESH MATERIALIZED VIEW CONCURRENTLY "+ident); err != nil {
+		if _, err := tx.Exec(ctx, refreshView, name); err != nil {
 			return nil, fmt.Errorf("refresh %s: %w", name, err)
 		}
 	}

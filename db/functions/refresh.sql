@@ -1,0 +1,32 @@
+-- Refreshing gold. `loader migrate` applies this file whenever it changes.
+--
+-- Before PostgreSQL 17, REFRESH MATERIALIZED VIEW needs ownership of the
+-- view, and spacex_writer owns nothing: it refreshes through this SECURITY
+-- DEFINER function, which runs as its owner (the migration owner, who
+-- created the views) with a fixed search_path. It refreshes only what
+-- meta.applied_sql lists as a view file applied by loader migrate, which
+-- the writer can read but not write, and builds the statement from the
+-- view's regclass, never from the text it was given.
+
+-- Refreshes the gold materialized view p_name (as named in
+-- meta.applied_sql, e.g. gold.rocket_cost_efficiency) CONCURRENTLY, so
+-- that readers keep the previous contents until the caller commits.
+CREATE OR REPLACE FUNCTION meta.refresh_view(p_name text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    v regclass;
+BEGIN
+    SELECT c.oid INTO v
+    FROM meta.applied_sql a
+    JOIN pg_class c ON c.oid = to_regclass(a.name)
+    WHERE a.name = p_name AND a.kind = 'view' AND c.relkind = 'm';
+    IF v IS NULL THEN
+        RAISE EXCEPTION 'meta.refresh_view: % is not a materialized view applied by loader migrate', coalesce(quote_literal(p_name), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', v);
+END
+$$;
+
+REVOKE ALL ON FUNCTION meta.refresh_view(text) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION meta.refresh_view(text) TO spacex_writer;
