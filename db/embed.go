@@ -5,10 +5,11 @@ package schema
 
 import "embed"
 
-// FS holds migrations/*.sql (dbmate format), functions/*.sql, views/*.sql
-// and the drift contracts, contracts/<resource>.json.
+// FS holds migrations/*.sql (dbmate format), functions/*.sql, views/*.sql,
+// the drift contracts, contracts/<resource>.json, and the data tests of
+// loader check, checks/*.sql.
 //
-//go:embed migrations/*.sql functions/*.sql views/*.sql contracts/*.json
+//go:embed migrations/*.sql functions/*.sql views/*.sql contracts/*.json checks/*.sql
 var FS embed.FS
 
 // Directories inside FS.
@@ -17,4 +18,5 @@ const (
 	FunctionsDir  = "functions"
 	ViewsDir      = "views"
 	ContractsDir  = "contracts"
+	ChecksDir     = "checks"
 )
