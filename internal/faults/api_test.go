@@ -89,8 +89,10 @@ func TestPermanentAPIFaults(t *testing.T) {
 	}{
 		{"500 past the retries", fakeapi.Always("/v5/launches", fakeapi.Status(500)),
 			[]string{"resource launches", "HTTP 500"}, "/v5/launches", 3, "", 0},
-		{"404", fakeapi.Always("/v4/payloads", fakeapi.Status(404)),
-			[]string{"resource payloads", "/v4/payloads: HTTP 404"}, "/v4/payloads", 1, "", 0},
+		// A 404 is no fault: the API lacks the resource, which is skipped
+		// as absent (pipeline's TestAbsentOverHTTP).
+		{"403", fakeapi.Always("/v4/payloads", fakeapi.Status(403)),
+			[]string{"resource payloads", "/v4/payloads: HTTP 403"}, "/v4/payloads", 1, "", 0},
 		{"401", fakeapi.Always("/v4/rockets", fakeapi.Status(401)),
 			[]string{"resource rockets", "HTTP 401"}, "/v4/rockets", 1, "", 0},
 		{"truncated JSON", fakeapi.Always("/v5/launches", fakeapi.Body(truncated)),

@@ -286,7 +286,7 @@ func TestReplay(t *testing.T) {
 	e.assertComplete()
 
 	// A failed run, or one pruned from landing, cannot be replayed.
-	failing := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Status(404)))
+	failing := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Status(400)))
 	failing.mustLoad("sync", "--source", snapshot)
 	if code, _ := failing.sync(); code != 1 {
 		t.Fatalf("failing sync: exit %d", code)
@@ -306,7 +306,7 @@ func TestReplay(t *testing.T) {
 // ledger or --help, including when the connection fails.
 func TestPasswordNeverShown(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, fakeapi.On("/v5/launches", fakeapi.Status(404)))
+	e := newEnv(t, fakeapi.On("/v5/launches", fakeapi.Status(400)))
 	u, _ := url.Parse(e.dsn)
 	password, ok := u.User.Password()
 	if !ok || len(password) < 4 {
@@ -317,7 +317,7 @@ func TestPasswordNeverShown(t *testing.T) {
 	collect(e.loader("sync", "--help"))
 	collect(e.loader("replay", "--help"))
 	collect(e.loader("migrate", "--help"))
-	collect(e.sync("--log-level", "debug")) // fails: 404
+	collect(e.sync("--log-level", "debug")) // fails: 400
 	collect(e.sync("--log-level", "debug", "--log-format", "json"))
 	collect(e.loader("migrate", "--log-level", "debug"))
 
@@ -342,6 +342,6 @@ func TestPasswordNeverShown(t *testing.T) {
 		t.Errorf("%d ledger rows contain the password", n)
 	}
 	if n := e.int("SELECT count(*) FROM meta.runs WHERE status = 'failed'"); n != 1 {
-		t.Errorf("failed runs = %d, want 1 (the 404)", n)
+		t.Errorf("failed runs = %d, want 1 (the 400)", n)
 	}
 }
