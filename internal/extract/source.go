@@ -54,7 +54,8 @@ type Source interface {
 }
 
 // ErrAbsent: the source does not have the resource at all (a snapshot
-// directory without its file). It is not an error of the run.
+// directory without its file, an API that answers its route 404). It is
+// not an error of the run.
 var ErrAbsent = errors.New("resource absent from the source")
 
 // Dir reads a snapshot directory laid out like the API: the response of
