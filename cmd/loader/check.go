@@ -1,13 +1,194 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	schema "github.com/spacex-elt/loader/db"
+	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/db"
 )
 
-// runCheck is a placeholder until the check command lands (issue 7).
+// exitCheckFailed: a check of severity error found violations (the data
+// was checked and fails), told apart from exitFailed (it could not be
+// checked).
+const exitCheckFailed = 4
+
+// defaultMaxAge is how old the last succeeded run may be before runs_fresh
+// fails: a day and a half, so that an hourly or daily schedule that missed
+// a run or two is still fine, and one that stopped is caught the next day.
+const defaultMaxAge = 36 * time.Hour
+
 func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fmt.Fprintln(stderr, "loader check: not implemented yet")
-	return exitFailed
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	var c common
+	c.register(fs, getenv)
+	maxAge := fs.Duration("max-age", defaultMaxAge, "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails; 0 means no limit, but some run must have succeeded")
+	output := fs.String("output", "text", "report `format` on stdout: text or json")
+	only := fs.String("only", "", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
+	fs.Usage = usage(fs, `Usage: loader check [flags]
+
+Runs the data tests in db/checks (embedded in the binary) against the
+database. Each check is a SELECT returning the rows that violate it; only
+live rows (deleted_at IS NULL) count. All run in one read-only REPEATABLE
+READ transaction, so they see one snapshot even while a sync commits. They
+test:
+  - unique keys: launch, payload, ship and dragon names, core and capsule
+    serials (error); flight_number, and a payload listed by two launches or
+    a core or crew member listed twice by one (warn)
+  - the fields the API's model requires are not NULL (error)
+  - the API's enums: launch date_precision, statuses, capsule type (error);
+    the values the data has for landing_type and landpad type (warn)
+  - every reference resolves to a live record, reverse lists included (warn)
+  - forward and reverse link lists agree: launches and payloads, cores,
+    capsules, crew, ships, landpads, launchpads (warn)
+  - date_unix, static_fire_date_unix and date_local agree with the UTC dates
+    (warn); values of the wrong type set to NULL (warn)
+  - bridge tables hold exactly their live parents' array elements (error)
+  - runs_fresh: some run succeeded, and the newest finished within
+    --max-age (error)
+docs/checks.md describes each check and its count on the bundled snapshot.
+
+The text report has one line per check: its status (pass; WARN, a warn
+check found rows; FAIL, an error check found rows; ERROR, the check's SQL
+failed), its name, the number of violating rows and the first 5 of their
+keys; then a summary line. --output json prints a JSON array of
+{name, severity, status, description, violations, samples, error}.
+
+The exit code is 0 when no error check found anything (warns do not
+count), 4 when one did, and 1 when a check could not run (an ERROR line,
+which takes precedence) or the database could not be reached.
+`)
+	if code, done := parse(fs, args, 0, stdout, stderr); done {
+		return code
+	}
+	if *maxAge < 0 {
+		return fail(stderr, "check", usageError{fmt.Errorf("--max-age %s: must not be negative", *maxAge)})
+	}
+	if *output != "text" && *output != "json" {
+		return fail(stderr, "check", usageError{fmt.Errorf("--output %q: want text or json", *output)})
+	}
+	dir, err := iofs.Sub(schema.FS, schema.ChecksDir)
+	if err != nil {
+		return fail(stderr, "check", err)
+	}
+	checks, err := check.Load(dir)
+	if err != nil {
+		return fail(stderr, "check", err)
+	}
+	if checks, err = check.Select(checks, names(*only)); err != nil {
+		return fail(stderr, "check", usageError{fmt.Errorf("--only: %w", err)})
+	}
+	cfg, logger, errOut, err := c.setup(stderr)
+	if err != nil {
+		return fail(stderr, "check", err)
+	}
+	pool, err := db.Open(ctx, cfg)
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	defer pool.Close()
+
+	start := time.Now()
+	results, err := check.Run(ctx, pool, checks, check.Options{MaxAge: *maxAge})
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
+	if *output == "json" {
+		err = printJSON(stdout, results)
+	} else {
+		printReport(stdout, results)
+	}
+	if err != nil {
+		return fail(errOut, "check", err)
+	}
+	code := exitOK
+	for _, r := range results {
+		switch r.Status() {
+		case "error":
+			fmt.Fprintf(errOut, "loader check: %v\n", r.Err)
+			code = exitFailed
+		case "fail":
+			if code == exitOK {
+				code = exitCheckFailed
+			}
+		}
+	}
+	return code
+}
+
+// names splits a comma-separated list, ignoring blanks.
+func names(list string) []string {
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func printReport(w io.Writer, results []check.Result) {
+	counts := map[string]int{}
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	for _, r := range results {
+		status := r.Status()
+		counts[status]++
+		label := status
+		if status != "pass" {
+			label = strings.ToUpper(status)
+		}
+		detail := strings.Join(r.Samples, " | ")
+		if more := r.Violations - int64(len(r.Samples)); more > 0 {
+			detail += fmt.Sprintf(" (+%d more)", more)
+		}
+		if r.Err != nil {
+			detail = r.Err.Error()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, r.Name, r.Violations, detail)
+	}
+	tw.Flush()
+	for line := range strings.Lines(buf.String()) {
+		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a passed check's empty samples leave padding
+	}
+	fmt.Fprintf(w, "%d checks: %d passed, %d warned, %d failed, %d could not run\n",
+		len(results), counts["pass"], counts["warn"], counts["fail"], counts["error"])
+}
+
+// jsonResult is a result as --output json prints it.
+type jsonResult struct {
+	Name        string   `json:"name"`
+	Severity    string   `json:"severity"`
+	Status      string   `json:"status"`
+	Description string   `json:"description"`
+	Violations  int64    `json:"violations"`
+	Samples     []string `json:"samples"`
+	Error       string   `json:"error,omitempty"`
+}
+
+func printJSON(w io.Writer, results []check.Result) error {
+	out := make([]jsonResult, len(results))
+	for i, r := range results {
+		out[i] = jsonResult{
+			Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Description: r.Description,
+			Violations: r.Violations, Samples: r.Samples,
+		}
+		if r.Err != nil {
+			out[i].Error = r.Err.Error()
+		}
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }

@@ -444,6 +444,9 @@ func TestViolations(t *testing.T) {
 		check string
 		want  int64
 		first string // the first sample
+		// over: the edited snapshot is loaded over the real one, so that
+		// what it lacks is soft-deleted.
+		over bool
 	}{
 		{
 			name: "unknown date_precision", file: "v5/launches.json", check: "launches_date_precision_accepted", want: 1,
@@ -510,9 +513,10 @@ func TestViolations(t *testing.T) {
 			},
 		},
 		{
-			// A soft-deleted record no longer counts: USSF-44 gone, its
-			// cores' disagreement goes with it.
-			name: "soft-deleted launch", file: "v5/launches.json", check: "core_launches_agree", want: 0,
+			// A soft-deleted record no longer counts: USSF-44 gone (its
+			// row and bridge rows stay, with deleted_at set), its cores'
+			// disagreement goes with it.
+			name: "soft-deleted launch", file: "v5/launches.json", check: "core_launches_agree", want: 0, over: true,
 			edit: func(t *testing.T, docs []doc) []doc {
 				return slices.DeleteFunc(docs, func(d doc) bool { return d["name"] == "USSF-44" })
 			},
@@ -522,6 +526,9 @@ func TestViolations(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			pool := setup(t)
+			if tc.over {
+				load(t, pool, snapshot)
+			}
 			load(t, pool, edited(t, tc.file, tc.edit))
 			r := runAll(t, pool, only(t, tc.check), defaults)[tc.check]
 			if r.Err != nil || r.Violations != tc.want {
@@ -534,12 +541,13 @@ func TestViolations(t *testing.T) {
 	}
 }
 
-// TestSoftDeletedTarget: a reference to a record the API no longer lists
-// (soft-deleted in bronze) does not resolve.
+// TestSoftDeletedTarget: a reference to a record the API stopped listing
+// (soft-deleted in bronze, its row still there) does not resolve.
 func TestSoftDeletedTarget(t *testing.T) {
 	t.Parallel()
 	const falcon1 = "5e9d0d95eda69955f709d1eb"
 	pool := setup(t)
+	load(t, pool, snapshot)
 	load(t, pool, edited(t, "v4/rockets.json", func(t *testing.T, docs []doc) []doc {
 		find(t, docs, "id", falcon1)
 		return slices.DeleteFunc(docs, func(d doc) bool { return d["id"] == falcon1 })
@@ -557,6 +565,10 @@ func TestSoftDeletedTarget(t *testing.T) {
 	}
 	if flights == 0 || pads == 0 {
 		t.Fatalf("Falcon 1 has %d launches and %d pads in the snapshot", flights, pads)
+	}
+	var deleted bool
+	if err := pool.QueryRow(context.Background(), "SELECT deleted_at IS NOT NULL FROM bronze.rockets WHERE id = $1", falcon1).Scan(&deleted); err != nil || !deleted {
+		t.Fatalf("Falcon 1 is not soft-deleted (%v)", err)
 	}
 	got := runAll(t, pool, only(t, "launches_rocket_exists", "launchpad_rockets_rocket_exists"), defaults)
 	if r := got["launches_rocket_exists"]; r.Violations != flights {
