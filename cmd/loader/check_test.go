@@ -2,16 +2,22 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
 	"encoding/json"
 	"fmt"
 	iofs "io/fs"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
@@ -272,5 +278,52 @@ func TestCheckUsage(t *testing.T) {
 		if code != exitUsage || !strings.Contains(errOut, tc.want) {
 			t.Errorf("%v: exit %d, %q; want %d and %q", tc.args, code, errOut, exitUsage, tc.want)
 		}
+	}
+}
+
+// TestCheckAsRoles: a spacex_writer login runs every check; a
+// spacex_analyst login reads bronze but not meta, so all but runs_fresh.
+func TestCheckAsRoles(t *testing.T) {
+	t.Parallel()
+	dsn := syncSnapshot(t, snapshot)
+	cfg, err := db.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	owner, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(owner.Close) // after the logins' cleanups, which use it
+	login := func(group string) string {
+		b := make([]byte, 8)
+		rand.Read(b)
+		name := fmt.Sprintf("check_%x", b)
+		if _, err := owner.Exec(context.Background(), fmt.Sprintf("CREATE ROLE %s LOGIN PASSWORD '%x' IN ROLE %s",
+			pgx.Identifier{name}.Sanitize(), b, pgx.Identifier{group}.Sanitize())); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			if _, err := owner.Exec(context.Background(), "DROP ROLE "+pgx.Identifier{name}.Sanitize()); err != nil {
+				t.Errorf("drop role %s: %v", name, err)
+			}
+		})
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u.User = url.UserPassword(name, fmt.Sprintf("%x", b))
+		return u.String()
+	}
+	names := checkNames(t)
+
+	if code, out, errOut := loader(t, nil, "check", "--database-url", login("spacex_writer")); code != 0 {
+		t.Errorf("as spacex_writer: exit %d, want 0\n%s%s", code, out, errOut)
+	}
+	code, out, _ := loader(t, nil, "check", "--database-url", login("spacex_analyst"))
+	lines, summary := reportLines(t, out)
+	if code != exitFailed || !strings.Contains(lines["runs_fresh"], "permission denied for schema meta") ||
+		!strings.HasSuffix(summary, ", 0 failed, 1 could not run") || len(lines) != len(names) {
+		t.Errorf("as spacex_analyst: exit %d, runs_fresh %q, summary %q; want %d, permission denied on meta.runs alone", code, lines["runs_fresh"], summary, exitFailed)
 	}
 }
