@@ -14,9 +14,9 @@
 --   bronze.counts      the ledger's counts
 
 -- Why a JSON value does not fit a bronze.as_<kind> function, or NULL when
--- it does (or is absent, or JSON null). kind: text, numeric, integer, bigint,
--- boolean, uuid, date, timestamptz, text_array, integer_array, or array
--- (a bridge's source array).
+-- it does (or is absent, or JSON null). kind: text, id, numeric, integer,
+-- bigint, boolean, uuid, date, timestamptz, text_array, integer_array, or
+-- array (a bridge's source array).
 CREATE OR REPLACE FUNCTION bronze.problem(v jsonb, kind text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
@@ -29,6 +29,9 @@ BEGIN
     CASE kind
     WHEN 'text' THEN
         RETURN CASE WHEN got <> 'string' THEN 'expected string, got ' || got END;
+    WHEN 'id' THEN
+        IF got NOT IN ('string', 'number') THEN RETURN 'expected an id (string), got ' || got; END IF;
+        RETURN CASE WHEN bronze.as_id(v) IS NULL THEN 'an id must be 1 to 256 bytes' END;
     WHEN 'numeric' THEN
         RETURN CASE WHEN got <> 'number' THEN 'expected number, got ' || got END;
     WHEN 'boolean' THEN

@@ -18,6 +18,55 @@ ALTER TABLE meta.run_resources
 
 COMMENT ON COLUMN meta.run_resources.absent IS 'The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.';
 
+-- A reference is typed by the rule of a document's own id
+-- (landing.doc_id): a string, or a number as text, of 1 to 256 bytes.
+-- Anything else cannot name a record, so it is a bad value (NULL, with an
+-- issue) rather than a key: an absurdly long reference would otherwise
+-- break the btree unique indexes of the gold views that group by it.
+CREATE FUNCTION bronze.as_id(v jsonb) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN jsonb_typeof(v) IN ('string', 'number') AND octet_length(v #>> '{}') BETWEEN 1 AND 256
+            THEN v #>> '{}' END;
+
+-- The first migration's references, typed again by that rule. PostgreSQL
+-- before 17 cannot change a generated column's expression, so each is
+-- dropped and added again (with its index). The gold view reading them is
+-- dropped with them and forgotten by meta.applied_sql, so that `loader
+-- migrate` creates it again.
+DROP MATERIALIZED VIEW IF EXISTS gold.rocket_cost_efficiency;
+DELETE FROM meta.applied_sql WHERE kind = 'view';
+ALTER TABLE bronze.payloads
+    DROP COLUMN launch_id,
+    DROP COLUMN dragon_capsule_id,
+    ADD COLUMN launch_id         text GENERATED ALWAYS AS (bronze.as_id(doc -> 'launch')) STORED,
+    ADD COLUMN dragon_capsule_id text GENERATED ALWAYS AS (bronze.as_id(doc #> '{dragon,capsule}')) STORED;
+CREATE INDEX payloads_launch_id_idx ON bronze.payloads USING hash (launch_id);
+CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads USING hash (dragon_capsule_id);
+ALTER TABLE bronze.launches
+    DROP COLUMN rocket_id,
+    DROP COLUMN launchpad_id,
+    ADD COLUMN rocket_id    text GENERATED ALWAYS AS (bronze.as_id(doc -> 'rocket')) STORED,
+    ADD COLUMN launchpad_id text GENERATED ALWAYS AS (bronze.as_id(doc -> 'launchpad')) STORED;
+CREATE INDEX launches_rocket_id_idx ON bronze.launches USING hash (rocket_id);
+CREATE INDEX launches_launchpad_id_idx ON bronze.launches USING hash (launchpad_id);
+ALTER TABLE bronze.launch_payloads
+    DROP COLUMN payload_id,
+    ADD COLUMN payload_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED;
+CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads USING hash (payload_id);
+ALTER TABLE bronze.launch_cores
+    DROP COLUMN core_id,
+    DROP COLUMN landpad_id,
+    ADD COLUMN core_id    text GENERATED ALWAYS AS (bronze.as_id(elem -> 'core')) STORED,
+    ADD COLUMN landpad_id text GENERATED ALWAYS AS (bronze.as_id(elem -> 'landpad')) STORED;
+CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores USING hash (core_id);
+CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores USING hash (landpad_id);
+ALTER TABLE bronze.launch_crew
+    DROP COLUMN crew_id,
+    DROP COLUMN role,
+    ADD COLUMN crew_id text GENERATED ALWAYS AS (bronze.as_id(coalesce(elem -> 'crew', elem))) STORED,
+    ADD COLUMN role    text GENERATED ALWAYS AS (bronze.as_text(jsonb_path_query_first(elem, '$.role'))) STORED;
+CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING hash (crew_id);
+
 -- rockets: the fields the first migration left in doc.
 ALTER TABLE bronze.rockets
     ADD COLUMN height_ft                        numeric GENERATED ALWAYS AS (bronze.as_numeric(doc #> '{height,feet}')) STORED,
@@ -149,7 +198,7 @@ CREATE TABLE bronze.capsules (
     serial         text    GENERATED ALWAYS AS (bronze.as_text(doc -> 'serial')) STORED,
     status         text    GENERATED ALWAYS AS (bronze.as_text(doc -> 'status')) STORED,
     type           text    GENERATED ALWAYS AS (bronze.as_text(doc -> 'type')) STORED,
-    dragon_id      text    GENERATED ALWAYS AS (bronze.as_text(doc -> 'dragon')) STORED,
+    dragon_id      text    GENERATED ALWAYS AS (bronze.as_id(doc -> 'dragon')) STORED,
     reuse_count    integer GENERATED ALWAYS AS (bronze.as_integer(doc -> 'reuse_count')) STORED,
     water_landings integer GENERATED ALWAYS AS (bronze.as_integer(doc -> 'water_landings')) STORED,
     land_landings  integer GENERATED ALWAYS AS (bronze.as_integer(doc -> 'land_landings')) STORED,
@@ -305,7 +354,7 @@ COMMENT ON TABLE bronze.roadster IS 'Elon Musk''s Tesla Roadster: one row (GET /
 CREATE TABLE bronze.starlink (
     id text PRIMARY KEY,
     version                text        GENERATED ALWAYS AS (bronze.as_text(doc -> 'version')) STORED,
-    launch_id              text        GENERATED ALWAYS AS (bronze.as_text(doc -> 'launch')) STORED,
+    launch_id              text        GENERATED ALWAYS AS (bronze.as_id(doc -> 'launch')) STORED,
     longitude              numeric     GENERATED ALWAYS AS (bronze.as_numeric(doc -> 'longitude')) STORED,
     latitude               numeric     GENERATED ALWAYS AS (bronze.as_numeric(doc -> 'latitude')) STORED,
     height_km              numeric     GENERATED ALWAYS AS (bronze.as_numeric(doc -> 'height_km')) STORED,
@@ -360,7 +409,7 @@ CREATE INDEX starlink_launch_id_idx ON bronze.starlink USING hash (launch_id);
 CREATE TABLE bronze.launch_ships (
     launch_id text NOT NULL REFERENCES bronze.launches ON DELETE CASCADE,
     ship_index integer NOT NULL,
-    ship_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    ship_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (launch_id, ship_index)
 );
@@ -370,7 +419,7 @@ CREATE INDEX launch_ships_ship_id_idx ON bronze.launch_ships USING hash (ship_id
 CREATE TABLE bronze.launch_capsules (
     launch_id text NOT NULL REFERENCES bronze.launches ON DELETE CASCADE,
     capsule_index integer NOT NULL,
-    capsule_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    capsule_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (launch_id, capsule_index)
 );
@@ -391,7 +440,7 @@ COMMENT ON TABLE bronze.launch_failures IS 'launch.failures[]: what went wrong, 
 CREATE TABLE bronze.launch_fairing_ships (
     launch_id text NOT NULL REFERENCES bronze.launches ON DELETE CASCADE,
     ship_index integer NOT NULL,
-    ship_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    ship_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (launch_id, ship_index)
 );
@@ -404,7 +453,7 @@ CREATE INDEX launch_fairing_ships_ship_id_idx ON bronze.launch_fairing_ships USI
 CREATE TABLE bronze.capsule_launches (
     capsule_id text NOT NULL REFERENCES bronze.capsules ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (capsule_id, launch_index)
 );
@@ -414,7 +463,7 @@ CREATE INDEX capsule_launches_launch_id_idx ON bronze.capsule_launches USING has
 CREATE TABLE bronze.core_launches (
     core_id text NOT NULL REFERENCES bronze.cores ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (core_id, launch_index)
 );
@@ -424,7 +473,7 @@ CREATE INDEX core_launches_launch_id_idx ON bronze.core_launches USING hash (lau
 CREATE TABLE bronze.crew_launches (
     crew_id text NOT NULL REFERENCES bronze.crew ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (crew_id, launch_index)
 );
@@ -434,7 +483,7 @@ CREATE INDEX crew_launches_launch_id_idx ON bronze.crew_launches USING hash (lau
 CREATE TABLE bronze.ship_launches (
     ship_id text NOT NULL REFERENCES bronze.ships ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (ship_id, launch_index)
 );
@@ -444,7 +493,7 @@ CREATE INDEX ship_launches_launch_id_idx ON bronze.ship_launches USING hash (lau
 CREATE TABLE bronze.landpad_launches (
     landpad_id text NOT NULL REFERENCES bronze.landpads ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (landpad_id, launch_index)
 );
@@ -454,7 +503,7 @@ CREATE INDEX landpad_launches_launch_id_idx ON bronze.landpad_launches USING has
 CREATE TABLE bronze.launchpad_launches (
     launchpad_id text NOT NULL REFERENCES bronze.launchpads ON DELETE CASCADE,
     launch_index integer NOT NULL,
-    launch_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    launch_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (launchpad_id, launch_index)
 );
@@ -464,7 +513,7 @@ CREATE INDEX launchpad_launches_launch_id_idx ON bronze.launchpad_launches USING
 CREATE TABLE bronze.launchpad_rockets (
     launchpad_id text NOT NULL REFERENCES bronze.launchpads ON DELETE CASCADE,
     rocket_index integer NOT NULL,
-    rocket_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED,
+    rocket_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED,
     LIKE meta.bronze_element INCLUDING DEFAULTS,
     PRIMARY KEY (launchpad_id, rocket_index)
 );
@@ -618,6 +667,41 @@ ALTER TABLE bronze.launches
     DROP COLUMN flickr_original_urls,
     DROP COLUMN presskit_url,
     DROP COLUMN youtube_id;
+
+DROP MATERIALIZED VIEW IF EXISTS gold.rocket_cost_efficiency;
+DELETE FROM meta.applied_sql WHERE kind = 'view';
+ALTER TABLE bronze.payloads
+    DROP COLUMN launch_id,
+    DROP COLUMN dragon_capsule_id,
+    ADD COLUMN launch_id         text GENERATED ALWAYS AS (bronze.as_text(doc -> 'launch')) STORED,
+    ADD COLUMN dragon_capsule_id text GENERATED ALWAYS AS (bronze.as_text(doc #> '{dragon,capsule}')) STORED;
+CREATE INDEX payloads_launch_id_idx ON bronze.payloads USING hash (launch_id);
+CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads USING hash (dragon_capsule_id);
+ALTER TABLE bronze.launches
+    DROP COLUMN rocket_id,
+    DROP COLUMN launchpad_id,
+    ADD COLUMN rocket_id    text GENERATED ALWAYS AS (bronze.as_text(doc -> 'rocket')) STORED,
+    ADD COLUMN launchpad_id text GENERATED ALWAYS AS (bronze.as_text(doc -> 'launchpad')) STORED;
+CREATE INDEX launches_rocket_id_idx ON bronze.launches USING hash (rocket_id);
+CREATE INDEX launches_launchpad_id_idx ON bronze.launches USING hash (launchpad_id);
+ALTER TABLE bronze.launch_payloads
+    DROP COLUMN payload_id,
+    ADD COLUMN payload_id text GENERATED ALWAYS AS (bronze.as_text(elem)) STORED;
+CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads USING hash (payload_id);
+ALTER TABLE bronze.launch_cores
+    DROP COLUMN core_id,
+    DROP COLUMN landpad_id,
+    ADD COLUMN core_id    text GENERATED ALWAYS AS (bronze.as_text(elem -> 'core')) STORED,
+    ADD COLUMN landpad_id text GENERATED ALWAYS AS (bronze.as_text(elem -> 'landpad')) STORED;
+CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores USING hash (core_id);
+CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores USING hash (landpad_id);
+ALTER TABLE bronze.launch_crew
+    DROP COLUMN crew_id,
+    DROP COLUMN role,
+    ADD COLUMN crew_id text GENERATED ALWAYS AS (bronze.as_text(coalesce(elem -> 'crew', elem))) STORED,
+    ADD COLUMN role    text GENERATED ALWAYS AS (bronze.as_text(jsonb_path_query_first(elem, '$.role'))) STORED;
+CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING hash (crew_id);
+DROP FUNCTION bronze.as_id(jsonb);
 
 DELETE FROM meta.run_resources WHERE absent;
 ALTER TABLE meta.run_resources

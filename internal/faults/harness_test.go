@@ -289,6 +289,35 @@ func oldSnapshot(t *testing.T) string {
 	return oldDir
 }
 
+// compactSnapshot is a copy of the snapshot with every file's JSON
+// compacted: the same content in other bytes, so every resource lands anew.
+func compactSnapshot(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	err := filepath.WalkDir(snapshot, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || filepath.Ext(path) != ".json" {
+			return err
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		var out bytes.Buffer
+		if err := json.Compact(&out, b); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		rel, _ := filepath.Rel(snapshot, path)
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(rel)), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, rel), out.Bytes(), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func writeOldSnapshot(dir string) error {
 	if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
 		return err

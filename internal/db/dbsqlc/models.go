@@ -262,8 +262,6 @@ type BronzeLaunch struct {
 	StaticFireDateUtc       *time.Time
 	StaticFireDateUnix      *int64
 	LaunchLibraryID         pgtype.UUID
-	RocketID                *string
-	LaunchpadID             *string
 	FairingsReused          *bool
 	FairingsRecoveryAttempt *bool
 	FairingsRecovered       *bool
@@ -271,6 +269,8 @@ type BronzeLaunch struct {
 	WikipediaUrl            *string
 	ArticleUrl              *string
 	PatchSmallUrl           *string
+	RocketID                *string
+	LaunchpadID             *string
 	PatchLargeUrl           *string
 	RedditCampaignUrl       *string
 	RedditLaunchUrl         *string
@@ -298,7 +298,6 @@ type BronzeLaunchCore struct {
 	RunID          int64
 	LaunchID       string
 	CoreIndex      int32
-	CoreID         *string
 	Flight         *int32
 	Gridfins       *bool
 	Legs           *bool
@@ -306,6 +305,7 @@ type BronzeLaunchCore struct {
 	LandingAttempt *bool
 	LandingSuccess *bool
 	LandingType    *string
+	CoreID         *string
 	LandpadID      *string
 }
 
@@ -413,7 +413,6 @@ type BronzePayload struct {
 	Name                  *string
 	Type                  *string
 	Reused                *bool
-	LaunchID              *string
 	Customers             []string
 	NoradIds              []int32
 	Nationalities         []string
@@ -436,13 +435,14 @@ type BronzePayload struct {
 	Raan                  pgtype.Numeric
 	ArgOfPericenter       pgtype.Numeric
 	MeanAnomaly           pgtype.Numeric
-	DragonCapsuleID       *string
 	DragonMassReturnedKg  pgtype.Numeric
 	DragonMassReturnedLbs pgtype.Numeric
 	DragonFlightTimeSec   *int32
 	DragonManifest        *string
 	DragonWaterLanding    *bool
 	DragonLandLanding     *bool
+	LaunchID              *string
+	DragonCapsuleID       *string
 }
 
 // payload.customers[] One row per element, keyed by the parent's id and the element's zero-based position.
