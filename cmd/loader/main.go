@@ -257,18 +257,19 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	hf.register(fs)
 	fs.Usage = usage(fs, `Usage: loader sync [flags]
 
-Extracts `+strings.Join(resources.Names(), ", ")+` from the API (or from a
-snapshot directory with --source). Each request is conditional: a resource
-whose ETag (sent as If-None-Match over HTTP) or file hash (--source) is that
-of the last succeeded run is not downloaded or landed again (with
---page-size, lists are read page by page from /query, which is never
-conditional). A changed one lands in landing.documents with one COPY. The
-documents are checked against db/contracts; then, in one transaction, the
-bronze tables are brought in line and the gold views that read what changed
-are refreshed. A failure anywhere leaves bronze and gold as they were. A
-resource the API answers 404 (or the directory lacks) is recorded absent
-and skipped; bronze keeps what it holds of it. The database must be
-migrated first.
+Extracts every resource of the API (or of a snapshot directory with
+--source):
+`+wrap(strings.Join(resources.Names(), ", "), 74, "  ")+`
+Each request is conditional: a resource whose ETag (sent as If-None-Match
+over HTTP) or file hash (--source) is that of the last succeeded run is not
+downloaded or landed again (with --page-size, lists are read page by page
+from /query, which is never conditional). A changed one lands in
+landing.documents with one COPY. The documents are checked against
+db/contracts; then, in one transaction, the bronze tables are brought in
+line and the gold views that read what changed are refreshed. A failure
+anywhere leaves bronze and gold as they were. A resource the API answers 404
+(or the directory lacks) is recorded absent and skipped; bronze keeps what
+it holds of it. The database must be migrated first.
 `+runHelp)
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
@@ -514,6 +515,24 @@ func usage(fs *flag.FlagSet, text string) func() {
 		fs.PrintDefaults()
 		fmt.Fprint(w, "\n", exitCodesHelp)
 	}
+}
+
+// wrap breaks text at spaces into lines of at most width bytes, each
+// prefixed by indent.
+func wrap(text string, width int, indent string) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(indent)+len(line)+1+len(w) > width {
+			lines = append(lines, indent+line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, indent+line), "\n")
 }
 
 func envOr(getenv func(string) string, key, def string) string {

@@ -222,8 +222,6 @@ CREATE TABLE bronze.cores (
 );
 COMMENT ON TABLE bronze.cores IS 'First-stage cores (boosters).';
 
-CREATE INDEX cores_serial_idx ON bronze.cores (serial);
-
 CREATE TABLE bronze.crew (
     id text PRIMARY KEY,
     name      text GENERATED ALWAYS AS (bronze.as_text(doc -> 'name')) STORED,
