@@ -17,7 +17,6 @@ import (
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
@@ -286,15 +285,7 @@ func TestCheckUsage(t *testing.T) {
 func TestCheckAsRoles(t *testing.T) {
 	t.Parallel()
 	dsn := syncSnapshot(t, snapshot)
-	cfg, err := db.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	owner, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(owner.Close) // after the logins' cleanups, which use it
+	owner := pgtest.Pool(t, dsn) // closed after the logins' cleanups, which use it
 	login := func(group string) string {
 		b := make([]byte, 8)
 		rand.Read(b)

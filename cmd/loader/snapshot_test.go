@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -13,7 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -28,16 +26,7 @@ func syncedHash(t *testing.T, dir string) string {
 	if code, out, errOut := loader(t, map[string]string{"DATABASE_URL": dsn}, "sync", "--source", dir); code != 0 {
 		t.Fatalf("sync --source %s: exit %d\n%s%s", dir, code, out, errOut)
 	}
-	cfg, err := db.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
-	return pgtest.ContentHash(t, pool)
+	return pgtest.ContentHash(t, pgtest.Pool(t, dsn))
 }
 
 // countDocs counts the documents of a snapshot file: an array's elements,

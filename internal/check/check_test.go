@@ -19,7 +19,6 @@ import (
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
@@ -48,16 +47,7 @@ func embedded(t *testing.T) []check.Check {
 // setup returns a pool on a fresh migrated database.
 func setup(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := db.ParseConfig(pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return pgtest.Pool(t, pgtest.DSN(t))
 }
 
 // load syncs the snapshot directory dir into pool, soft-deleting whatever

@@ -18,7 +18,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
@@ -37,16 +36,7 @@ func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 // and view applied.
 func setup(t *testing.T) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := db.ParseConfig(pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return pgtest.Pool(t, pgtest.DSN(t))
 }
 
 // sync runs `loader sync --source dir` with the loader's defaults.

@@ -27,10 +27,12 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx", for pgtestdb
 	"github.com/peterldowns/pgtestdb"
 
 	schema "github.com/spacex-elt/loader/db"
+	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/migrate"
 )
 
@@ -151,4 +153,20 @@ func (migrator) Migrate(ctx context.Context, _ *sql.DB, conf pgtestdb.Config) er
 	return migrate.Up(ctx, conf.URL(), migrate.Files{
 		FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir,
 	}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil)))
+}
+
+// Pool opens a pool on dsn the way the loader does (db.ParseConfig, so
+// with the loader's session settings), closed when the test ends.
+func Pool(t testing.TB, dsn string) *pgxpool.Pool {
+	t.Helper()
+	cfg, err := db.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, err := db.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
 }

@@ -46,16 +46,7 @@ func setup(t *testing.T) (*pgxpool.Pool, string) {
 
 func connect(t *testing.T, dsn string) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := db.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return pgtest.Pool(t, dsn)
 }
 
 func syncFrom(t *testing.T, pool *pgxpool.Pool, src extract.Source) (pipeline.Result, error) {

@@ -22,7 +22,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -67,16 +66,7 @@ func setup(t *testing.T) env {
 // allowed that too).
 func connect(t *testing.T, dsn string) *pgxpool.Pool {
 	t.Helper()
-	cfg, err := db.ParseConfig(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := db.Open(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(pool.Close)
-	return pool
+	return pgtest.Pool(t, dsn)
 }
 
 // login creates a LOGIN role that is a member of group, as a deployer
