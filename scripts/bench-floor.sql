@@ -13,7 +13,10 @@
 --   2. one set-based INSERT ... SELECT per target, each reading the staged
 --      documents once: launches with bronze.launches' typed columns, the
 --      launch-payload bridge, the launch-core bridge with the core's typed
---      attributes, and payloads with bronze.payloads' typed columns.
+--      attributes, and payloads with bronze.payloads' typed columns; then
+--      one INSERT per other bridge of launches and payloads (crew, ships,
+--      capsules, failures, fairing ships; customers, nationalities,
+--      manufacturers, NORAD ids), the element and its position.
 -- Targets keep the document (doc) and a primary key, as bronze does; they
 -- have none of bronze's secondary indexes. Every statement commits on its
 -- own.
@@ -113,6 +116,78 @@ CREATE TABLE payloads (
     doc                      jsonb NOT NULL
 );
 
+CREATE TABLE launch_crew (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE launch_ships (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE launch_capsules (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE launch_failures (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE launch_fairing_ships (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE payload_customers (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE payload_nationalities (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE payload_manufacturers (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
+CREATE TABLE payload_norad_ids (
+    parent_id text NOT NULL,
+    position  integer NOT NULL,
+    elem      jsonb NOT NULL,
+    value     text,
+    PRIMARY KEY (parent_id, position)
+);
+
 \copy launch_docs FROM 'launches.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
 \copy payload_docs FROM 'payloads.jsonl' WITH (FORMAT csv, QUOTE E'\x01', DELIMITER E'\x02')
 
@@ -207,3 +282,48 @@ SELECT
     (doc #>> '{dragon,land_landing}')::boolean,
     doc
 FROM payload_docs;
+
+INSERT INTO launch_crew
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM launch_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'crew') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO launch_ships
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM launch_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'ships') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO launch_capsules
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM launch_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'capsules') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO launch_failures
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM launch_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'failures') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO launch_fairing_ships
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM launch_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc #> '{fairings,ships}') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO payload_customers
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM payload_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'customers') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO payload_nationalities
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM payload_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'nationalities') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO payload_manufacturers
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM payload_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'manufacturers') WITH ORDINALITY AS e(elem, i);
+
+INSERT INTO payload_norad_ids
+SELECT d.doc ->> 'id', (e.i - 1)::integer, e.elem, e.elem #>> '{}'
+FROM payload_docs d
+CROSS JOIN LATERAL jsonb_array_elements(d.doc -> 'norad_ids') WITH ORDINALITY AS e(elem, i);
