@@ -557,6 +557,19 @@ COMMENT ON TABLE bronze.payload_norad_ids IS 'payload.norad_ids[] One row per el
 
 -- migrate:down
 
+-- The gold views read the tables dropped here: drop them all, and make
+-- `loader migrate` create them again (those of this version's files).
+DO $$
+DECLARE
+    v name;
+BEGIN
+    FOR v IN SELECT matviewname FROM pg_matviews WHERE schemaname = 'gold' LOOP
+        EXECUTE format('DROP MATERIALIZED VIEW IF EXISTS gold.%I CASCADE', v);
+    END LOOP;
+END
+$$;
+DELETE FROM meta.applied_sql WHERE kind = 'view';
+
 DROP TABLE bronze.payload_norad_ids;
 
 DROP TABLE bronze.payload_manufacturers;
@@ -701,6 +714,7 @@ ALTER TABLE bronze.launch_crew
 CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING hash (crew_id);
 DROP FUNCTION bronze.as_id(jsonb);
 
+-- The previous schema has no absent resources: their ledger rows go.
 DELETE FROM meta.run_resources WHERE absent;
 ALTER TABLE meta.run_resources
     DROP COLUMN absent,

@@ -99,6 +99,12 @@ BEGIN
     REVOKE ALL ON ALL TABLES IN SCHEMA landing, bronze, gold, meta FROM spacex_writer, spacex_analyst;
     REVOKE ALL ON ALL SEQUENCES IN SCHEMA landing, bronze, gold, meta FROM spacex_writer, spacex_analyst;
     REVOKE ALL ON SCHEMA landing, bronze, gold, meta FROM spacex_writer, spacex_analyst;
+    IF to_regprocedure('landing.open_run(bigint)') IS NOT NULL THEN
+        REVOKE ALL ON FUNCTION landing.open_run(bigint), landing.prune(integer) FROM spacex_writer;
+    END IF;
+    IF to_regprocedure('meta.refresh_view(text)') IS NOT NULL THEN
+        REVOKE ALL ON FUNCTION meta.refresh_view(text) FROM spacex_writer;
+    END IF;
     IF to_regclass('public.schema_migrations') IS NOT NULL THEN
         REVOKE ALL ON public.schema_migrations FROM spacex_writer;
     END IF;

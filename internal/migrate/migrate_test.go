@@ -5,12 +5,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
 	"testing"
 	"testing/fstest"
 
+	"github.com/amacneil/dbmate/v2/pkg/dbmate"
 	"github.com/jackc/pgx/v5"
 
 	schema "github.com/spacex-elt/loader/db"
@@ -181,5 +183,44 @@ func TestUpBadDSN(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "s3cret-pw") {
 		t.Errorf("error shows the password: %v", err)
+	}
+}
+
+// TestEveryDownMigrationRuns: with the gold views loader migrate created,
+// dbmate rolls back every migration, one at a time, to an empty database,
+// and up then builds everything again.
+func TestEveryDownMigrationRuns(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.EmptyDSN(t)
+	up(t, dsn, embedded)
+	c := conn(t, dsn)
+	count := func(sql string) int {
+		t.Helper()
+		var n int
+		if err := c.QueryRow(context.Background(), sql).Scan(&n); err != nil {
+			t.Fatalf("%s: %v", sql, err)
+		}
+		return n
+	}
+	if n := count("SELECT count(*) FROM pg_matviews WHERE schemaname = 'gold'"); n < 2 {
+		t.Fatalf("gold views before the rollback: %d", n)
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := dbmate.New(u)
+	m.FS, m.MigrationsDir, m.AutoDumpSchema, m.Log = schema.FS, []string{schema.MigrationsDir}, false, io.Discard
+	for count("SELECT count(*) FROM schema_migrations") > 0 {
+		if err := m.Rollback(); err != nil {
+			t.Fatalf("dbmate rollback with %d migrations applied: %v", count("SELECT count(*) FROM schema_migrations"), err)
+		}
+	}
+	if n := count("SELECT count(*) FROM pg_namespace WHERE nspname IN ('landing', 'bronze', 'gold', 'meta')"); n != 0 {
+		t.Errorf("%d of the schemas left after rolling everything back", n)
+	}
+	up(t, dsn, embedded)
+	if n := count("SELECT count(*) FROM pg_matviews WHERE schemaname = 'gold'"); n < 2 {
+		t.Errorf("gold views after migrating up again: %d", n)
 	}
 }
