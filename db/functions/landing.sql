@@ -63,6 +63,10 @@ BEGIN
         SELECT rr.landed_run_id FROM meta.run_resources rr
         WHERE rr.run_id IN (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
            OR rr.run_id = (SELECT max(run_id) FROM meta.runs WHERE status = 'succeeded')
+        EXCEPT
+        -- A run still landing: a run that lost the run lock may prune while
+        -- the next one lands, before that one has recorded what it landed.
+        SELECT run_id FROM meta.runs WHERE status = 'running'
     LOOP
         EXECUTE format('DROP TABLE landing.%I', 'documents_r' || r);
         RETURN NEXT r;
