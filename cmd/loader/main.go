@@ -267,9 +267,10 @@ from /query, which is never conditional). A changed one lands in
 landing.documents with one COPY. The documents are checked against
 db/contracts; then, in one transaction, the bronze tables are brought in
 line and the gold views that read what changed are refreshed. A failure
-anywhere leaves bronze and gold as they were. A resource the API answers 404
-(or the directory lacks) is recorded absent and skipped; bronze keeps what
-it holds of it. The database must be migrated first.
+anywhere leaves bronze and gold as they were. A resource the directory
+lacks, or the API answers 404 for, is recorded absent and skipped; bronze
+keeps what it holds of it. Over HTTP, a 404 for a resource an earlier run
+loaded fails the run instead. The database must be migrated first.
 `+runHelp)
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code

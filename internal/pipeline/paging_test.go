@@ -185,10 +185,24 @@ func TestAbsentOverHTTP(t *testing.T) {
 			}
 		}
 	}
+	// A 404 for a resource the API served before fails the run: its
+	// bronze would otherwise go stale without a word.
+	pool, _ := setup(t)
+	mustSync(t, pool, pagedSource(srv.URL, 0))
+	before := pgtest.ContentHash(t, pool)
+	gone := httptest.NewServer(fakeapi.New(snapshot, fakeapi.Always("/v4/payloads", fakeapi.Status(http.StatusNotFound))))
+	t.Cleanup(gone.Close)
+	if _, err := syncFrom(t, pool, pagedSource(gone.URL, 0)); err == nil ||
+		!strings.Contains(err.Error(), "resource payloads") || !strings.Contains(err.Error(), "not skipped as absent") {
+		t.Errorf("err = %v, want a failure naming payloads, which an earlier run loaded", err)
+	}
+	if got := pgtest.ContentHash(t, pool); got != before {
+		t.Error("the failed run changed bronze")
+	}
 	// An API with none of them is the wrong URL, not an empty API.
 	empty := httptest.NewServer(http.NotFoundHandler())
 	t.Cleanup(empty.Close)
-	pool, _ := setup(t)
+	pool, _ = setup(t)
 	if _, err := syncFrom(t, pool, pagedSource(empty.URL, 50)); err == nil || !strings.Contains(err.Error(), "none of the resources") {
 		t.Errorf("err = %v, want a failure: the source has none of the resources", err)
 	}

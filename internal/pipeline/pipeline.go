@@ -382,6 +382,14 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 			return err
 		})
 		isAbsent := errors.Is(err, extract.ErrAbsent)
+		var status *extract.StatusError
+		if isAbsent && known && errors.As(err, &status) {
+			// Loaded before: a 404 now is a broken route or proxy more
+			// likely than a resource withdrawn, and skipping it would leave
+			// its bronze silently stale.
+			return fmt.Errorf("resource %s: extract: %w; run %d loaded it, so it is not skipped as absent",
+				r.Name, err, cur.RunID)
+		}
 		if err != nil && !isAbsent {
 			return fmt.Errorf("resource %s: extract and land: %w", r.Name, err)
 		}
