@@ -69,9 +69,7 @@ func (d *Documents) Next() bool {
 			d.fail(err)
 			return false
 		}
-		if _, err := d.dec.Token(); err != io.EOF {
-			d.err = fmt.Errorf("%w: data after the end of the array", ErrMalformed)
-		}
+		d.atEnd("array")
 		return false
 	}
 	// A fresh slice per element: the caller may still hold the previous one.
@@ -97,11 +95,21 @@ func (d *Documents) nextObject() bool {
 		d.err = fmt.Errorf("%w: expected a JSON object, found %s", ErrMalformed, describeRaw(d.raw))
 		return false
 	}
-	if _, err := d.dec.Token(); err != io.EOF {
-		d.err = fmt.Errorf("%w: data after the end of the object", ErrMalformed)
-		return false
+	return d.atEnd("object")
+}
+
+// atEnd checks that nothing but white space follows the top-level value
+// (what). A read error is the stream's, not data after the end.
+func (d *Documents) atEnd(what string) bool {
+	switch _, err := d.dec.Token(); {
+	case err == io.EOF:
+		return true
+	case err == nil:
+		d.err = fmt.Errorf("%w: data after the end of the %s", ErrMalformed, what)
+	default:
+		d.fail(err)
 	}
-	return true
+	return false
 }
 
 // Raw returns the current element exactly as received.
