@@ -68,7 +68,7 @@ CREATE UNIQUE INDEX core_flights_core_id_launch_id_idx
     ON gold.core_flights (core_id, launch_id);
 
 COMMENT ON MATERIALIZED VIEW gold.core_flights IS
-    'Flights of first-stage cores: one row per (core_id, launch_id) for each core named in launch.cores[] of a flown launch (upcoming = false). Upcoming launches name no core (cores[].core is NULL) and are left out, as are soft-deleted launches. A core bronze.cores lacks still has its flights here, with core_serial NULL.';
+    'Flights of first-stage cores: one row per (core_id, launch_id) for each core named in launch.cores[] of a flown launch (upcoming = false). Upcoming launches are left out (most name no core yet; USSF-44 names three), as are soft-deleted launches. A core bronze.cores lacks still has its flights here, with core_serial NULL.';
 COMMENT ON COLUMN gold.core_flights.core_id IS
     'The core''s API id (bronze.launch_cores.core_id).';
 COMMENT ON COLUMN gold.core_flights.core_serial IS
