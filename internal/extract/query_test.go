@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -54,7 +55,24 @@ func recording(t *testing.T, h http.Handler) (url string, got func() []sent) {
 
 // pageBody is the body a page request must carry.
 func pageBody(page, limit int) map[string]any {
-	return map[string]any{"query": map[string]any{}, "options": map[string]any{"page": float64(page), "limit": float64(limit)}}
+	return map[string]any{"query": map[string]any{}, "options": map[string]any{
+		"sort": map[string]any{"_id": float64(1)}, "page": float64(page), "limit": float64(limit)}}
+}
+
+// byID returns documents sorted by their id, the order of pages sorted by
+// _id.
+func byID(t *testing.T, docs []string) []string {
+	t.Helper()
+	id := func(doc string) string {
+		var d struct{ ID string }
+		if err := json.Unmarshal([]byte(doc), &d); err != nil {
+			t.Fatal(err)
+		}
+		return d.ID
+	}
+	out := slices.Clone(docs)
+	slices.SortStableFunc(out, func(a, b string) int { return strings.Compare(id(a), id(b)) })
+	return out
 }
 
 func paged(url string, size int, retries uint) *extract.HTTP {
@@ -79,10 +97,11 @@ func stream(src extract.Source, req extract.Request) (docs []string, attempts in
 // those of one GET, and each page was asked for with page p and the limit.
 func TestPagingReadsEveryPage(t *testing.T) {
 	t.Parallel()
-	want, _, _, err := stream(newHTTP(serve(t, fakeapi.New(snapshot)), 0), extract.Request{Path: "/v4/payloads"})
-	if err != nil || len(want) != 225 {
-		t.Fatalf("GET: %d payloads, %v", len(want), err)
+	all, _, _, err := stream(newHTTP(serve(t, fakeapi.New(snapshot)), 0), extract.Request{Path: "/v4/payloads"})
+	if err != nil || len(all) != 225 {
+		t.Fatalf("GET: %d payloads, %v", len(all), err)
 	}
+	want := byID(t, all)
 	for _, tc := range []struct {
 		limit, pages int
 	}{{50, 5}, {45, 5}, {225, 1}, {1000, 1}, {224, 2}} {
@@ -94,7 +113,7 @@ func TestPagingReadsEveryPage(t *testing.T) {
 				t.Fatal(err)
 			}
 			if attempts != 1 || !reflect.DeepEqual(got, want) {
-				t.Errorf("%d attempts, %d documents; want 1 attempt and the GET's 225 in its order", attempts, len(got))
+				t.Errorf("%d attempts, %d documents; want 1 attempt and the GET's 225 sorted by id", attempts, len(got))
 			}
 			if fetched != (extract.Fetched{}) {
 				t.Errorf("fetched = %+v, want no ETag and not NotModified", fetched)

@@ -36,6 +36,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -206,6 +207,12 @@ func (a *API) serveQuery(w http.ResponseWriter, r *http.Request, resource string
 			http.Error(w, "fakeapi: "+resource+": "+err.Error(), http.StatusInternalServerError)
 			return
 		}
+		if opts.sortByID {
+			if err := sortByID(docs); err != nil {
+				http.Error(w, "fakeapi: "+resource+": "+err.Error(), http.StatusInternalServerError)
+				return
+			}
+		}
 		total := len(docs)
 		if a.TotalDocs != nil {
 			total = a.TotalDocs(resource, len(docs))
@@ -221,6 +228,24 @@ type queryOptions struct {
 	page, limit, offset int
 	byOffset            bool
 	pagination          bool
+	sortByID            bool // sort {"_id": 1}
+}
+
+// sortByID orders documents by id, as MongoDB orders ObjectIds by _id (the
+// API's ids are their lower-case hex).
+func sortByID(docs []json.RawMessage) error {
+	ids := make(map[string]string, len(docs)) // raw document -> id
+	for _, doc := range docs {
+		var d struct {
+			ID string `json:"id"`
+		}
+		if err := json.Unmarshal(doc, &d); err != nil {
+			return err
+		}
+		ids[string(doc)] = d.ID
+	}
+	sort.SliceStable(docs, func(i, j int) bool { return ids[string(docs[i])] < ids[string(docs[j])] })
+	return nil
 }
 
 func parseOptions(raw map[string]json.RawMessage) (queryOptions, error) {
@@ -241,6 +266,14 @@ func parseOptions(raw map[string]json.RawMessage) (queryOptions, error) {
 			err = json.Unmarshal(v, &o.offset)
 		case "pagination":
 			err = json.Unmarshal(v, &o.pagination)
+		case "sort":
+			var by map[string]json.RawMessage
+			if err = json.Unmarshal(v, &by); err == nil {
+				if len(by) != 1 || string(by["_id"]) != "1" {
+					err = fmt.Errorf("only {\"_id\": 1} is supported by fakeapi, not %s", v)
+				}
+				o.sortByID = true
+			}
 		default:
 			err = fmt.Errorf("%s is not supported by fakeapi", k)
 		}
