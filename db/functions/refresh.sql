@@ -10,11 +10,15 @@
 
 -- Refreshes the gold materialized view p_name (as named in
 -- meta.applied_sql, e.g. gold.rocket_cost_efficiency) CONCURRENTLY, so
--- that readers keep the previous contents until the caller commits.
+-- that readers keep the previous contents until the caller commits. A view
+-- with no rows yet (the first load) is refreshed plainly: there is nothing
+-- for readers to keep, and CONCURRENTLY would diff every new row against
+-- nothing, which at 300 times the snapshot doubles the refresh.
 CREATE OR REPLACE FUNCTION meta.refresh_view(p_name text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    v regclass;
+    v     regclass;
+    empty boolean;
 BEGIN
     SELECT c.oid INTO v
     FROM meta.applied_sql a
@@ -24,7 +28,8 @@ BEGIN
         RAISE EXCEPTION 'meta.refresh_view: % is not a materialized view applied by loader migrate', coalesce(quote_literal(p_name), 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    EXECUTE format('REFRESH MATERIALIZED VIEW CONCURRENTLY %s', v);
+    EXECUTE format('SELECT NOT EXISTS (SELECT FROM %s)', v) INTO empty;
+    EXECUTE format('REFRESH MATERIALIZED VIEW %s %s', CASE WHEN NOT empty THEN 'CONCURRENTLY' END, v);
 END
 $$;
 
