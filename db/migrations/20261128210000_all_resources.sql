@@ -22,7 +22,11 @@ COMMENT ON COLUMN meta.run_resources.absent IS 'The source does not have the res
 -- (landing.doc_id): a string, or a number as text, of 1 to 256 bytes.
 -- Anything else cannot name a record, so it is a bad value (NULL, with an
 -- issue) rather than a key: an absurdly long reference would otherwise
--- break the btree unique indexes of the gold views that group by it.
+-- break a btree index (over about 2.7 kB), such as the unique indexes of
+-- the gold views that group by it. Bounded so, references are indexed with
+-- btree again: the hash indexes the first migration used to take values of
+-- any length degrade with the many duplicates a reference has (4 rockets
+-- for every launch), each insert walking one bucket's overflow chain.
 CREATE FUNCTION bronze.as_id(v jsonb) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 RETURN CASE WHEN jsonb_typeof(v) IN ('string', 'number') AND octet_length(v #>> '{}') BETWEEN 1 AND 256
@@ -40,32 +44,32 @@ ALTER TABLE bronze.payloads
     DROP COLUMN dragon_capsule_id,
     ADD COLUMN launch_id         text GENERATED ALWAYS AS (bronze.as_id(doc -> 'launch')) STORED,
     ADD COLUMN dragon_capsule_id text GENERATED ALWAYS AS (bronze.as_id(doc #> '{dragon,capsule}')) STORED;
-CREATE INDEX payloads_launch_id_idx ON bronze.payloads USING hash (launch_id);
-CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads USING hash (dragon_capsule_id);
+CREATE INDEX payloads_launch_id_idx ON bronze.payloads (launch_id);
+CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads (dragon_capsule_id);
 ALTER TABLE bronze.launches
     DROP COLUMN rocket_id,
     DROP COLUMN launchpad_id,
     ADD COLUMN rocket_id    text GENERATED ALWAYS AS (bronze.as_id(doc -> 'rocket')) STORED,
     ADD COLUMN launchpad_id text GENERATED ALWAYS AS (bronze.as_id(doc -> 'launchpad')) STORED;
-CREATE INDEX launches_rocket_id_idx ON bronze.launches USING hash (rocket_id);
-CREATE INDEX launches_launchpad_id_idx ON bronze.launches USING hash (launchpad_id);
+CREATE INDEX launches_rocket_id_idx ON bronze.launches (rocket_id);
+CREATE INDEX launches_launchpad_id_idx ON bronze.launches (launchpad_id);
 ALTER TABLE bronze.launch_payloads
     DROP COLUMN payload_id,
     ADD COLUMN payload_id text GENERATED ALWAYS AS (bronze.as_id(elem)) STORED;
-CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads USING hash (payload_id);
+CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads (payload_id);
 ALTER TABLE bronze.launch_cores
     DROP COLUMN core_id,
     DROP COLUMN landpad_id,
     ADD COLUMN core_id    text GENERATED ALWAYS AS (bronze.as_id(elem -> 'core')) STORED,
     ADD COLUMN landpad_id text GENERATED ALWAYS AS (bronze.as_id(elem -> 'landpad')) STORED;
-CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores USING hash (core_id);
-CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores USING hash (landpad_id);
+CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores (core_id);
+CREATE INDEX launch_cores_landpad_id_idx ON bronze.launch_cores (landpad_id);
 ALTER TABLE bronze.launch_crew
     DROP COLUMN crew_id,
     DROP COLUMN role,
     ADD COLUMN crew_id text GENERATED ALWAYS AS (bronze.as_id(coalesce(elem -> 'crew', elem))) STORED,
     ADD COLUMN role    text GENERATED ALWAYS AS (bronze.as_text(jsonb_path_query_first(elem, '$.role'))) STORED;
-CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING hash (crew_id);
+CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew (crew_id);
 
 -- rockets: the fields the first migration left in doc.
 ALTER TABLE bronze.rockets
@@ -401,7 +405,7 @@ CREATE TABLE bronze.starlink (
     LIKE meta.bronze_record INCLUDING DEFAULTS
 );
 COMMENT ON TABLE bronze.starlink IS 'Starlink satellites; st_* are the Space-Track OMM record (spaceTrack), one column per key.';
-CREATE INDEX starlink_launch_id_idx ON bronze.starlink USING hash (launch_id);
+CREATE INDEX starlink_launch_id_idx ON bronze.starlink (launch_id);
 
 -- Bridges of launches: one row per element of an array of a launch.
 CREATE TABLE bronze.launch_ships (
@@ -412,7 +416,7 @@ CREATE TABLE bronze.launch_ships (
     PRIMARY KEY (launch_id, ship_index)
 );
 COMMENT ON TABLE bronze.launch_ships IS 'launch.ships[]: the ships that supported the launch. One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX launch_ships_ship_id_idx ON bronze.launch_ships USING hash (ship_id);
+CREATE INDEX launch_ships_ship_id_idx ON bronze.launch_ships (ship_id);
 
 CREATE TABLE bronze.launch_capsules (
     launch_id text NOT NULL REFERENCES bronze.launches ON DELETE CASCADE,
@@ -422,7 +426,7 @@ CREATE TABLE bronze.launch_capsules (
     PRIMARY KEY (launch_id, capsule_index)
 );
 COMMENT ON TABLE bronze.launch_capsules IS 'launch.capsules[]: the Dragon capsules flown. One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX launch_capsules_capsule_id_idx ON bronze.launch_capsules USING hash (capsule_id);
+CREATE INDEX launch_capsules_capsule_id_idx ON bronze.launch_capsules (capsule_id);
 
 CREATE TABLE bronze.launch_failures (
     launch_id text NOT NULL REFERENCES bronze.launches ON DELETE CASCADE,
@@ -443,7 +447,7 @@ CREATE TABLE bronze.launch_fairing_ships (
     PRIMARY KEY (launch_id, ship_index)
 );
 COMMENT ON TABLE bronze.launch_fairing_ships IS 'launch.fairings.ships[]: the ships sent to recover the fairing halves. One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX launch_fairing_ships_ship_id_idx ON bronze.launch_fairing_ships USING hash (ship_id);
+CREATE INDEX launch_fairing_ships_ship_id_idx ON bronze.launch_fairing_ships (ship_id);
 
 -- Reverse launch lists: denormalised copies the API keeps on the other
 -- side of a launch's references. They disagree with the launch side in the
@@ -456,7 +460,7 @@ CREATE TABLE bronze.capsule_launches (
     PRIMARY KEY (capsule_id, launch_index)
 );
 COMMENT ON TABLE bronze.capsule_launches IS 'capsule.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX capsule_launches_launch_id_idx ON bronze.capsule_launches USING hash (launch_id);
+CREATE INDEX capsule_launches_launch_id_idx ON bronze.capsule_launches (launch_id);
 
 CREATE TABLE bronze.core_launches (
     core_id text NOT NULL REFERENCES bronze.cores ON DELETE CASCADE,
@@ -466,7 +470,7 @@ CREATE TABLE bronze.core_launches (
     PRIMARY KEY (core_id, launch_index)
 );
 COMMENT ON TABLE bronze.core_launches IS 'core.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX core_launches_launch_id_idx ON bronze.core_launches USING hash (launch_id);
+CREATE INDEX core_launches_launch_id_idx ON bronze.core_launches (launch_id);
 
 CREATE TABLE bronze.crew_launches (
     crew_id text NOT NULL REFERENCES bronze.crew ON DELETE CASCADE,
@@ -476,7 +480,7 @@ CREATE TABLE bronze.crew_launches (
     PRIMARY KEY (crew_id, launch_index)
 );
 COMMENT ON TABLE bronze.crew_launches IS 'crew.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX crew_launches_launch_id_idx ON bronze.crew_launches USING hash (launch_id);
+CREATE INDEX crew_launches_launch_id_idx ON bronze.crew_launches (launch_id);
 
 CREATE TABLE bronze.ship_launches (
     ship_id text NOT NULL REFERENCES bronze.ships ON DELETE CASCADE,
@@ -486,7 +490,7 @@ CREATE TABLE bronze.ship_launches (
     PRIMARY KEY (ship_id, launch_index)
 );
 COMMENT ON TABLE bronze.ship_launches IS 'ship.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX ship_launches_launch_id_idx ON bronze.ship_launches USING hash (launch_id);
+CREATE INDEX ship_launches_launch_id_idx ON bronze.ship_launches (launch_id);
 
 CREATE TABLE bronze.landpad_launches (
     landpad_id text NOT NULL REFERENCES bronze.landpads ON DELETE CASCADE,
@@ -496,7 +500,7 @@ CREATE TABLE bronze.landpad_launches (
     PRIMARY KEY (landpad_id, launch_index)
 );
 COMMENT ON TABLE bronze.landpad_launches IS 'landpad.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX landpad_launches_launch_id_idx ON bronze.landpad_launches USING hash (launch_id);
+CREATE INDEX landpad_launches_launch_id_idx ON bronze.landpad_launches (launch_id);
 
 CREATE TABLE bronze.launchpad_launches (
     launchpad_id text NOT NULL REFERENCES bronze.launchpads ON DELETE CASCADE,
@@ -506,7 +510,7 @@ CREATE TABLE bronze.launchpad_launches (
     PRIMARY KEY (launchpad_id, launch_index)
 );
 COMMENT ON TABLE bronze.launchpad_launches IS 'launchpad.launches[] One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX launchpad_launches_launch_id_idx ON bronze.launchpad_launches USING hash (launch_id);
+CREATE INDEX launchpad_launches_launch_id_idx ON bronze.launchpad_launches (launch_id);
 
 CREATE TABLE bronze.launchpad_rockets (
     launchpad_id text NOT NULL REFERENCES bronze.launchpads ON DELETE CASCADE,
@@ -516,7 +520,7 @@ CREATE TABLE bronze.launchpad_rockets (
     PRIMARY KEY (launchpad_id, rocket_index)
 );
 COMMENT ON TABLE bronze.launchpad_rockets IS 'launchpad.rockets[]: the rockets the pad supports. One row per element, keyed by the parent''s id and the element''s zero-based position.';
-CREATE INDEX launchpad_rockets_rocket_id_idx ON bronze.launchpad_rockets USING hash (rocket_id);
+CREATE INDEX launchpad_rockets_rocket_id_idx ON bronze.launchpad_rockets (rocket_id);
 
 -- Arrays of payloads, also as bridges, for joins.
 CREATE TABLE bronze.payload_customers (
