@@ -161,11 +161,12 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 		}
 	}
 	// The run's own context may be what failed; the ledger must still hear.
-	// A few tries: after a server restart the pool's first connections are
-	// dead, and each failed try discards one.
+	// A few tries over about 8 s: after a server restart the pool's first
+	// connections are dead, each failed try discards one, and a loaded
+	// server takes seconds to accept connections again.
 	ferr := retry.Do(func() error {
 		return ledger.Finish(pctx, s.Pool, res.RunID, status, err)
-	}, retry.Context(pctx), retry.Attempts(4), retry.Delay(250*time.Millisecond), retry.LastErrorOnly(true),
+	}, retry.Context(pctx), retry.Attempts(6), retry.Delay(250*time.Millisecond), retry.MaxDelay(4*time.Second), retry.LastErrorOnly(true),
 		retry.RetryIf(func(err error) bool { return !errors.Is(err, ledger.ErrNotRunning) }))
 	if ferr != nil {
 		err = errors.Join(err, fmt.Errorf("record the failure in meta.runs: %w", ferr))
