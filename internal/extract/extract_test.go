@@ -132,12 +132,19 @@ func TestHTTPRetries500ThenSucceeds(t *testing.T) {
 		}
 		return nil
 	}
-	n, err := streamCount(newHTTP(serve(t, api), 2), "/v4/rockets")
+	var n int
+	fetched, err := newHTTP(serve(t, api), 2).Stream(context.Background(), extract.Request{Path: "/v4/rockets"}, func(d *extract.Documents) error {
+		n = 0
+		for d.Next() {
+			n++
+		}
+		return d.Err()
+	})
 	if err != nil || n != 4 {
 		t.Fatalf("got %d rockets, %v; want 4", n, err)
 	}
-	if got := api.Calls("/v4/rockets"); got != 3 {
-		t.Errorf("requests = %d, want 3", got)
+	if got := api.Calls("/v4/rockets"); got != 3 || fetched.Attempts != 3 || fetched.Status != http.StatusOK {
+		t.Errorf("requests = %d, fetched %+v; want 3 attempts ending in 200", got, fetched)
 	}
 }
 

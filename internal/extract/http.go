@@ -102,7 +102,11 @@ type HTTP struct {
 // and 503. Other statuses fail at once; a 404 is ErrAbsent.
 func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
 	if h.PageSize > 0 && !req.Object {
-		return Fetched{}, h.streamPages(ctx, req, consume)
+		n, err := h.streamPages(ctx, req, consume)
+		if err != nil {
+			return Fetched{}, err
+		}
+		return Fetched{Status: http.StatusOK, Attempts: n}, nil
 	}
 	return h.get(ctx, req, func(body io.Reader) error {
 		return consume(newDocuments(body, req.Object))
@@ -115,7 +119,7 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path
 	etag := req.ETag
 	var got Fetched
-	err := h.retry(ctx, target, func() error {
+	n, err := h.retry(ctx, target, func() error {
 		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return err
@@ -132,9 +136,9 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 			return &transportError{err}
 		}
 		defer resp.Body.Close()
-		got = Fetched{ETag: resp.Header.Get("ETag")}
+		got = Fetched{ETag: resp.Header.Get("ETag"), Status: resp.StatusCode}
 		if resp.StatusCode == http.StatusNotModified && etag != "" {
-			got = Fetched{ETag: etag, NotModified: true}
+			got = Fetched{ETag: etag, NotModified: true, Status: resp.StatusCode}
 			return nil
 		}
 		if resp.StatusCode != http.StatusOK {
@@ -152,13 +156,19 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 	if err != nil {
 		return Fetched{}, err
 	}
+	got.Attempts = n
 	return got, nil
 }
 
 // retry runs attempt until it succeeds, fails in a way another attempt
-// would not mend, or has been tried Retries+1 times.
-func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) error {
-	return retry.Do(attempt,
+// would not mend, or has been tried Retries+1 times, and says how many
+// times it ran.
+func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) (attempts int, err error) {
+	counted := func() error {
+		attempts++
+		return attempt()
+	}
+	err = retry.Do(counted,
 		retry.Context(ctx),
 		retry.Attempts(h.Retries+1),
 		retry.LastErrorOnly(true),
@@ -174,6 +184,7 @@ func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) e
 			}
 		}),
 	)
+	return attempts, err
 }
 
 func (h *HTTP) String() string { return redactURL(h.BaseURL) }

@@ -29,7 +29,7 @@ func queryBody(page, limit int) string {
 // decoded as it arrives. An attempt that fails starts again from page 1:
 // consume undoes a failed call anyway, and a run lands a resource in one
 // COPY, which then is not held open across the waits between attempts.
-func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Documents) error) error {
+func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Documents) error) (attempts int, err error) {
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path + "/query"
 	return h.retry(ctx, target, func() error {
 		p := &pager{h: h, ctx: ctx, target: target, limit: h.PageSize}

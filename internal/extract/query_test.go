@@ -115,7 +115,7 @@ func TestPagingReadsEveryPage(t *testing.T) {
 			if attempts != 1 || !reflect.DeepEqual(got, want) {
 				t.Errorf("%d attempts, %d documents; want 1 attempt and the GET's 225 sorted by id", attempts, len(got))
 			}
-			if fetched != (extract.Fetched{}) {
+			if fetched != (extract.Fetched{Status: http.StatusOK, Attempts: 1}) {
 				t.Errorf("fetched = %+v, want no ETag and not NotModified", fetched)
 			}
 			reqs := requests()

@@ -21,6 +21,12 @@ type Fetched struct {
 	// NotModified reports that the extract is unchanged since the etag
 	// given to Stream: consume was not called and nothing was downloaded.
 	NotModified bool
+	// Status is the HTTP status of the answer used (200, or 304 when not
+	// modified); 0 for a source that is not HTTP.
+	Status int
+	// Attempts is how many requests it took (retries plus one; a paged
+	// read counts its attempts at the whole stream); 0 when not HTTP.
+	Attempts int
 }
 
 // Request asks a Source for one resource's extract.

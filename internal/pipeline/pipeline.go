@@ -63,8 +63,28 @@ type Options struct {
 type ResourceResult struct {
 	Resource string
 	ledger.Extract
+	Fetch
 	promote.Counts
 	Drift []drift.Change
+	// Promotion is how long the resource's promotion took (zero when
+	// skipped).
+	Promotion time.Duration
+}
+
+// Fetch is how a resource's extract was obtained.
+type Fetch struct {
+	// Status is the HTTP status of the answer (200, or 304 when not
+	// modified), and Attempts the requests it took; both 0 when the source
+	// is not HTTP, or for a replay.
+	Status, Attempts int
+	// Landing is how long extracting and landing took.
+	Landing time.Duration
+}
+
+// extracted is a resource's extract as a run's fill hands it on.
+type extracted struct {
+	ledger.Extract
+	Fetch
 }
 
 // Result is the outcome of a run.
@@ -102,7 +122,7 @@ func (s *Syncer) Sync(ctx context.Context) (Result, error) {
 // Replay promotes the documents an earlier run extracted into bronze and
 // gold again, as a new run, without calling the API.
 func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
-	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, runID int64, landed func(ledger.Extract) error) error {
+	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, runID int64, landed func(extracted) error) error {
 		return s.reuse(ctx, fromRunID, runID, landed)
 	})
 }
@@ -110,7 +130,7 @@ func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
 // fill finds a run's extract of every resource, in the registry's order,
 // landing what it must and recording it in the ledger, and hands each to
 // landed as soon as it has it.
-type fill func(ctx context.Context, runID int64, landed func(ledger.Extract) error) error
+type fill func(ctx context.Context, runID int64, landed func(extracted) error) error
 
 // do runs fill and the promotion under the run lock, with the ledger kept.
 func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, err error) {
@@ -199,10 +219,10 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Co
 	// The first error stops the others: a landing that fails cancels the
 	// promotion, and the other way round.
 	work, wctx := errgroup.WithContext(ctx)
-	extracts := make(chan ledger.Extract, len(s.Resources))
+	extracts := make(chan extracted, len(s.Resources))
 	work.Go(func() error {
 		defer close(extracts)
-		return fill(wctx, res.RunID, func(e ledger.Extract) error {
+		return fill(wctx, res.RunID, func(e extracted) error {
 			select {
 			case extracts <- e:
 				return nil
@@ -290,7 +310,7 @@ func (s *Syncer) checkDrift(ctx context.Context, log *slog.Logger, runID int64, 
 // in checks), the refresh of the gold views that read what changed, and
 // the run's success.
 func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, res *Result, version string,
-	extracts <-chan ledger.Extract, plan []step, checks *errgroup.Group) error {
+	extracts <-chan extracted, plan []step, checks *errgroup.Group) error {
 	if err := promote.Begin(ctx, tx); err != nil {
 		return err
 	}
@@ -306,20 +326,21 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		}
 		if e.Absent {
 			// Nothing to promote, and nothing of bronze to delete.
-			plan[i] = step{r: r, extract: e}
+			plan[i] = step{r: r, extract: e.Extract}
 			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, "", promote.Counts{Skipped: true}); err != nil {
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
-			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e, Counts: promote.Counts{Skipped: true}})
+			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: promote.Counts{Skipped: true}})
 			continue
 		}
-		p, err := s.plan(ctx, r, e, version)
+		p, err := s.plan(ctx, r, e.Extract, version)
 		if err != nil {
 			return fmt.Errorf("resource %s: %w", r.Name, err)
 		}
 		plan[i] = p
 		checks.Go(func() error { return s.checkDrift(ctx, log, res.RunID, &plan[i]) })
 		c := promote.Counts{Skipped: true}
+		var took time.Duration
 		if p.skip {
 			c.Duplicates, c.Rejected, c.BadValues = p.current.Duplicates, p.current.Rejected, p.current.BadValues
 			c.Unchanged = p.extract.Fetched - c.Duplicates - c.Rejected
@@ -331,7 +352,8 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
 				return fmt.Errorf("resource %s: promote to bronze: %w", r.Name, err)
 			}
-			log.DebugContext(ctx, "resource promoted", "resource", r.Name, "retype", retype, "elapsed", time.Since(start))
+			took = time.Since(start)
+			log.DebugContext(ctx, "resource promoted", "resource", r.Name, "retype", retype, "elapsed", took)
 		}
 		if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, p.transform, c); err != nil {
 			return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
@@ -339,7 +361,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		if c.Changed() {
 			changed = append(changed, promote.Tables(r)...)
 		}
-		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Counts: c})
+		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Fetch: e.Fetch, Counts: c, Promotion: took})
 	}
 	views, err := promote.Views(ctx, tx, changed)
 	if err != nil {
@@ -358,7 +380,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 // land extracts every resource: one that the source says is unchanged
 // since the last succeeded run reuses that run's landing; any other lands
 // with one COPY into this run's partition.
-func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extract) error) error {
+func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) error) error {
 	absent := 0
 	for _, r := range s.Resources {
 		start := time.Now()
@@ -384,7 +406,8 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 		})
 		isAbsent := errors.Is(err, extract.ErrAbsent)
 		var status *extract.StatusError
-		if isAbsent && known && errors.As(err, &status) {
+		answered := errors.As(err, &status)
+		if isAbsent && known && answered {
 			// Loaded before: a 404 now is a broken route or proxy more
 			// likely than a resource withdrawn, and skipping it would leave
 			// its bronze silently stale.
@@ -411,11 +434,16 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
 			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
+		took := time.Since(start)
 		if !e.Absent {
 			s.Logger.InfoContext(ctx, "resource landed", "run_id", runID, "resource", r.Name, "not_modified", e.NotModified,
-				"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", time.Since(start))
+				"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", took)
 		}
-		if err := landed(e); err != nil {
+		f := Fetch{Status: got.Status, Attempts: got.Attempts, Landing: took}
+		if answered {
+			f.Status = status.StatusCode // the 404 of an absent resource
+		}
+		if err := landed(extracted{Extract: e, Fetch: f}); err != nil {
 			return err
 		}
 	}
@@ -424,7 +452,7 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(ledger.Extra
 
 // reuse makes a run read the extracts of a complete earlier run, still in
 // landing, for a replay.
-func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(ledger.Extract) error) error {
+func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(extracted) error) error {
 	states, err := ledger.Resources(ctx, s.Pool, fromRunID)
 	if err != nil {
 		return fmt.Errorf("read run %d: %w", fromRunID, err)
@@ -451,7 +479,7 @@ func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(
 		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
 			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
-		if err := landed(e); err != nil {
+		if err := landed(extracted{Extract: e}); err != nil {
 			return err
 		}
 	}
