@@ -203,6 +203,7 @@ type runFlags struct {
 	forceDeletes      bool
 	contract          string
 	keepRuns          int
+	output            string
 }
 
 func (r *runFlags) register(fs *flag.FlagSet) {
@@ -210,10 +211,14 @@ func (r *runFlags) register(fs *flag.FlagSet) {
 	fs.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
+	fs.StringVar(&r.output, "output", "text", "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed; printed for a failed run too)")
 	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
 }
 
 func (r *runFlags) options() (pipeline.Options, error) {
+	if r.output != "text" && r.output != "json" {
+		return pipeline.Options{}, usageError{fmt.Errorf("--output %q: want text or json", r.output)}
+	}
 	if r.contract != "warn" && r.contract != "fail" {
 		return pipeline.Options{}, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
@@ -303,7 +308,7 @@ loaded fails the run instead. The database must be migrated first.
 	} else {
 		src = hf.source(logger)
 	}
-	return execute(ctx, "sync", cfg, logger, stdout, errOut, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "sync", cfg, logger, stdout, errOut, rf.output, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Sync(ctx)
 	})
 }
@@ -384,14 +389,15 @@ The run must be complete and still in landing (see --keep-runs).
 	if err != nil {
 		return fail(stderr, "replay", err)
 	}
-	return execute(ctx, "replay", cfg, logger, stdout, errOut, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "replay", cfg, logger, stdout, errOut, rf.output, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Replay(ctx, fromRunID)
 	})
 }
 
 // execute connects, runs do with a Syncer, and reports.
 func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
-	opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
+	output string, opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
+	stdout = scrub(stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
 	pool, err := db.Open(ctx, cfg)
 	if err != nil {
 		return fail(errOut, cmd, err)
@@ -408,10 +414,26 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 		Contracts: contracts, Options: opts, Logger: logger,
 	}
 	res, err := do(s)
+	if output == "json" {
+		status := "succeeded"
+		switch {
+		case errors.Is(err, pipeline.ErrLocked):
+			status = "locked" // no run was opened
+		case errors.Is(err, context.Canceled):
+			status = "cancelled"
+		case err != nil:
+			status = "failed"
+		}
+		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start)); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
 	if err != nil {
 		return fail(errOut, cmd, err)
 	}
-	printSummary(stdout, res, time.Since(start))
+	if output == "text" {
+		printSummary(stdout, res, time.Since(start))
+	}
 	return exitOK
 }
 

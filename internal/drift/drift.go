@@ -13,11 +13,12 @@ import (
 
 // Change is one difference from the contract.
 type Change struct {
-	Key string
+	Key string `json:"key"`
 	// Kind is new_key, missing_key or type_change.
-	Kind               string
-	Expected, Observed string
-	Documents          int64
+	Kind      string `json:"change"`
+	Expected  string `json:"expected"`
+	Observed  string `json:"observed"`
+	Documents int64  `json:"documents"`
 }
 
 // Check records for run runID how the documents of resource in run
