@@ -1,0 +1,132 @@
+// Package metrics exposes a finished sync or replay as Prometheus metrics,
+// the way batch jobs are watched: written to a node_exporter textfile, or
+// pushed to a Pushgateway. It reads the run's result and writes nothing to
+// the database.
+package metrics
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/push"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
+
+	"github.com/spacex-elt/loader/internal/pipeline"
+)
+
+// Job is the Pushgateway job the metrics are pushed under.
+const Job = "spacex_loader"
+
+// Statuses a run can end in, each a series of spacex_loader_last_run_status.
+var Statuses = []string{"succeeded", "failed", "cancelled", "locked"}
+
+const lastSuccess = "spacex_loader_last_success_timestamp_seconds"
+
+// Run is a finished run, as the metrics describe it.
+type Run struct {
+	Result   pipeline.Result
+	Status   string // one of Statuses
+	Command  string // sync or replay
+	Started  time.Time
+	Finished time.Time
+	// LastSuccess is when a run last succeeded, if known: Finished when
+	// this one did, else what an earlier run reported (zero: unknown, and
+	// the series is left out).
+	LastSuccess time.Time
+}
+
+// Registry holds the metrics of run.
+func Registry(run Run) *prometheus.Registry {
+	reg := prometheus.NewRegistry()
+	gauge := func(name, help string) prometheus.Gauge {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"command": run.Command}})
+		reg.MustRegister(g)
+		return g
+	}
+	vec := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"command": run.Command}}, labels)
+		reg.MustRegister(g)
+		return g
+	}
+	gauge("spacex_loader_last_run_duration_seconds", "Wall time of the last run.").Set(run.Finished.Sub(run.Started).Seconds())
+	gauge("spacex_loader_last_run_timestamp_seconds", "When the last run finished, in Unix seconds.").Set(float64(run.Finished.UnixNano()) / 1e9)
+	gauge("spacex_loader_last_run_id", "The last run's id in meta.runs (0: no run was opened).").Set(float64(run.Result.RunID))
+	status := vec("spacex_loader_last_run_status", "1 for the status the last run ended in, 0 for the others.", "status")
+	for _, s := range Statuses {
+		v := 0.0
+		if s == run.Status {
+			v = 1
+		}
+		status.WithLabelValues(s).Set(v)
+	}
+	if !run.LastSuccess.IsZero() {
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccess, Help: "When a run last succeeded, in Unix seconds."})
+		reg.MustRegister(g)
+		g.Set(float64(run.LastSuccess.UnixNano()) / 1e9)
+	}
+	rows := vec("spacex_loader_rows", "Bronze rows per resource and action in the last run (fetched counts documents).", "resource", "action")
+	requests := vec("spacex_loader_http_requests", "HTTP requests per resource in the last run, by the status of the answer used.", "resource", "status")
+	retries := vec("spacex_loader_http_retries", "HTTP requests per resource in the last run that were retried.", "resource")
+	seconds := vec("spacex_loader_resource_seconds", "Seconds per resource and step (landing, promotion) in the last run.", "resource", "step")
+	for _, r := range run.Result.Resources {
+		for action, n := range map[string]int64{
+			"fetched": r.Fetched, "inserted": r.Inserted, "updated": r.Updated, "unchanged": r.Unchanged,
+			"deleted": r.Deleted, "revived": r.Revived, "rejected": r.Rejected, "bad_values": r.BadValues,
+		} {
+			rows.WithLabelValues(r.Resource, action).Set(float64(n))
+		}
+		if r.Attempts > 0 {
+			requests.WithLabelValues(r.Resource, fmt.Sprint(r.Status)).Set(float64(r.Attempts))
+			retries.WithLabelValues(r.Resource).Set(float64(r.Attempts - 1))
+		}
+		seconds.WithLabelValues(r.Resource, "landing").Set(r.Landing.Seconds())
+		seconds.WithLabelValues(r.Resource, "promotion").Set(r.Promotion.Seconds())
+	}
+	gauge("spacex_loader_views_refreshed", "Gold views the last run refreshed.").Set(float64(len(run.Result.ViewsRefreshed)))
+	return reg
+}
+
+// LastSuccess reads the last success a textfile written by WriteFile
+// reports, or zero when there is none (or no file).
+func LastSuccess(path string) (time.Time, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer f.Close()
+	p := expfmt.NewTextParser(model.LegacyValidation)
+	families, err := p.TextToMetricFamilies(f)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("%s: %w", path, err)
+	}
+	if mf, ok := families[lastSuccess]; ok && len(mf.GetMetric()) == 1 {
+		secs := mf.GetMetric()[0].GetGauge().GetValue()
+		return time.Unix(0, int64(secs*1e9)).UTC(), nil
+	}
+	return time.Time{}, nil
+}
+
+// WriteFile writes the metrics in node_exporter's textfile format,
+// atomically (a temporary file renamed over path).
+func WriteFile(path string, reg *prometheus.Registry) error {
+	if !strings.HasSuffix(path, ".prom") {
+		return fmt.Errorf("metrics file %s: node_exporter's textfile collector reads only *.prom files", path)
+	}
+	return prometheus.WriteToTextfile(path, reg)
+}
+
+// Push sends the metrics to the Pushgateway at url under Job, adding to
+// what it holds (so the last success of an earlier run stays when this run
+// failed).
+func Push(url string, client *http.Client, reg *prometheus.Registry) error {
+	return push.New(url, Job).Client(client).Gatherer(reg).Add()
+}
