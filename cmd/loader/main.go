@@ -42,10 +42,11 @@ const (
 )
 
 const (
-	defaultAPI  = "https://api.spacexdata.com"
-	envLogFmt   = "LOADER_LOG_FORMAT"
-	envLogLevel = "LOADER_LOG_LEVEL"
-	envAPIURL   = "SPACEX_API_URL"
+	defaultAPI   = "https://api.spacexdata.com"
+	envLogFmt    = "LOADER_LOG_FORMAT"
+	envLogLevel  = "LOADER_LOG_LEVEL"
+	envAPIURL    = "SPACEX_API_URL"
+	envNotifyURL = "LOADER_NOTIFY_URL"
 )
 
 const exitCodesHelp = `Exit codes:
@@ -204,18 +205,38 @@ type runFlags struct {
 	contract          string
 	keepRuns          int
 	output            string
+	metricsFile       string
+	pushgateway       string
+	notifyURL         string
 }
 
-func (r *runFlags) register(fs *flag.FlagSet) {
+func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
+	// No default shown from LOADER_NOTIFY_URL: a webhook URL is a secret.
+	fs.StringVar(&r.notifyURL, "notify-url", "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails; a failed post is logged and changes nothing (env "+envNotifyURL+")")
+	if r.notifyURL == "" {
+		r.notifyURL = getenv(envNotifyURL)
+	}
 	fs.DurationVar(&r.lockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
 	fs.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
 	fs.StringVar(&r.output, "output", "text", "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed; printed for a failed run too)")
+	fs.StringVar(&r.metricsFile, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
+	fs.StringVar(&r.pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
 	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
 }
 
 func (r *runFlags) options() (pipeline.Options, error) {
+	if r.notifyURL != "" {
+		if err := extract.CheckBaseURL(r.notifyURL); err != nil {
+			return pipeline.Options{}, usageError{fmt.Errorf("--notify-url / %s: %w", envNotifyURL, err)}
+		}
+	}
+	if r.pushgateway != "" {
+		if err := extract.CheckBaseURL(r.pushgateway); err != nil {
+			return pipeline.Options{}, usageError{fmt.Errorf("--pushgateway: %w", err)}
+		}
+	}
 	if r.output != "text" && r.output != "json" {
 		return pipeline.Options{}, usageError{fmt.Errorf("--output %q: want text or json", r.output)}
 	}
@@ -256,7 +277,7 @@ func runSync(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 	var c common
 	c.register(fs, getenv)
 	var rf runFlags
-	rf.register(fs)
+	rf.register(fs, getenv)
 	source := fs.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
 	var hf httpFlags
 	hf.register(fs)
@@ -308,7 +329,7 @@ loaded fails the run instead. The database must be migrated first.
 	} else {
 		src = hf.source(logger)
 	}
-	return execute(ctx, "sync", cfg, logger, stdout, errOut, rf.output, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "sync", cfg, logger, stdout, errOut, rf, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Sync(ctx)
 	})
 }
@@ -366,7 +387,7 @@ func runReplay(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	var c common
 	c.register(fs, getenv)
 	var rf runFlags
-	rf.register(fs)
+	rf.register(fs, getenv)
 	fs.Usage = usage(fs, `Usage: loader replay [flags] RUN_ID
 
 Promotes the documents that run RUN_ID landed into bronze and gold again,
@@ -389,14 +410,14 @@ The run must be complete and still in landing (see --keep-runs).
 	if err != nil {
 		return fail(stderr, "replay", err)
 	}
-	return execute(ctx, "replay", cfg, logger, stdout, errOut, rf.output, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+	return execute(ctx, "replay", cfg, logger, stdout, errOut, rf, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
 		return s.Replay(ctx, fromRunID)
 	})
 }
 
 // execute connects, runs do with a Syncer, and reports.
 func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
-	output string, opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
+	rf runFlags, opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
 	stdout = scrub(stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
 	pool, err := db.Open(ctx, cfg)
 	if err != nil {
@@ -414,16 +435,20 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 		Contracts: contracts, Options: opts, Logger: logger,
 	}
 	res, err := do(s)
-	if output == "json" {
-		status := "succeeded"
-		switch {
-		case errors.Is(err, pipeline.ErrLocked):
-			status = "locked" // no run was opened
-		case errors.Is(err, context.Canceled):
-			status = "cancelled"
-		case err != nil:
-			status = "failed"
-		}
+	status := "succeeded"
+	switch {
+	case errors.Is(err, pipeline.ErrLocked):
+		status = "locked" // no run was opened
+	case errors.Is(err, context.Canceled):
+		status = "cancelled"
+	case err != nil:
+		status = "failed"
+	}
+	emitMetrics(ctx, logger, rf, cmd, res, status, start)
+	if status == "failed" && rf.notifyURL != "" {
+		notifyFailure(ctx, logger, rf.notifyURL, cfg.ConnConfig.Password, cmd, res.RunID, err)
+	}
+	if rf.output == "json" {
 		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start)); jerr != nil && err == nil {
 			err = jerr
 		}
@@ -431,7 +456,7 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	if err != nil {
 		return fail(errOut, cmd, err)
 	}
-	if output == "text" {
+	if rf.output == "text" {
 		printSummary(stdout, res, time.Since(start))
 	}
 	return exitOK

@@ -1,11 +1,20 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
+	neturl "net/url"
+	"strings"
 	"time"
 
 	"github.com/spacex-elt/loader/internal/drift"
+	"github.com/spacex-elt/loader/internal/metrics"
+	"github.com/spacex-elt/loader/internal/notify"
 	"github.com/spacex-elt/loader/internal/pipeline"
 )
 
@@ -91,4 +100,64 @@ func extractKind(runID int64, r pipeline.ResourceResult) string {
 		return "reused"
 	}
 	return "landed"
+}
+
+// emitMetrics writes and pushes the run's Prometheus metrics as the flags
+// ask. A failure is logged: it never changes the run's outcome.
+func emitMetrics(ctx context.Context, logger *slog.Logger, rf runFlags, cmd string, res pipeline.Result, status string, started time.Time) {
+	if rf.metricsFile == "" && rf.pushgateway == "" {
+		return
+	}
+	run := metrics.Run{Result: res, Status: status, Command: cmd, Started: started, Finished: time.Now()}
+	if status == "succeeded" {
+		run.LastSuccess = run.Finished
+	} else if rf.metricsFile != "" {
+		// A failed run keeps the last success the file reported.
+		last, err := metrics.LastSuccess(rf.metricsFile)
+		if err != nil {
+			logger.WarnContext(ctx, "read the last success from the metrics file", "path", rf.metricsFile, "err", err)
+		}
+		run.LastSuccess = last
+	}
+	reg := metrics.Registry(run)
+	if rf.metricsFile != "" {
+		if err := metrics.WriteFile(rf.metricsFile, reg); err != nil {
+			logger.ErrorContext(ctx, "write the metrics file", "path", rf.metricsFile, "err", err)
+		}
+	}
+	if rf.pushgateway != "" {
+		if err := metrics.Push(rf.pushgateway, &http.Client{Timeout: 30 * time.Second}, reg); err != nil {
+			logger.ErrorContext(ctx, "push metrics", "pushgateway", rf.pushgateway, "err", err)
+		}
+	}
+}
+
+// notifyFailure posts a failed run to the notification URL. A failure to
+// post is logged (without the URL's path, which is the webhook's secret)
+// and changes nothing.
+func notifyFailure(ctx context.Context, logger *slog.Logger, url, password, cmd string, runID int64, runErr error) {
+	msg := runErr.Error()
+	if len(password) >= 4 {
+		msg = strings.ReplaceAll(msg, password, "xxxxx")
+	}
+	first, _, _ := strings.Cut(msg, "\n")
+	m := notify.Message{
+		Text:    fmt.Sprintf("spacex-loader: %s run %d failed: %s", cmd, runID, first),
+		Command: cmd, RunID: runID, Status: "failed", Error: msg,
+	}
+	if err := notify.Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
+		if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
+			err = uerr.Err // its text holds the whole URL
+		}
+		logger.ErrorContext(ctx, "failure notification not delivered", "to", redactedHost(url), "err", err)
+	}
+}
+
+// redactedHost is a URL's scheme and host, for logs.
+func redactedHost(raw string) string {
+	u, err := neturl.Parse(raw)
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	return u.Scheme + "://" + u.Host
 }

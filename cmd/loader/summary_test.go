@@ -4,9 +4,17 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
+
+	dto "github.com/prometheus/client_model/go"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -89,5 +97,133 @@ func TestSyncOutputJSON(t *testing.T) {
 	failed := sync(1)
 	if failed.RunID != 3 || failed.Status != "failed" || !strings.Contains(failed.Error, "resource launches") || !strings.Contains(failed.Error, "HTTP 400") {
 		t.Errorf("failed sync: run %d %s %q; want run 3 failed naming launches and the 400", failed.RunID, failed.Status, failed.Error)
+	}
+}
+
+// TestSyncMetricsFile: --metrics-file after a sync and after a failed
+// one, parsed with Prometheus' own text parser.
+func TestSyncMetricsFile(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	path := filepath.Join(t.TempDir(), "spacex_loader.prom")
+	read := func() map[string]*dto.MetricFamily {
+		t.Helper()
+		f, err := os.Open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		p := expfmt.NewTextParser(model.LegacyValidation)
+		fams, err := p.TextToMetricFamilies(f)
+		if err != nil {
+			t.Fatalf("%s does not parse: %v", path, err)
+		}
+		return fams
+	}
+	gauge := func(fams map[string]*dto.MetricFamily, name string, labels ...string) float64 {
+		t.Helper()
+		for _, m := range fams[name].GetMetric() {
+			got := map[string]string{}
+			for _, l := range m.GetLabel() {
+				got[l.GetName()] = l.GetValue()
+			}
+			match := true
+			for i := 0; i < len(labels); i += 2 {
+				match = match && got[labels[i]] == labels[i+1]
+			}
+			if match {
+				return m.GetGauge().GetValue()
+			}
+		}
+		t.Fatalf("no %s%v", name, labels)
+		return 0
+	}
+
+	if code, _, errOut := loader(t, nil, "sync", "--source", snapshot, "--database-url", dsn, "--metrics-file", path); code != 0 {
+		t.Fatalf("sync: exit %d\n%s", code, errOut)
+	}
+	fams := read()
+	success := gauge(fams, "spacex_loader_last_success_timestamp_seconds")
+	if gauge(fams, "spacex_loader_last_run_status", "status", "succeeded") != 1 ||
+		gauge(fams, "spacex_loader_rows", "resource", "launches", "action", "inserted") != 205 ||
+		gauge(fams, "spacex_loader_rows", "resource", "payloads", "action", "fetched") != 225 ||
+		gauge(fams, "spacex_loader_views_refreshed") != 14 || success < float64(time.Now().Add(-time.Minute).Unix()) {
+		t.Errorf("after a sync the file says otherwise:\n%v", fams)
+	}
+
+	broken := t.TempDir()
+	if err := os.CopyFS(broken, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(broken, "v5", "launches.json"), []byte(`[{"id": "a"} {"id": "b"}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := loader(t, nil, "sync", "--source", broken, "--database-url", dsn, "--metrics-file", path); code != 1 {
+		t.Fatalf("broken sync: exit %d, want 1", code)
+	}
+	fams = read()
+	if gauge(fams, "spacex_loader_last_run_status", "status", "failed") != 1 ||
+		gauge(fams, "spacex_loader_last_run_status", "status", "succeeded") != 0 ||
+		gauge(fams, "spacex_loader_last_run_id") != 2 ||
+		gauge(fams, "spacex_loader_last_success_timestamp_seconds") != success {
+		t.Errorf("after a failed sync the file says otherwise (last success must stay %v):\n%v", success, fams)
+	}
+}
+
+// TestNotifyOnFailure: --notify-url gets one Slack-style message for a
+// failed run, none for a succeeded one; a receiver that fails changes no
+// exit code, and its URL's secret path is not logged.
+func TestNotifyOnFailure(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	var mu sync.Mutex
+	var got []map[string]any
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&m); err != nil || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("notification body: %v, content type %q", err, r.Header.Get("Content-Type"))
+		}
+		mu.Lock()
+		got = append(got, m)
+		mu.Unlock()
+	}))
+	t.Cleanup(hook.Close)
+	broken := t.TempDir()
+	if err := os.CopyFS(broken, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(broken, "v5", "launches.json"), []byte(`[{"id": "a"} {"id": "b"}]`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	if code, _, errOut := loader(t, map[string]string{"LOADER_NOTIFY_URL": hook.URL + "/services/T0/B0/secret"},
+		"sync", "--source", snapshot, "--database-url", dsn); code != 0 {
+		t.Fatalf("sync: exit %d\n%s", code, errOut)
+	}
+	if code, _, _ := loader(t, nil, "sync", "--source", broken, "--database-url", dsn, "--notify-url", hook.URL+"/services/T0/B0/secret"); code != 1 {
+		t.Fatalf("broken sync: exit %d, want 1", code)
+	}
+	mu.Lock()
+	if len(got) != 1 {
+		t.Fatalf("%d notifications, want 1 (for the failed run only): %v", len(got), got)
+	}
+	m := got[0]
+	mu.Unlock()
+	text, _ := m["text"].(string)
+	if !strings.Contains(text, "sync run 2 failed") || !strings.Contains(text, "resource launches") ||
+		m["run_id"] != float64(2) || m["status"] != "failed" || !strings.Contains(m["error"].(string), "malformed") {
+		t.Errorf("notification = %v", m)
+	}
+
+	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	t.Cleanup(refusing.Close)
+	code, _, errOut := loader(t, nil, "sync", "--source", broken, "--database-url", dsn, "--notify-url", refusing.URL+"/services/T0/B0/secret")
+	if code != 1 || !strings.Contains(errOut, "failure notification not delivered") || strings.Contains(errOut, "secret") {
+		t.Errorf("with a failing receiver: exit %d (want the run's 1), log:\n%s", code, errOut)
+	}
+	if code, _, _ := loader(t, nil, "sync", "--source", snapshot, "--database-url", dsn, "--notify-url", "ftp://x"); code != 2 {
+		t.Errorf("--notify-url ftp://x: exit %d, want 2", code)
 	}
 }
