@@ -63,6 +63,12 @@ failed), its name, the number of violating rows and the first 5 of their
 keys; then a summary line. --output json prints a JSON array of
 {name, severity, status, description, violations, samples, error}.
 
+Then the results are recorded in meta.check_runs and meta.check_results,
+in one short write transaction of its own; loader status shows the last
+recorded. If that write fails (a read-only standby, a login without INSERT
+on meta, a database not migrated to this loader), stderr says so and the
+exit code is still the checks'.
+
 The exit code is 0 when no error check found anything (warns do not
 count), 4 when one did, and 1 when a check could not run (an ERROR line,
 which takes precedence) or the database could not be reached.
@@ -103,6 +109,14 @@ which takes precedence) or the database could not be reached.
 		return fail(errOut, "check", err)
 	}
 	logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
+	// Recorded for loader status, in a write of its own after the
+	// read-only checks. Not recording does not change what the data is:
+	// it is reported, and the exit code stays the checks'.
+	if id, err := check.Record(ctx, pool, results, check.Options{MaxAge: *maxAge}, names(*only)); err != nil {
+		fmt.Fprintf(errOut, "loader check: the results were checked but not recorded (loader status will not show them): %v\n", err)
+	} else {
+		logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
+	}
 	if *output == "json" {
 		err = printJSON(stdout, results)
 	} else {

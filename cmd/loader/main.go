@@ -91,8 +91,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runCheck(ctx, rest, stdout, stderr, getenv)
 	case "snapshot":
 		return runSnapshot(ctx, rest, stdout, stderr, getenv)
+	case "runs":
+		return runRuns(ctx, rest, stdout, stderr, getenv)
+	case "status":
+		return runStatus(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
-		if len(rest) == 1 && slices.Contains([]string{"migrate", "sync", "replay", "check", "snapshot"}, rest[0]) {
+		if len(rest) == 1 && slices.Contains([]string{"migrate", "sync", "replay", "check", "snapshot", "runs", "status"}, rest[0]) {
 			return run(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -111,6 +115,9 @@ Usage:
   loader replay RUN_ID     promote a run's landed documents again, without the API
   loader check [flags]     run the data tests in db/checks against bronze
   loader snapshot DIR      record the API into a directory that sync --source reads
+  loader runs [flags]      list the newest runs from the ledger, newest first
+  loader status [flags]    the schema, function and view files against this
+                           binary, the last succeeded run and check results
   loader help [command]    show help
 
 Run 'loader COMMAND --help' for a command's flags.

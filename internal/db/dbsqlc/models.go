@@ -742,6 +742,36 @@ type MetaBronzeRecord struct {
 	UpdatedAt time.Time
 }
 
+// One row per check of a recorded loader check (meta.check_runs).
+type MetaCheckResult struct {
+	// The loader check invocation (meta.check_runs).
+	CheckRunID int64
+	// The check: its file name in db/checks without .sql.
+	Name string
+	// error (violations fail loader check) or warn (reported only).
+	Severity string
+	// pass, warn (a warn check found rows), fail (an error check found rows), or error (the check's SQL failed).
+	Status string
+	// Rows the check returned; 0 when its SQL failed.
+	Violations int64
+	// The smallest keys of the violating rows, at most 5.
+	Samples []string
+	// Why the check could not run (status error); NULL otherwise.
+	Error *string
+}
+
+// One row per loader check whose results were recorded (meta.check_results).
+type MetaCheckRun struct {
+	// Identifies the invocation; meta.check_results rows refer to it.
+	CheckRunID int64
+	// When the results were recorded, just after the checks' read-only transaction ended.
+	CheckedAt time.Time
+	// The --max-age runs_fresh was held to; 0 means no limit.
+	MaxAge pgtype.Interval
+	// The checks --only selected; NULL when every check ran.
+	OnlyChecks []string
+}
+
 // One row per sync or replay: status, timing and the error of a failed run.
 type MetaRun struct {
 	RunID int64

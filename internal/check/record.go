@@ -1,0 +1,105 @@
+package check
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+)
+
+// Record stores results in meta.check_runs and meta.check_results, in one
+// transaction of its own, and returns the check run's id. only is what
+// --only selected (nil: every check). Run it after Run, whose transaction
+// is read-only: recording is a separate, short write.
+func Record(ctx context.Context, db DB, results []Result, opts Options, only []string) (int64, error) {
+	type row struct {
+		Name       string   `json:"name"`
+		Severity   string   `json:"severity"`
+		Status     string   `json:"status"`
+		Violations int64    `json:"violations"`
+		Samples    []string `json:"samples"`
+		Error      *string  `json:"error"`
+	}
+	rows := make([]row, len(results))
+	for i, r := range results {
+		rows[i] = row{Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Violations: r.Violations, Samples: r.Samples}
+		if rows[i].Samples == nil {
+			rows[i].Samples = []string{}
+		}
+		if r.Err != nil {
+			msg := r.Err.Error()
+			rows[i].Error = &msg
+		}
+	}
+	doc, err := json.Marshal(rows)
+	if err != nil {
+		return 0, err
+	}
+	var id int64
+	err = pgx.BeginTxFunc(ctx, db, pgx.TxOptions{}, func(tx pgx.Tx) error {
+		q := dbsqlc.New(tx)
+		run, err := q.CheckRunCreate(ctx, dbsqlc.CheckRunCreateParams{MaxAge: interval(opts.MaxAge), OnlyChecks: only})
+		if err != nil {
+			return err
+		}
+		id = run.CheckRunID
+		n, err := q.CheckResultsRecord(ctx, dbsqlc.CheckResultsRecordParams{CheckRunID: id, Results: doc})
+		if err == nil && n != int64(len(results)) {
+			err = fmt.Errorf("recorded %d results of %d", n, len(results))
+		}
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("record the results in meta.check_runs: %w", err)
+	}
+	return id, nil
+}
+
+// Recorded is a check run as meta.check_runs and meta.check_results hold it.
+type Recorded struct {
+	CheckRunID int64
+	CheckedAt  time.Time
+	// Age is how long ago it was recorded, by the database server's clock.
+	Age time.Duration
+	// Only lists the checks --only selected; nil when every check ran.
+	Only []string
+	// Results are by name; Err of a result that could not run carries the
+	// recorded message.
+	Results []Result
+}
+
+// Latest returns the newest recorded check run, or ok false when none was
+// recorded.
+func Latest(ctx context.Context, db dbsqlc.DBTX) (rec Recorded, ok bool, err error) {
+	q := dbsqlc.New(db)
+	run, err := q.CheckRunLatest(ctx)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Recorded{}, false, nil
+	}
+	if err != nil {
+		return Recorded{}, false, fmt.Errorf("read the last check run: %w", err)
+	}
+	rows, err := q.CheckResultsOfRun(ctx, run.CheckRunID)
+	if err != nil {
+		return Recorded{}, false, fmt.Errorf("read check run %d's results: %w", run.CheckRunID, err)
+	}
+	rec = Recorded{
+		CheckRunID: run.CheckRunID, CheckedAt: run.CheckedAt, Only: run.OnlyChecks,
+		Age: time.Duration(run.AgeSeconds * float64(time.Second)), Results: make([]Result, len(rows)),
+	}
+	for i, r := range rows {
+		rec.Results[i] = Result{Name: r.Name, Severity: Severity(r.Severity), Violations: r.Violations, Samples: r.Samples}
+		if r.Error != nil {
+			rec.Results[i].Err = errors.New(*r.Error)
+		}
+		if rec.Results[i].Samples == nil {
+			rec.Results[i].Samples = []string{}
+		}
+	}
+	return rec, true, nil
+}
