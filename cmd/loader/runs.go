@@ -36,12 +36,12 @@ meta.run_resources), newest first. It only reads, in one read-only
 transaction.
 
 The text report has one line per run: its id; its status (running,
-succeeded, failed, cancelled or abandoned); its source (the API URL, the
-snapshot directory, or "replay of run N"); when it started (UTC, RFC 3339);
-how long it took ("running" while it runs); the bronze rows it changed
-(inserted, updated and soft-deleted, over its resources: 0 for a run that
-failed, since its promotion was rolled back); and the first line of its
-error, shortened.
+succeeded, failed, cancelled or abandoned); its source (the API's URL,
+dir:PATH for a snapshot directory, or "replay of run N"); when it started
+(UTC, RFC 3339); how long it took ("running" while it runs); the bronze
+rows it changed (inserted, updated and soft-deleted, over its resources:
+0 for a run that did not succeed, whose promotion was rolled back); and the
+first line of its error, shortened.
 
 --output json prints a JSON array, newest first, of {run_id, status,
 source, started_at, finished_at, duration_seconds, rows_changed, error,

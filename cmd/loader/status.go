@@ -43,7 +43,8 @@ one read-only transaction:
     meta.check_results): when, the count of checks per status, and the
     checks that failed or could not run.
 A database not migrated, or migrated by an older loader, lacks some of the
-tables; what they would hold is reported as missing, not as an error.
+tables; what they would hold is reported as absent (not migrated, not
+applied, none recorded), not as an error.
 
 --output json prints one object: {database, up_to_date, schema: {version,
 applied, pending, unknown}, files: [{name, kind, applied_sha256,
