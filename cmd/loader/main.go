@@ -215,6 +215,8 @@ type runFlags struct {
 	metricsFile       string
 	pushgateway       string
 	notifyURL         string
+	// progress, set on a terminal, shows the run live.
+	progress *progress
 }
 
 func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
@@ -322,6 +324,10 @@ loaded fails the run instead. The database must be migrated first.
 	if err != nil {
 		return fail(stderr, "sync", err)
 	}
+	if wantProgress(stderr, c.logFormat) {
+		rf.progress = newProgress(stderr, len(resources.All))
+		stderr = rf.progress
+	}
 	cfg, logger, errOut, err := c.setup(stderr)
 	if err != nil {
 		return fail(stderr, "sync", err)
@@ -413,6 +419,10 @@ The run must be complete and still in landing (see --keep-runs).
 	if err != nil {
 		return fail(stderr, "replay", err)
 	}
+	if wantProgress(stderr, c.logFormat) {
+		rf.progress = newProgress(stderr, len(resources.All))
+		stderr = rf.progress
+	}
 	cfg, logger, errOut, err := c.setup(stderr)
 	if err != nil {
 		return fail(stderr, "replay", err)
@@ -441,7 +451,13 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 		Pool: pool, Source: src, Resources: resources.All,
 		Contracts: contracts, Options: opts, Logger: logger,
 	}
+	if rf.progress != nil {
+		s.Progress = rf.progress
+	}
 	res, err := do(s)
+	if rf.progress != nil {
+		rf.progress.Finish()
+	}
 	status := "succeeded"
 	switch {
 	case errors.Is(err, pipeline.ErrLocked):

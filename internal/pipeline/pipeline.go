@@ -97,6 +97,43 @@ type Result struct {
 	ViewsRefreshed []string
 }
 
+// Progress hears what a run is doing, for a live display. Its methods are
+// called from the run's goroutines, one resource at a time for each kind
+// of call.
+type Progress interface {
+	// Landing reports the documents and bytes of a resource landed so far
+	// (again from zero when an attempt is retried).
+	Landing(resource string, documents, bytes int64)
+	// Promoting reports that a resource's promotion into bronze began.
+	Promoting(resource string)
+	// Done reports that a resource is promoted, skipped or absent.
+	Done(resource string)
+}
+
+// progressEvery is how many documents pass between Landing reports.
+const progressEvery = 500
+
+// counted reports a stream's documents to Progress as they pass.
+type counted struct {
+	landing.Documents
+	resource        string
+	progress        Progress
+	documents, size int64
+}
+
+func (c *counted) Next() bool {
+	if !c.Documents.Next() {
+		c.progress.Landing(c.resource, c.documents, c.size)
+		return false
+	}
+	c.documents++
+	c.size += int64(len(c.Raw()))
+	if c.documents%progressEvery == 0 {
+		c.progress.Landing(c.resource, c.documents, c.size)
+	}
+	return true
+}
+
 // Syncer runs syncs of Resources from Source into the database behind Pool.
 type Syncer struct {
 	Pool      *pgxpool.Pool
@@ -106,6 +143,8 @@ type Syncer struct {
 	Contracts fs.FS
 	Options   Options
 	Logger    *slog.Logger
+	// Progress, when set, hears of each resource's landing and promotion.
+	Progress Progress
 }
 
 // Sync runs one sync and records it in the ledger. A resource whose
@@ -331,6 +370,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
 			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: promote.Counts{Skipped: true}})
+			s.done(r.Name)
 			continue
 		}
 		p, err := s.plan(ctx, r, e.Extract, version)
@@ -345,6 +385,9 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			c.Duplicates, c.Rejected, c.BadValues = p.current.Duplicates, p.current.Rejected, p.current.BadValues
 			c.Unchanged = p.extract.Fetched - c.Duplicates - c.Rejected
 		} else {
+			if s.Progress != nil {
+				s.Progress.Promoting(r.Name)
+			}
 			start := time.Now()
 			// A new contract alone changes no typed value: only a new
 			// schema or function version retypes what bronze holds.
@@ -362,6 +405,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			changed = append(changed, promote.Tables(r)...)
 		}
 		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Fetch: e.Fetch, Counts: c, Promotion: took})
+		s.done(r.Name)
 	}
 	views, err := promote.Views(ctx, tx, changed)
 	if err != nil {
@@ -375,6 +419,12 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		return fmt.Errorf("record success: %w", err)
 	}
 	return nil
+}
+
+func (s *Syncer) done(resource string) {
+	if s.Progress != nil {
+		s.Progress.Done(resource)
+	}
 }
 
 // land extracts every resource: one that the source says is unchanged
@@ -400,8 +450,12 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) e
 		var l landing.Landed
 		req := extract.Request{Path: r.Path, Alternates: r.Alternates, Object: r.Object, ETag: etag}
 		got, err := s.Source.Stream(ctx, req, func(docs *extract.Documents) error {
+			var src landing.Documents = docs
+			if s.Progress != nil {
+				src = &counted{Documents: docs, resource: r.Name, progress: s.Progress}
+			}
 			var err error
-			l, err = landing.Copy(ctx, s.Pool, runID, r.Name, time.Now(), docs)
+			l, err = landing.Copy(ctx, s.Pool, runID, r.Name, time.Now(), src)
 			return err
 		})
 		isAbsent := errors.Is(err, extract.ErrAbsent)

@@ -15,7 +15,9 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -1087,4 +1089,74 @@ func TestCharacterizeSnapshot(t *testing.T) {
 	pool, _ := setup(t)
 	mustSync(t, pool, extract.Dir(snapshot))
 	pgtest.Golden(t, "../../testdata/characterization/snapshot.txt", pgtest.Dump(t, pool))
+}
+
+// progressLog records what a run tells its Progress.
+type progressLog struct {
+	mu     sync.Mutex
+	landed map[string][2]int64 // last documents, bytes reported
+	events []string
+}
+
+func (p *progressLog) Landing(resource string, documents, bytes int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.landed[resource] = [2]int64{documents, bytes}
+}
+
+func (p *progressLog) Promoting(resource string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, "promoting "+resource)
+}
+
+func (p *progressLog) Done(resource string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, "done "+resource)
+}
+
+// TestProgressHearsEveryResource: a Progress hears each landed resource's
+// documents and bytes, then its promotion and end, in the registry's order;
+// skipped resources only end.
+func TestProgressHearsEveryResource(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	for pass := range 2 {
+		p := &progressLog{landed: map[string][2]int64{}}
+		s := syncer(t, pool, extract.Dir(snapshot))
+		s.Progress = p
+		res, err := s.Sync(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, r := range res.Resources {
+			if !r.Skipped {
+				want = append(want, "promoting "+r.Resource)
+			}
+			want = append(want, "done "+r.Resource)
+			landed, reported := p.landed[r.Resource]
+			if pass == 1 || r.Absent {
+				if reported {
+					t.Errorf("pass %d, %s: landing reported %v, but nothing landed", pass, r.Resource, landed)
+				}
+				continue
+			}
+			var size int64
+			for _, d := range rawDocs(t, snapshot, r.Resource) {
+				b, _ := json.Marshal(d)
+				size += int64(len(b))
+			}
+			if landed[0] != r.Fetched || landed[1] < size/2 {
+				t.Errorf("%s: landing reported %d documents, %d bytes; want %d documents, about %d bytes or more", r.Resource, landed[0], landed[1], r.Fetched, size)
+			}
+		}
+		if pass == 1 && len(want) != len(resources.All) {
+			t.Errorf("second pass: %v, want every resource skipped", want)
+		}
+		if !slices.Equal(p.events, want) {
+			t.Errorf("pass %d: events %v, want %v", pass, p.events, want)
+		}
+	}
 }
