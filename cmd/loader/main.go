@@ -95,8 +95,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return runRuns(ctx, rest, stdout, stderr, getenv)
 	case "status":
 		return runStatus(ctx, rest, stdout, stderr, getenv)
+	case "report":
+		return runReport(ctx, rest, stdout, stderr, getenv)
 	case "help", "-h", "-help", "--help":
-		if len(rest) == 1 && slices.Contains([]string{"migrate", "sync", "replay", "check", "snapshot", "runs", "status"}, rest[0]) {
+		if len(rest) == 1 && slices.Contains([]string{"migrate", "sync", "replay", "check", "snapshot", "runs", "status", "report"}, rest[0]) {
 			return run(ctx, []string{rest[0], "--help"}, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, mainUsage)
@@ -118,6 +120,8 @@ Usage:
   loader runs [flags]      list the newest runs from the ledger, newest first
   loader status [flags]    the schema, function and view files against this
                            binary, the last succeeded run and check results
+  loader report --out PATH write an HTML page of the gold views' charts and
+                           figures
   loader help [command]    show help
 
 Run 'loader COMMAND --help' for a command's flags.
