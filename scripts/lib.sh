@@ -24,6 +24,21 @@ ensure_postgres() {
   pg_bindir >/dev/null
 }
 
+# ensure_chromium installs chromium-headless-shell from the Debian packages
+# when it is missing (root only); cmd/loader's browser test of loader report
+# needs it, and fails without it under CI.
+ensure_chromium() {
+  if [ -x /usr/lib/chromium/chromium-headless-shell ] || command -v chromium-headless-shell >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "chromium-headless-shell is missing; install the chromium-headless-shell package" >&2
+    return 1
+  fi
+  echo "installing chromium-headless-shell (apt-get install chromium-headless-shell)..." >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium-headless-shell >/dev/null
+  command -v chromium-headless-shell >/dev/null
+}
+
 # as_pg_owner runs a command as the postgres user when we are root (initdb
 # refuses root), else as ourselves.
 as_pg_owner() {
