@@ -674,8 +674,8 @@ func TestRunsStatusUsage(t *testing.T) {
 		}
 	}
 	for _, cmd := range []string{"runs", "status"} {
-		code, _, errOut := loader(t, nil, cmd, "--database-url", "postgres://loader:hunter2-secret@127.0.0.1:1/spacex?connect_timeout=2")
-		if code != exitFailed || !strings.Contains(errOut, "loader "+cmd+": connect to postgres://loader@127.0.0.1:1/spacex") || strings.Contains(errOut, "hunter2") {
+		code, _, errOut := loader(t, nil, cmd, "--database-url", "postgres://loader:"+testPassword+"@127.0.0.1:1/spacex?connect_timeout=2")
+		if code != exitFailed || !strings.Contains(errOut, "loader "+cmd+": connect to postgres://loader@127.0.0.1:1/spacex") || strings.Contains(errOut, testPassword) {
 			t.Errorf("%s, no server: exit %d, %q; want %d naming the server without the password", cmd, code, errOut, exitFailed)
 		}
 	}

@@ -63,7 +63,7 @@ func TestSnapshotRecordsWhatSyncReads(t *testing.T) {
 	srv := httptest.NewServer(fakeapi.New(snapshot))
 	t.Cleanup(srv.Close)
 	// The API's URL with credentials, which the manifest must not keep.
-	apiURL := strings.Replace(srv.URL, "http://", "http://user:hunter2-secret@", 1)
+	apiURL := strings.Replace(srv.URL, "http://", "http://user:"+testPassword+"@", 1)
 
 	want := syncedHash(t, snapshot)
 	for _, pageSize := range []string{"0", "50"} {
@@ -72,7 +72,7 @@ func TestSnapshotRecordsWhatSyncReads(t *testing.T) {
 		if code != 0 {
 			t.Fatalf("page size %s: exit %d\n%s%s", pageSize, code, out, errOut)
 		}
-		if strings.Contains(out+errOut, "hunter2") {
+		if strings.Contains(out+errOut, testPassword) {
 			t.Errorf("page size %s: output shows the password:\n%s%s", pageSize, out, errOut)
 		}
 		if !hasRow(out, "v5/launches.json", "205") || !strings.Contains(out, "absent (the API answered 404): /v4/starlink\n") {
@@ -82,7 +82,7 @@ func TestSnapshotRecordsWhatSyncReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if bytes.Contains(raw, []byte("hunter2")) {
+		if bytes.Contains(raw, []byte(testPassword)) {
 			t.Errorf("page size %s: manifest.json shows the password", pageSize)
 		}
 		var m extract.Manifest

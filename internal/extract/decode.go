@@ -101,10 +101,10 @@ func (d *Documents) nextObject() bool {
 // atEnd checks that nothing but white space follows the top-level value
 // (what). A read error is the stream's, not data after the end.
 func (d *Documents) atEnd(what string) bool {
-	switch _, err := d.dec.Token(); {
-	case err == io.EOF:
+	switch _, err := d.dec.Token(); err {
+	case io.EOF:
 		return true
-	case err == nil:
+	case nil:
 		d.err = fmt.Errorf("%w: data after the end of the %s", ErrMalformed, what)
 	default:
 		d.fail(err)

@@ -2,6 +2,7 @@ package pgtest
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net"
@@ -80,10 +81,11 @@ func startDocker() (*server, error) {
 	if err := pool.Client.Ping(); err != nil {
 		return nil, fmt.Errorf("no engine answers: %w", err)
 	}
+	password := rand.Text() // the container's own, made here: none is written in the repository
 	res, err := pool.RunWithOptions(&dockertest.RunOptions{
 		Repository: "postgres",
 		Tag:        "16",
-		Env:        []string{"POSTGRES_PASSWORD=postgres", "POSTGRES_DB=postgres"},
+		Env:        []string{"POSTGRES_PASSWORD=" + password, "POSTGRES_DB=postgres"},
 		Cmd:        []string{"postgres", "-c", "fsync=off", "-c", "full_page_writes=off"},
 	}, func(hc *docker.HostConfig) {
 		hc.AutoRemove = true
@@ -95,7 +97,7 @@ func startDocker() (*server, error) {
 	_ = res.Expire(3600) // a crashed test run must not leak the container for long
 	conf := pgtestdb.Config{
 		DriverName: "pgx", Host: "127.0.0.1", Port: res.GetPort("5432/tcp"),
-		User: "postgres", Password: "postgres", Database: "postgres", Options: "sslmode=disable",
+		User: "postgres", Password: password, Database: "postgres", Options: "sslmode=disable",
 	}
 	if err := pool.Retry(func() error { return ping(conf) }); err != nil {
 		_ = pool.Purge(res)
