@@ -97,17 +97,16 @@ func EmptyDSN(t testing.TB) string {
 }
 
 // Restart stops the server with clients connected (fast shutdown, as an
-// operator's restart does) and starts it again on the same address. Only a
-// throwaway cluster started here can be restarted; with another server the
-// test is skipped (failed when CI is set).
+// operator's restart does) and starts it again on the same address: a
+// throwaway cluster with pg_ctl, a postgres:16 container through Docker.
+// With TEST_DATABASE_URL's server the test is skipped, in CI too.
 func Restart(t testing.TB) {
 	t.Helper()
 	connConfig(t)
 	if found.restart == nil {
-		if inCI() {
-			t.Fatal("cannot restart this PostgreSQL: not a cluster started by the tests")
-		}
-		t.Skip("cannot restart this PostgreSQL: not a cluster started by the tests")
+		// A server given by TEST_DATABASE_URL is not ours to restart: the
+		// test cannot run there, which is no failure of the loader.
+		t.Skip("cannot restart the PostgreSQL of TEST_DATABASE_URL: only a cluster or container the tests started")
 	}
 	if err := found.restart(); err != nil {
 		t.Fatalf("restart PostgreSQL: %v", err)

@@ -82,13 +82,23 @@ func startDocker() (*server, error) {
 		return nil, fmt.Errorf("no engine answers: %w", err)
 	}
 	password := rand.Text() // the container's own, made here: none is written in the repository
+	// A fixed host port, so that the container keeps it when a test
+	// restarts it (a published port left to Docker may change).
+	port, err := freePort()
+	if err != nil {
+		return nil, err
+	}
 	res, err := pool.RunWithOptions(&dockertest.RunOptions{
 		Repository: "postgres",
 		Tag:        "16",
 		Env:        []string{"POSTGRES_PASSWORD=" + password, "POSTGRES_DB=postgres"},
 		Cmd:        []string{"postgres", "-c", "fsync=off", "-c", "full_page_writes=off"},
+		PortBindings: map[docker.Port][]docker.PortBinding{
+			"5432/tcp": {{HostIP: "127.0.0.1", HostPort: strconv.Itoa(port)}},
+		},
 	}, func(hc *docker.HostConfig) {
-		hc.AutoRemove = true
+		// Not removed when it stops: a restart stops it. Purge removes it.
+		hc.AutoRemove = false
 		hc.RestartPolicy = docker.RestartPolicy{Name: "no"}
 	})
 	if err != nil {
@@ -103,7 +113,15 @@ func startDocker() (*server, error) {
 		_ = pool.Purge(res)
 		return nil, fmt.Errorf("postgres:16 did not become ready: %w", err)
 	}
-	return &server{conf: conf, stop: func() { _ = pool.Purge(res) }}, nil
+	// The image stops PostgreSQL with SIGINT, a fast shutdown, as
+	// pg_ctl restart -m fast does for a cluster of our own.
+	restart := func() error {
+		if err := pool.Client.RestartContainer(res.Container.ID, 30); err != nil {
+			return fmt.Errorf("restart the postgres:16 container: %w", err)
+		}
+		return waitReady(conf, time.Minute)
+	}
+	return &server{conf: conf, stop: func() { _ = pool.Purge(res) }, restart: restart}, nil
 }
 
 // startCluster creates and starts a throwaway cluster from the system's
