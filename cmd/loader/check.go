@@ -8,13 +8,17 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"log/slog"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/extract"
 )
 
 // exitCheckFailed: a check of severity error found violations (the data
@@ -33,6 +37,7 @@ func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	c.register(fs, getenv)
 	maxAge := fs.Duration("max-age", defaultMaxAge, "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails; 0 means no limit, but some run must have succeeded")
 	output := fs.String("output", "text", "report `format` on stdout: text or json")
+	notifyURL := fs.String("notify-url", "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing (env "+envNotifyURL+")")
 	only := fs.String("only", "", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
 	fs.Usage = usage(fs, `Usage: loader check [flags]
 
@@ -76,17 +81,21 @@ which takes precedence) or the database could not be reached.
 	if code, done := parse(fs, args, 0, stdout, stderr); done {
 		return code
 	}
+	if *notifyURL == "" {
+		*notifyURL = getenv(envNotifyURL)
+	}
+	if *notifyURL != "" {
+		if err := extract.CheckBaseURL(*notifyURL); err != nil {
+			return fail(stderr, "check", usageError{fmt.Errorf("--notify-url / %s: %w", envNotifyURL, err)})
+		}
+	}
 	if *maxAge < 0 {
 		return fail(stderr, "check", usageError{fmt.Errorf("--max-age %s: must not be negative", *maxAge)})
 	}
 	if *output != "text" && *output != "json" {
 		return fail(stderr, "check", usageError{fmt.Errorf("--output %q: want text or json", *output)})
 	}
-	dir, err := iofs.Sub(schema.FS, schema.ChecksDir)
-	if err != nil {
-		return fail(stderr, "check", err)
-	}
-	checks, err := check.Load(dir)
+	checks, err := loadChecks()
 	if err != nil {
 		return fail(stderr, "check", err)
 	}
@@ -103,19 +112,9 @@ which takes precedence) or the database could not be reached.
 	}
 	defer pool.Close()
 
-	start := time.Now()
-	results, err := check.Run(ctx, pool, checks, check.Options{MaxAge: *maxAge})
+	results, err := runChecks(ctx, pool, logger, errOut, "check", checks, *maxAge, names(*only))
 	if err != nil {
 		return fail(errOut, "check", err)
-	}
-	logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
-	// Recorded for loader status, in a write of its own after the
-	// read-only checks. Not recording does not change what the data is:
-	// it is reported, and the exit code stays the checks'.
-	if id, err := check.Record(ctx, pool, results, check.Options{MaxAge: *maxAge}, names(*only)); err != nil {
-		fmt.Fprintf(errOut, "loader check: the results were checked but not recorded (loader status will not show them): %v\n", err)
-	} else {
-		logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
 	}
 	if *output == "json" {
 		err = printJSON(stdout, results)
@@ -125,11 +124,50 @@ which takes precedence) or the database could not be reached.
 	if err != nil {
 		return fail(errOut, "check", err)
 	}
+	code := checksExitCode(errOut, "check", results)
+	if code == exitCheckFailed && *notifyURL != "" {
+		notifyChecks(ctx, logger, *notifyURL, "check", 0, results)
+	}
+	return code
+}
+
+// loadChecks reads the data tests embedded from db/checks.
+func loadChecks() ([]check.Check, error) {
+	dir, err := iofs.Sub(schema.FS, schema.ChecksDir)
+	if err != nil {
+		return nil, err
+	}
+	return check.Load(dir)
+}
+
+// runChecks runs the checks and records their results for loader status,
+// in a write of its own after the read-only checks. Not recording does not
+// change what the data is: it is reported, and the results stand.
+func runChecks(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, errOut io.Writer, cmd string,
+	checks []check.Check, maxAge time.Duration, only []string) ([]check.Result, error) {
+	start := time.Now()
+	results, err := check.Run(ctx, pool, checks, check.Options{MaxAge: maxAge})
+	if err != nil {
+		return nil, err
+	}
+	logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
+	if id, err := check.Record(ctx, pool, results, check.Options{MaxAge: maxAge}, only); err != nil {
+		fmt.Fprintf(errOut, "loader %s: the results were checked but not recorded (loader status will not show them): %v\n", cmd, err)
+	} else {
+		logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
+	}
+	return results, nil
+}
+
+// checksExitCode is the exit code the results call for: exitFailed when a
+// check could not run (each said on errOut), exitCheckFailed when a check
+// of severity error found rows, exitOK otherwise.
+func checksExitCode(errOut io.Writer, cmd string, results []check.Result) int {
 	code := exitOK
 	for _, r := range results {
 		switch r.Status() {
 		case "error":
-			fmt.Fprintf(errOut, "loader check: %v\n", r.Err)
+			fmt.Fprintf(errOut, "loader %s: %v\n", cmd, r.Err)
 			code = exitFailed
 		case "fail":
 			if code == exitOK {
@@ -191,6 +229,13 @@ type jsonResult struct {
 }
 
 func printJSON(w io.Writer, results []check.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	return enc.Encode(jsonResults(results))
+}
+
+func jsonResults(results []check.Result) []jsonResult {
 	out := make([]jsonResult, len(results))
 	for i, r := range results {
 		out[i] = jsonResult{
@@ -201,8 +246,5 @@ func printJSON(w io.Writer, results []check.Result) error {
 			out[i].Error = r.Err.Error()
 		}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return out
 }

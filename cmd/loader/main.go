@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
+	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
@@ -219,6 +220,7 @@ type runFlags struct {
 	metricsFile       string
 	pushgateway       string
 	notifyURL         string
+	check             bool
 	// progress, set on a terminal, shows the run live.
 	progress *progress
 }
@@ -233,6 +235,7 @@ func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
+	fs.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	fs.StringVar(&r.output, "output", "text", "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed; printed for a failed run too)")
 	fs.StringVar(&r.metricsFile, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	fs.StringVar(&r.pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
@@ -475,8 +478,22 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	if status == "failed" && rf.notifyURL != "" {
 		notifyFailure(ctx, logger, rf.notifyURL, cfg.ConnConfig.Password, cmd, res.RunID, err)
 	}
+	// The data tests, after a run that succeeded.
+	var checked []check.Result
+	code := exitOK
+	if err == nil && rf.check {
+		checks, cerr := loadChecks()
+		if cerr == nil {
+			checked, cerr = runChecks(ctx, pool, logger, errOut, cmd, checks, defaultMaxAge, nil)
+		}
+		if cerr != nil {
+			err = fmt.Errorf("run %d succeeded, but its checks could not run: %w", res.RunID, cerr)
+		} else if code = checksExitCode(errOut, cmd, checked); code == exitCheckFailed && rf.notifyURL != "" {
+			notifyChecks(ctx, logger, rf.notifyURL, cmd, res.RunID, checked)
+		}
+	}
 	if rf.output == "json" {
-		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start)); jerr != nil && err == nil {
+		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start), checked); jerr != nil && err == nil {
 			err = jerr
 		}
 	}
@@ -485,8 +502,11 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	}
 	if rf.output == "text" {
 		printSummary(stdout, res, time.Since(start))
+		if rf.check {
+			printReport(stdout, checked)
+		}
 	}
-	return exitOK
+	return code
 }
 
 func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {

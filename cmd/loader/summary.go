@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/metrics"
 	"github.com/spacex-elt/loader/internal/notify"
@@ -28,6 +29,8 @@ type runSummary struct {
 	Abandoned      []int64           `json:"abandoned_runs"`
 	Resources      []resourceSummary `json:"resources"`
 	ViewsRefreshed []string          `json:"views_refreshed"`
+	// Checks are the data tests' results, with --check.
+	Checks []jsonResult `json:"checks,omitempty"`
 }
 
 type resourceSummary struct {
@@ -57,10 +60,11 @@ type resourceSummary struct {
 
 // writeSummaryJSON writes the summary of a run: res as far as the run got,
 // status and, for a run that did not succeed, its error.
-func writeSummaryJSON(w io.Writer, res pipeline.Result, status string, runErr error, elapsed time.Duration) error {
+func writeSummaryJSON(w io.Writer, res pipeline.Result, status string, runErr error, elapsed time.Duration, checked []check.Result) error {
 	out := runSummary{
 		RunID: res.RunID, Status: status, DurationMS: elapsed.Milliseconds(),
 		Abandoned: res.Abandoned, Resources: []resourceSummary{}, ViewsRefreshed: res.ViewsRefreshed,
+		Checks: jsonResults(checked),
 	}
 	if runErr != nil {
 		out.Error = runErr.Error()
@@ -145,12 +149,7 @@ func notifyFailure(ctx context.Context, logger *slog.Logger, url, password, cmd 
 		Text:    fmt.Sprintf("spacex-loader: %s run %d failed: %s", cmd, runID, first),
 		Command: cmd, RunID: runID, Status: "failed", Error: msg,
 	}
-	if err := notify.Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
-		if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err // its text holds the whole URL
-		}
-		logger.ErrorContext(ctx, "failure notification not delivered", "to", redactedHost(url), "err", err)
-	}
+	post(ctx, logger, url, m)
 }
 
 // redactedHost is a URL's scheme and host, for logs.
@@ -160,4 +159,31 @@ func redactedHost(raw string) string {
 		return "(unparseable URL)"
 	}
 	return u.Scheme + "://" + u.Host
+}
+
+// notifyChecks posts the checks of severity error that failed. A failure
+// to post is logged and changes nothing.
+func notifyChecks(ctx context.Context, logger *slog.Logger, url, cmd string, runID int64, results []check.Result) {
+	var failed []string
+	for _, r := range results {
+		if r.Status() == "fail" {
+			failed = append(failed, fmt.Sprintf("%s (%d)", r.Name, r.Violations))
+		}
+	}
+	m := notify.Message{
+		Text:    fmt.Sprintf("spacex-loader: %d data check(s) of severity error failed: %s", len(failed), strings.Join(failed, ", ")),
+		Command: cmd, RunID: runID, Status: "checks failed", Checks: failed,
+	}
+	post(ctx, logger, url, m)
+}
+
+// post sends a notification; a failure is logged without the URL's path
+// (a webhook's secret).
+func post(ctx context.Context, logger *slog.Logger, url string, m notify.Message) {
+	if err := notify.Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
+		if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
+			err = uerr.Err // its text holds the whole URL
+		}
+		logger.ErrorContext(ctx, "notification not delivered", "to", redactedHost(url), "err", err)
+	}
 }

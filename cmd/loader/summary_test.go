@@ -220,10 +220,95 @@ func TestNotifyOnFailure(t *testing.T) {
 	}))
 	t.Cleanup(refusing.Close)
 	code, _, errOut := loader(t, nil, "sync", "--source", broken, "--database-url", dsn, "--notify-url", refusing.URL+"/services/T0/B0/secret")
-	if code != 1 || !strings.Contains(errOut, "failure notification not delivered") || strings.Contains(errOut, "secret") {
+	if code != 1 || !strings.Contains(errOut, "notification not delivered") || strings.Contains(errOut, "secret") {
 		t.Errorf("with a failing receiver: exit %d (want the run's 1), log:\n%s", code, errOut)
 	}
 	if code, _, _ := loader(t, nil, "sync", "--source", snapshot, "--database-url", dsn, "--notify-url", "ftp://x"); code != 2 {
 		t.Errorf("--notify-url ftp://x: exit %d, want 2", code)
+	}
+}
+
+// TestSyncCheck: sync --check runs the data tests after the run and puts
+// them in the summary; a check of severity error that fails exits 4 and is
+// notified, and so does loader check --notify-url.
+func TestSyncCheck(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	var mu sync.Mutex
+	var got []map[string]any
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		mu.Lock()
+		got = append(got, m)
+		mu.Unlock()
+	}))
+	t.Cleanup(hook.Close)
+	sync := func(dir string, wantCode int) runSummary {
+		t.Helper()
+		code, out, errOut := loader(t, map[string]string{"LOADER_NOTIFY_URL": hook.URL},
+			"sync", "--source", dir, "--database-url", dsn, "--check", "--output", "json")
+		if code != wantCode {
+			t.Fatalf("sync --check: exit %d, want %d\n%s%s", code, wantCode, out, errOut)
+		}
+		var s runSummary
+		if err := json.Unmarshal([]byte(out), &s); err != nil {
+			t.Fatalf("%v:\n%s", err, out)
+		}
+		return s
+	}
+	status := func(s runSummary) map[string]string {
+		m := map[string]string{}
+		for _, c := range s.Checks {
+			m[c.Name] = c.Status
+		}
+		return m
+	}
+
+	first := status(sync(snapshot, 0))
+	if len(first) < 60 || first["launches_flight_number_unique"] != "warn" || first["runs_fresh"] != "pass" || first["launches_date_precision_accepted"] == "fail" {
+		t.Errorf("checks after the snapshot's sync: %v", first)
+	}
+	mu.Lock()
+	if len(got) != 0 {
+		t.Errorf("notified %v after a sync whose error checks pass", got)
+	}
+	mu.Unlock()
+
+	odd := t.TempDir()
+	if err := os.CopyFS(odd, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(odd, "v5", "launches.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = []byte(strings.Replace(string(b), `"date_precision": "hour"`, `"date_precision": "fortnight"`, 1))
+	if err := os.WriteFile(filepath.Join(odd, "v5", "launches.json"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	second := sync(odd, exitCheckFailed)
+	var failed []string
+	for name, st := range status(second) {
+		if st == "fail" {
+			failed = append(failed, name)
+		}
+	}
+	if second.Status != "succeeded" || len(failed) != 1 {
+		t.Errorf("sync of a fortnight precision: run %s, failed checks %v; want succeeded and one error check failed", second.Status, failed)
+	}
+	mu.Lock()
+	if len(got) != 1 || got[0]["run_id"] != float64(2) || !strings.Contains(got[0]["text"].(string), failed[0]) {
+		t.Errorf("notifications %v, want one for run 2 naming %v", got, failed)
+	}
+	mu.Unlock()
+
+	if code, _, errOut := loader(t, nil, "check", "--database-url", dsn, "--notify-url", hook.URL); code != exitCheckFailed {
+		t.Fatalf("loader check: exit %d\n%s", code, errOut)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(got) != 2 || got[1]["command"] != "check" || len(got[1]["failed_checks"].([]any)) != 1 {
+		t.Errorf("loader check's notification: %v", got)
 	}
 }
