@@ -259,7 +259,7 @@ func TestCheckUsage(t *testing.T) {
 		t.Errorf("help check: exit %d", code)
 	}
 	for _, w := range []string{"Usage: loader check [flags]", "-max-age duration", "(default 36h0m0s)", "-output format", "-only names",
-		"read-only REPEATABLE", "runs_fresh", "docs/checks.md", "4    loader check: a check of severity error found violations"} {
+		"read-only REPEATABLE", "runs_fresh", "docs/checks.md", "4    loader check, or sync/replay --check: a check of severity error found"} {
 		if !strings.Contains(out, w) {
 			t.Errorf("help check lacks %q:\n%s", w, out)
 		}

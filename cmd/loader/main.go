@@ -57,7 +57,8 @@ const exitCodesHelp = `Exit codes:
        what failed, and a failed run is recorded in meta.runs
   2    bad usage: unknown command or flag, invalid flag value
   3    another sync or replay holds the run lock (after --lock-timeout)
-  4    loader check: a check of severity error found violations
+  4    loader check, or sync/replay --check: a check of severity error found
+       violations (the run itself succeeded)
   130  interrupted by SIGINT or SIGTERM: the run was rolled back and recorded
        as cancelled
 `
