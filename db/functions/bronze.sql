@@ -247,7 +247,7 @@ BEGIN
         WITH w AS (
             UPDATE %1$s r
             SET doc = bronze.detoast(d.doc),
-                doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = clock_timestamp()
+                doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = $5
             FROM stage s
             JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
             WHERE r.id = s.id AND s.action IN ('u', 'r')
@@ -256,7 +256,10 @@ BEGIN
             INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
         )
         INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
-    USING p_landed_run_id, p_resource, p_run_id, tbl;
+    -- The time is passed in, not called per row: one instant per statement,
+    -- and no VOLATILE function in an UPDATE (which Citus refuses, see
+    -- docs/scaling.md).
+    USING p_landed_run_id, p_resource, p_run_id, tbl, statement_timestamp();
     EXECUTE format('UPDATE %s t SET issues = f.issues FROM found f WHERE f.tbl = $1 AND t.id = f.id', tbl)
     USING tbl;
 END
@@ -326,9 +329,9 @@ DECLARE
     n bigint;
 BEGIN
     EXECUTE format($q$
-        UPDATE %s t SET deleted_at = clock_timestamp(), updated_at = clock_timestamp(), run_id = $1
+        UPDATE %s t SET deleted_at = $2, updated_at = $2, run_id = $1
         WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT FROM stage s WHERE s.id = t.id)$q$, tbl)
-    USING p_run_id;
+    USING p_run_id, statement_timestamp();
     GET DIAGNOSTICS n = ROW_COUNT;
     RETURN n;
 END
