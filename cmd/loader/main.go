@@ -228,7 +228,7 @@ type runFlags struct {
 
 func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	// No default shown from LOADER_NOTIFY_URL: a webhook URL is a secret.
-	fs.StringVar(&r.notifyURL, "notify-url", "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails; a failed post is logged and changes nothing (env "+envNotifyURL+")")
+	fs.StringVar(&r.notifyURL, "notify-url", "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing (env "+envNotifyURL+")")
 	if r.notifyURL == "" {
 		r.notifyURL = getenv(envNotifyURL)
 	}
@@ -237,7 +237,7 @@ func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	fs.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
 	fs.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
-	fs.StringVar(&r.output, "output", "text", "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed; printed for a failed run too)")
+	fs.StringVar(&r.output, "output", "text", "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed, and with --check the checks' results; printed for a failed run too)")
 	fs.StringVar(&r.metricsFile, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	fs.StringVar(&r.pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
 	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
