@@ -444,27 +444,34 @@ The run must be complete and still in landing (see --keep-runs).
 func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.Logger, stdout, errOut io.Writer,
 	rf runFlags, opts pipeline.Options, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) int {
 	stdout = scrub(stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
-	pool, err := db.Open(ctx, cfg)
-	if err != nil {
-		return fail(errOut, cmd, err)
-	}
-	defer pool.Close()
-
-	contracts, err := iofs.Sub(schema.FS, schema.ContractsDir)
-	if err != nil {
-		return fail(errOut, cmd, err)
-	}
 	start := time.Now()
-	s := &pipeline.Syncer{
-		Pool: pool, Source: src, Resources: resources.All,
-		Contracts: contracts, Options: opts, Logger: logger,
+	// Every outcome from here on is reported (summary, metrics,
+	// notification), a database that cannot be reached included.
+	var res pipeline.Result
+	pool, err := db.Open(ctx, cfg)
+	if err == nil {
+		defer pool.Close()
+		var contracts iofs.FS
+		if contracts, err = iofs.Sub(schema.FS, schema.ContractsDir); err == nil {
+			s := &pipeline.Syncer{
+				Pool: pool, Source: src, Resources: resources.All,
+				Contracts: contracts, Options: opts, Logger: logger,
+			}
+			if rf.progress != nil {
+				s.Progress = rf.progress
+			}
+			res, err = do(s)
+		}
 	}
-	if rf.progress != nil {
-		s.Progress = rf.progress
-	}
-	res, err := do(s)
 	if rf.progress != nil {
 		rf.progress.Finish()
+	}
+	if err != nil {
+		// The promotion did not commit: nothing it counted was written.
+		for i := range res.Resources {
+			res.Resources[i].Counts = promote.Counts{}
+			res.Resources[i].Promotion = 0
+		}
 	}
 	status := "succeeded"
 	switch {
@@ -482,7 +489,7 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	// The data tests, after a run that succeeded.
 	var checked []check.Result
 	code := exitOK
-	if err == nil && rf.check {
+	if err == nil && rf.check && pool != nil {
 		checks, cerr := loadChecks()
 		if cerr == nil {
 			checked, cerr = runChecks(ctx, pool, logger, errOut, cmd, checks, defaultMaxAge, nil)

@@ -130,8 +130,13 @@ func emitMetrics(ctx context.Context, logger *slog.Logger, rf runFlags, cmd stri
 		}
 	}
 	if rf.pushgateway != "" {
-		if err := metrics.Push(rf.pushgateway, &http.Client{Timeout: 30 * time.Second}, reg); err != nil {
-			logger.ErrorContext(ctx, "push metrics", "pushgateway", rf.pushgateway, "err", err)
+		if err := metrics.Push(rf.pushgateway, &http.Client{Timeout: 30 * time.Second}, reg, cmd); err != nil {
+			// The URL may carry credentials: only its host is logged.
+			msg := strings.ReplaceAll(err.Error(), rf.pushgateway, redactedHost(rf.pushgateway))
+			if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
+				msg = uerr.Err.Error()
+			}
+			logger.ErrorContext(ctx, "push metrics", "pushgateway", redactedHost(rf.pushgateway), "err", msg)
 		}
 	}
 }

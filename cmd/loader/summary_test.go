@@ -95,6 +95,11 @@ func TestSyncOutputJSON(t *testing.T) {
 
 	fail400.Store(true)
 	failed := sync(1)
+	for _, r := range failed.Resources {
+		if r.Inserted+r.Updated+r.Unchanged+r.Deleted+r.Revived != 0 {
+			t.Errorf("failed run, %s = %+v; want no rows counted: its promotion did not commit", r.Resource, r)
+		}
+	}
 	if failed.RunID != 3 || failed.Status != "failed" || !strings.Contains(failed.Error, "resource launches") || !strings.Contains(failed.Error, "HTTP 400") {
 		t.Errorf("failed sync: run %d %s %q; want run 3 failed naming launches and the 400", failed.RunID, failed.Status, failed.Error)
 	}
@@ -310,5 +315,34 @@ func TestSyncCheck(t *testing.T) {
 	defer mu.Unlock()
 	if len(got) != 2 || got[1]["command"] != "check" || len(got[1]["failed_checks"].([]any)) != 1 {
 		t.Errorf("loader check's notification: %v", got)
+	}
+}
+
+// TestReportsWithoutDatabase: a sync that cannot reach the database still
+// prints its JSON summary, writes its metrics and notifies.
+func TestReportsWithoutDatabase(t *testing.T) {
+	t.Parallel()
+	var posts atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { posts.Add(1) }))
+	t.Cleanup(hook.Close)
+	prom := filepath.Join(t.TempDir(), "spacex_loader.prom")
+	code, out, errOut := loader(t, nil, "sync", "--source", snapshot, "--output", "json", "--metrics-file", prom,
+		"--notify-url", hook.URL, "--database-url", "postgres://loader:"+testPassword+"@127.0.0.1:1/spacex?connect_timeout=2")
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s", code, errOut)
+	}
+	var s runSummary
+	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Status != "failed" || s.RunID != 0 || !strings.Contains(s.Error, "127.0.0.1:1") {
+		t.Errorf("summary %+v (%v), want failed with run 0 and the server named:\n%s", s, err, out)
+	}
+	if strings.Contains(out+errOut, testPassword) {
+		t.Error("the password is shown")
+	}
+	b, err := os.ReadFile(prom)
+	if err != nil || !strings.Contains(string(b), `spacex_loader_last_run_status{status="failed"} 1`) {
+		t.Errorf("metrics file: %v\n%s", err, b)
+	}
+	if posts.Load() != 1 {
+		t.Errorf("%d notifications, want 1", posts.Load())
 	}
 }

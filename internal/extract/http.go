@@ -225,7 +225,12 @@ func permanentTLS(err error) bool {
 func CheckBaseURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return err
+		// url's error quotes the whole URL, which may hold a secret.
+		var uerr *url.Error
+		if errors.As(err, &uerr) {
+			return fmt.Errorf("not a valid URL: %v", uerr.Err)
+		}
+		return errors.New("not a valid URL")
 	}
 	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
 		return fmt.Errorf("want an http:// or https:// URL with a host, got %q", redactURL(raw))

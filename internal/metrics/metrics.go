@@ -30,9 +30,11 @@ const lastSuccess = "spacex_loader_last_success_timestamp_seconds"
 
 // Run is a finished run, as the metrics describe it.
 type Run struct {
-	Result   pipeline.Result
-	Status   string // one of Statuses
-	Command  string // sync or replay
+	Result pipeline.Result
+	Status string // one of Statuses
+	// Command is sync or replay: the Pushgateway group the metrics go to
+	// (a textfile is one per command).
+	Command  string
 	Started  time.Time
 	Finished time.Time
 	// LastSuccess is when a run last succeeded, if known: Finished when
@@ -45,12 +47,12 @@ type Run struct {
 func Registry(run Run) *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	gauge := func(name, help string) prometheus.Gauge {
-		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"command": run.Command}})
+		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: name, Help: help})
 		reg.MustRegister(g)
 		return g
 	}
 	vec := func(name, help string, labels ...string) *prometheus.GaugeVec {
-		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help, ConstLabels: prometheus.Labels{"command": run.Command}}, labels)
+		g := prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
 		reg.MustRegister(g)
 		return g
 	}
@@ -71,8 +73,8 @@ func Registry(run Run) *prometheus.Registry {
 		g.Set(float64(run.LastSuccess.UnixNano()) / 1e9)
 	}
 	rows := vec("spacex_loader_rows", "Bronze rows per resource and action in the last run (fetched counts documents).", "resource", "action")
-	requests := vec("spacex_loader_http_requests", "HTTP requests per resource in the last run, by the status of the answer used.", "resource", "status")
-	retries := vec("spacex_loader_http_retries", "HTTP requests per resource in the last run that were retried.", "resource")
+	requests := vec("spacex_loader_http_requests", "HTTP answers used per resource in the last run (1), by status: 200, 304, or 404 for an absent resource. Attempts before it are spacex_loader_http_retries.", "resource", "status")
+	retries := vec("spacex_loader_http_retries", "Requests per resource in the last run that failed and were made again (attempts after the first).", "resource")
 	seconds := vec("spacex_loader_resource_seconds", "Seconds per resource and step (landing, promotion) in the last run.", "resource", "step")
 	for _, r := range run.Result.Resources {
 		for action, n := range map[string]int64{
@@ -81,9 +83,9 @@ func Registry(run Run) *prometheus.Registry {
 		} {
 			rows.WithLabelValues(r.Resource, action).Set(float64(n))
 		}
-		if r.Attempts > 0 {
-			requests.WithLabelValues(r.Resource, fmt.Sprint(r.Status)).Set(float64(r.Attempts))
-			retries.WithLabelValues(r.Resource).Set(float64(r.Attempts - 1))
+		if r.Status > 0 {
+			requests.WithLabelValues(r.Resource, fmt.Sprint(r.Status)).Set(1)
+			retries.WithLabelValues(r.Resource).Set(float64(max(0, r.Attempts-1)))
 		}
 		seconds.WithLabelValues(r.Resource, "landing").Set(r.Landing.Seconds())
 		seconds.WithLabelValues(r.Resource, "promotion").Set(r.Promotion.Seconds())
@@ -124,9 +126,10 @@ func WriteFile(path string, reg *prometheus.Registry) error {
 	return prometheus.WriteToTextfile(path, reg)
 }
 
-// Push sends the metrics to the Pushgateway at url under Job, adding to
-// what it holds (so the last success of an earlier run stays when this run
+// Push sends the metrics to the Pushgateway at url under Job, grouped by
+// command (sync and replay do not replace each other's), adding to what the
+// group holds (so the last success of an earlier run stays when this run
 // failed).
-func Push(url string, client *http.Client, reg *prometheus.Registry) error {
-	return push.New(url, Job).Client(client).Gatherer(reg).Add()
+func Push(url string, client *http.Client, reg *prometheus.Registry, command string) error {
+	return push.New(url, Job).Grouping("command", command).Client(client).Gatherer(reg).Add()
 }

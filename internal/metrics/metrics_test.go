@@ -97,14 +97,14 @@ func TestTextfile(t *testing.T) {
 		want   float64
 	}{
 		{"spacex_loader_last_run_duration_seconds", nil, 90},
-		{"spacex_loader_last_run_id", map[string]string{"command": "sync"}, 7},
+		{"spacex_loader_last_run_id", nil, 7},
 		{"spacex_loader_last_run_status", map[string]string{"status": "succeeded"}, 1},
 		{"spacex_loader_last_run_status", map[string]string{"status": "failed"}, 0},
 		{"spacex_loader_last_success_timestamp_seconds", nil, float64(finished.Unix())},
 		{"spacex_loader_rows", map[string]string{"resource": "rockets", "action": "inserted"}, 3},
 		{"spacex_loader_rows", map[string]string{"resource": "rockets", "action": "updated"}, 1},
 		{"spacex_loader_rows", map[string]string{"resource": "launches", "action": "unchanged"}, 205},
-		{"spacex_loader_http_requests", map[string]string{"resource": "rockets", "status": "200"}, 3},
+		{"spacex_loader_http_requests", map[string]string{"resource": "rockets", "status": "200"}, 1},
 		{"spacex_loader_http_requests", map[string]string{"resource": "launches", "status": "304"}, 1},
 		{"spacex_loader_http_retries", map[string]string{"resource": "rockets"}, 2},
 		{"spacex_loader_resource_seconds", map[string]string{"resource": "rockets", "step": "landing"}, 2},
@@ -167,7 +167,7 @@ func TestPush(t *testing.T) {
 	if err := extract.CheckBaseURL(srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	if err := metrics.Push(srv.URL, srv.Client(), metrics.Registry(run("failed"))); err != nil {
+	if err := metrics.Push(srv.URL, srv.Client(), metrics.Registry(run("failed")), "sync"); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()
@@ -176,8 +176,8 @@ func TestPush(t *testing.T) {
 	for _, mf := range fams {
 		byName[mf.GetName()] = mf
 	}
-	if method != http.MethodPost || path != "/metrics/job/"+metrics.Job {
-		t.Errorf("pushed with %s %s, want POST (add, keeping earlier series) /metrics/job/%s", method, path, metrics.Job)
+	if method != http.MethodPost || path != "/metrics/job/"+metrics.Job+"/command/sync" {
+		t.Errorf("pushed with %s %s, want POST (add, keeping earlier series) /metrics/job/%s/command/sync", method, path, metrics.Job)
 	}
 	if got := value(t, byName, "spacex_loader_last_run_status", map[string]string{"status": "failed"}); got != 1 {
 		t.Errorf("pushed status failed = %v, want 1", got)
