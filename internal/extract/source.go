@@ -73,7 +73,11 @@ type Dir string
 // first of req.Alternates the directory has; with none, it fails with
 // ErrAbsent.
 func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
-	f, name, err := d.open(append([]string{req.Path}, req.Alternates...))
+	name, err := d.File(req)
+	if err != nil {
+		return Fetched{}, err
+	}
+	f, err := os.Open(name)
 	if err != nil {
 		return Fetched{}, err
 	}
@@ -96,21 +100,23 @@ func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) e
 	return got, nil
 }
 
-// open opens the file of the first of paths that the directory has.
-func (d Dir) open(paths []string) (*os.File, string, error) {
+// File is the file the directory holds req's resource in: that of
+// req.Path, or else of the first of req.Alternates it has; with none, an
+// error wrapping ErrAbsent.
+func (d Dir) File(req Request) (string, error) {
 	var tried []string
-	for _, p := range paths {
+	for _, p := range append([]string{req.Path}, req.Alternates...) {
 		name := filepath.Join(string(d), filepath.FromSlash(p)+".json")
-		f, err := os.Open(name)
+		_, err := os.Stat(name)
 		if err == nil {
-			return f, name, nil
+			return name, nil
 		}
 		if !errors.Is(err, iofs.ErrNotExist) {
-			return nil, "", err
+			return "", err
 		}
 		tried = append(tried, name)
 	}
-	return nil, "", fmt.Errorf("%w: no %s", ErrAbsent, strings.Join(tried, " or "))
+	return "", fmt.Errorf("%w: no %s", ErrAbsent, strings.Join(tried, " or "))
 }
 
 func (d Dir) String() string { return "dir:" + string(d) }

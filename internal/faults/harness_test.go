@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/resources"
@@ -351,21 +352,18 @@ func writeOldSnapshot(dir string) error {
 	})
 }
 
-// snapshotFile is the file of dir a sync reads for a (list) resource: its
-// route's, or else the first alternate route's that dir has.
+// snapshotFile is the file of dir a sync reads for a resource.
 func snapshotFile(dir, resource string) string {
 	for _, r := range resources.All {
-		if r.Name != resource {
-			continue
-		}
-		for _, p := range append([]string{r.Path}, r.Alternates...) {
-			name := filepath.Join(dir, filepath.FromSlash(p)+".json")
-			if _, err := os.Stat(name); err == nil {
-				return name
+		if r.Name == resource {
+			name, err := extract.Dir(dir).File(extract.Request{Path: r.Path, Alternates: r.Alternates})
+			if err != nil {
+				panic(err)
 			}
+			return name
 		}
 	}
-	panic("snapshotFile: no file for resource " + resource + " in " + dir)
+	panic("snapshotFile: no resource " + resource + " in the registry")
 }
 
 // editJSON rewrites the <resource>.json files of dir: pairs of a resource

@@ -87,21 +87,21 @@ func httpSource(url string) *extract.HTTP {
 	}
 }
 
-// snapshotFile is the file of dir that a sync reads for resource: its
-// route's, or else the first alternate route's that dir has.
+// snapshotFile is the file of dir that a sync reads for resource (its
+// route's, or the first alternate's dir has; its route's when none).
 func snapshotFile(t *testing.T, dir, resource string) (name string, object bool) {
 	t.Helper()
 	for _, r := range resources.All {
-		if r.Name != resource {
-			continue
-		}
-		for _, p := range append([]string{r.Path}, r.Alternates...) {
-			name = filepath.Join(dir, filepath.FromSlash(p)+".json")
-			if _, err := os.Stat(name); err == nil {
-				return name, r.Object
+		if r.Name == resource {
+			name, err := extract.Dir(dir).File(extract.Request{Path: r.Path, Alternates: r.Alternates})
+			if errors.Is(err, extract.ErrAbsent) {
+				return filepath.Join(dir, filepath.FromSlash(r.Path)+".json"), r.Object
 			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			return name, r.Object
 		}
-		return filepath.Join(dir, filepath.FromSlash(r.Path)+".json"), r.Object
 	}
 	t.Fatalf("no resource %q in the registry", resource)
 	return "", false
