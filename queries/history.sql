@@ -11,13 +11,6 @@ GROUP BY r.run_id
 ORDER BY r.run_id DESC
 LIMIT @max_runs::integer;
 
--- name: RunResourcesOfRuns :many
--- RunResourcesOfRuns lists the resources of the given runs, by run and
--- resource.
-SELECT * FROM meta.run_resources
-WHERE run_id = ANY (@run_ids::bigint[])
-ORDER BY run_id, resource;
-
 -- name: RunLastSucceeded :one
 -- RunLastSucceeded returns the newest succeeded sync or replay (what
 -- bronze holds), with its age by the server's clock.

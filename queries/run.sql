@@ -88,10 +88,11 @@ SET transform = @transform::text,
 WHERE run_id = @run_id::bigint AND resource = @resource::text;
 
 -- name: RunResources :many
--- RunResources lists what each resource of a run extracted and promoted.
+-- RunResources lists what each resource of the given runs extracted and
+-- promoted, by run and resource.
 SELECT * FROM meta.run_resources
-WHERE run_id = @run_id::bigint
-ORDER BY resource;
+WHERE run_id = ANY (@run_ids::bigint[])
+ORDER BY run_id, resource;
 
 -- name: RunResourceCurrent :one
 -- RunResourceCurrent returns the resource's record in the newest succeeded

@@ -77,7 +77,7 @@ func Runs(ctx context.Context, db dbsqlc.DBTX, limit int) ([]Run, error) {
 		}
 		ids[i], at[r.RunID] = r.RunID, i
 	}
-	res, err := q.RunResourcesOfRuns(ctx, ids)
+	res, err := q.RunResources(ctx, ids)
 	if err != nil {
 		return nil, fmt.Errorf("list the runs' resources: %w", err)
 	}

@@ -199,7 +199,7 @@ func Current(ctx context.Context, db dbsqlc.DBTX, resource string) (s State, ok 
 
 // Resources returns a run's state per resource.
 func Resources(ctx context.Context, db dbsqlc.DBTX, runID int64) (map[string]State, error) {
-	rows, err := dbsqlc.New(db).RunResources(ctx, runID)
+	rows, err := dbsqlc.New(db).RunResources(ctx, []int64{runID})
 	if err != nil {
 		return nil, err
 	}

@@ -140,54 +140,6 @@ func (q *Queries) RunList(ctx context.Context, maxRuns int32) ([]RunListRow, err
 	return items, nil
 }
 
-const runResourcesOfRuns = `-- name: RunResourcesOfRuns :many
-SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived, absent FROM meta.run_resources
-WHERE run_id = ANY ($1::bigint[])
-ORDER BY run_id, resource
-`
-
-// RunResourcesOfRuns lists the resources of the given runs, by run and
-// resource.
-func (q *Queries) RunResourcesOfRuns(ctx context.Context, runIds []int64) ([]MetaRunResource, error) {
-	rows, err := q.db.Query(ctx, runResourcesOfRuns, runIds)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []MetaRunResource
-	for rows.Next() {
-		var i MetaRunResource
-		if err := rows.Scan(
-			&i.RunID,
-			&i.Resource,
-			&i.LandedRunID,
-			&i.NotModified,
-			&i.Etag,
-			&i.ExtractSha256,
-			&i.Fetched,
-			&i.Sanitized,
-			&i.Transform,
-			&i.Skipped,
-			&i.Duplicates,
-			&i.Rejected,
-			&i.BadValues,
-			&i.Inserted,
-			&i.Updated,
-			&i.Unchanged,
-			&i.Deleted,
-			&i.Revived,
-			&i.Absent,
-		); err != nil {
-			return nil, err
-		}
-		items = append(items, i)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
-}
-
 const schemaTablesPresent = `-- name: SchemaTablesPresent :one
 SELECT (to_regclass('public.schema_migrations') IS NOT NULL)::boolean AS has_schema_migrations,
        (to_regclass('meta.applied_sql') IS NOT NULL)::boolean AS has_applied_sql,

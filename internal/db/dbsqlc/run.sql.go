@@ -255,13 +255,14 @@ func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromot
 
 const runResources = `-- name: RunResources :many
 SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived, absent FROM meta.run_resources
-WHERE run_id = $1::bigint
-ORDER BY resource
+WHERE run_id = ANY ($1::bigint[])
+ORDER BY run_id, resource
 `
 
-// RunResources lists what each resource of a run extracted and promoted.
-func (q *Queries) RunResources(ctx context.Context, runID int64) ([]MetaRunResource, error) {
-	rows, err := q.db.Query(ctx, runResources, runID)
+// RunResources lists what each resource of the given runs extracted and
+// promoted, by run and resource.
+func (q *Queries) RunResources(ctx context.Context, runIds []int64) ([]MetaRunResource, error) {
+	rows, err := q.db.Query(ctx, runResources, runIds)
 	if err != nil {
 		return nil, err
 	}
