@@ -243,6 +243,16 @@ func (r *runFlags) register(fs *flag.FlagSet, getenv func(string) string) {
 	fs.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
 }
 
+// showProgress starts the live display when stderr is a terminal and logs
+// are text, and returns the writer the logs then go through.
+func (r *runFlags) showProgress(stderr io.Writer, logFormat string) io.Writer {
+	if !wantProgress(stderr, logFormat) {
+		return stderr
+	}
+	r.progress = newProgress(stderr, len(resources.All))
+	return r.progress
+}
+
 func (r *runFlags) options() (pipeline.Options, error) {
 	if r.notifyURL != "" {
 		if err := extract.CheckBaseURL(r.notifyURL); err != nil {
@@ -332,10 +342,7 @@ loaded fails the run instead. The database must be migrated first.
 	if err != nil {
 		return fail(stderr, "sync", err)
 	}
-	if wantProgress(stderr, c.logFormat) {
-		rf.progress = newProgress(stderr, len(resources.All))
-		stderr = rf.progress
-	}
+	stderr = rf.showProgress(stderr, c.logFormat)
 	cfg, logger, errOut, err := c.setup(stderr)
 	if err != nil {
 		return fail(stderr, "sync", err)
@@ -427,10 +434,7 @@ The run must be complete and still in landing (see --keep-runs).
 	if err != nil {
 		return fail(stderr, "replay", err)
 	}
-	if wantProgress(stderr, c.logFormat) {
-		rf.progress = newProgress(stderr, len(resources.All))
-		stderr = rf.progress
-	}
+	stderr = rf.showProgress(stderr, c.logFormat)
 	cfg, logger, errOut, err := c.setup(stderr)
 	if err != nil {
 		return fail(stderr, "replay", err)

@@ -112,7 +112,7 @@ func emitMetrics(ctx context.Context, logger *slog.Logger, rf runFlags, cmd stri
 	if rf.metricsFile == "" && rf.pushgateway == "" {
 		return
 	}
-	run := metrics.Run{Result: res, Status: status, Command: cmd, Started: started, Finished: time.Now()}
+	run := metrics.Run{Result: res, Status: status, Started: started, Finished: time.Now()}
 	if status == "succeeded" {
 		run.LastSuccess = run.Finished
 	} else if rf.metricsFile != "" {
@@ -131,12 +131,7 @@ func emitMetrics(ctx context.Context, logger *slog.Logger, rf runFlags, cmd stri
 	}
 	if rf.pushgateway != "" {
 		if err := metrics.Push(rf.pushgateway, &http.Client{Timeout: 30 * time.Second}, reg, cmd); err != nil {
-			// The URL may carry credentials: only its host is logged.
-			msg := strings.ReplaceAll(err.Error(), rf.pushgateway, redactedHost(rf.pushgateway))
-			if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
-				msg = uerr.Err.Error()
-			}
-			logger.ErrorContext(ctx, "push metrics", "pushgateway", redactedHost(rf.pushgateway), "err", msg)
+			logger.ErrorContext(ctx, "push metrics", "pushgateway", redactedHost(rf.pushgateway), "err", withoutURL(err, rf.pushgateway))
 		}
 	}
 }
@@ -186,9 +181,16 @@ func notifyChecks(ctx context.Context, logger *slog.Logger, url, cmd string, run
 // (a webhook's secret).
 func post(ctx context.Context, logger *slog.Logger, url string, m notify.Message) {
 	if err := notify.Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
-		if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
-			err = uerr.Err // its text holds the whole URL
-		}
-		logger.ErrorContext(ctx, "notification not delivered", "to", redactedHost(url), "err", err)
+		logger.ErrorContext(ctx, "notification not delivered", "to", redactedHost(url), "err", withoutURL(err, url))
 	}
+}
+
+// withoutURL is err's text without url, which may hold credentials or a
+// webhook's secret path: a *url.Error's own cause, or the text with the
+// URL cut down to its host.
+func withoutURL(err error, url string) string {
+	if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
+		return uerr.Err.Error()
+	}
+	return strings.ReplaceAll(err.Error(), url, redactedHost(url))
 }

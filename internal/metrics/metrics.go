@@ -30,11 +30,8 @@ const lastSuccess = "spacex_loader_last_success_timestamp_seconds"
 
 // Run is a finished run, as the metrics describe it.
 type Run struct {
-	Result pipeline.Result
-	Status string // one of Statuses
-	// Command is sync or replay: the Pushgateway group the metrics go to
-	// (a textfile is one per command).
-	Command  string
+	Result   pipeline.Result
+	Status   string // one of Statuses
 	Started  time.Time
 	Finished time.Time
 	// LastSuccess is when a run last succeeded, if known: Finished when
