@@ -534,13 +534,11 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "resource\textract\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
 	for _, r := range res.Resources {
-		how := "landed"
-		switch {
-		case r.Absent:
-			how = "absent"
-		case r.NotModified:
+		how := extractKind(res.RunID, r)
+		switch how {
+		case "not_modified":
 			how = "not modified"
-		case r.LandedRunID != res.RunID:
+		case "reused":
 			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
