@@ -36,7 +36,7 @@ WHERE status = 'running'
 RETURNING run_id;
 
 -- name: RunCreate :one
--- RunCreate opens a ledger row for a new sync and returns its id.
+-- RunCreate opens a ledger row for a new sync or replay and returns its id.
 INSERT INTO meta.runs (source) VALUES (@source::text)
 RETURNING run_id;
 

@@ -12,6 +12,9 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // Record stores results in meta.check_runs and meta.check_results, in one
 // transaction of its own, and returns the check run's id. only is what
 // --only selected (nil: every check). Run it after Run, whose transaction
@@ -42,13 +45,12 @@ func Record(ctx context.Context, db DB, results []Result, opts Options, only []s
 	}
 	var id int64
 	err = pgx.BeginTxFunc(ctx, db, pgx.TxOptions{}, func(tx pgx.Tx) error {
-		q := dbsqlc.New(tx)
-		run, err := q.CheckRunCreate(ctx, dbsqlc.CheckRunCreateParams{MaxAge: interval(opts.MaxAge), OnlyChecks: only})
+		run, err := q.CheckRunCreate(ctx, tx, dbsqlc.CheckRunCreateParams{MaxAge: interval(opts.MaxAge), OnlyChecks: only})
 		if err != nil {
 			return err
 		}
 		id = run.CheckRunID
-		n, err := q.CheckResultsRecord(ctx, dbsqlc.CheckResultsRecordParams{CheckRunID: id, Results: doc})
+		n, err := q.CheckResultsRecord(ctx, tx, dbsqlc.CheckResultsRecordParams{CheckRunID: id, Results: doc})
 		if err == nil && n != int64(len(results)) {
 			err = fmt.Errorf("recorded %d results of %d", n, len(results))
 		}
@@ -76,15 +78,14 @@ type Recorded struct {
 // Latest returns the newest recorded check run, or ok false when none was
 // recorded.
 func Latest(ctx context.Context, db dbsqlc.DBTX) (rec Recorded, ok bool, err error) {
-	q := dbsqlc.New(db)
-	run, err := q.CheckRunLatest(ctx)
+	run, err := q.CheckRunLatest(ctx, db)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Recorded{}, false, nil
 	}
 	if err != nil {
 		return Recorded{}, false, fmt.Errorf("read the last check run: %w", err)
 	}
-	rows, err := q.CheckResultsOfRun(ctx, run.CheckRunID)
+	rows, err := q.CheckResultsOfRun(ctx, db, run.CheckRunID)
 	if err != nil {
 		return Recorded{}, false, fmt.Errorf("read check run %d's results: %w", run.CheckRunID, err)
 	}

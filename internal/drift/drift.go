@@ -11,6 +11,9 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // Change is one difference from the contract.
 type Change struct {
 	Key string `json:"key"`
@@ -24,7 +27,7 @@ type Change struct {
 // Check records for run runID how the documents of resource in run
 // landedRunID's landing differ from contract, and returns the changes.
 func Check(ctx context.Context, db dbsqlc.DBTX, runID, landedRunID int64, resource string, contract []byte) ([]Change, error) {
-	rows, err := dbsqlc.New(db).DriftRecord(ctx, dbsqlc.DriftRecordParams{
+	rows, err := q.DriftRecord(ctx, db, dbsqlc.DriftRecordParams{
 		RunID: runID, LandedRunID: landedRunID, Resource: resource, Contract: contract,
 	})
 	return changes(rows), err
@@ -33,7 +36,7 @@ func Check(ctx context.Context, db dbsqlc.DBTX, runID, landedRunID int64, resour
 // Copy records for run runID the changes run fromRunID found in the same
 // documents under the same contract, and returns them.
 func Copy(ctx context.Context, db dbsqlc.DBTX, runID, fromRunID int64, resource string) ([]Change, error) {
-	rows, err := dbsqlc.New(db).DriftCopy(ctx, dbsqlc.DriftCopyParams{RunID: runID, FromRunID: fromRunID, Resource: resource})
+	rows, err := q.DriftCopy(ctx, db, dbsqlc.DriftCopyParams{RunID: runID, FromRunID: fromRunID, Resource: resource})
 	recorded := make([]dbsqlc.DriftRecordRow, len(rows))
 	for i, r := range rows {
 		recorded[i] = dbsqlc.DriftRecordRow(r) // the same columns

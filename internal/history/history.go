@@ -15,6 +15,9 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // Run is one sync or replay in meta.runs.
 type Run struct {
 	RunID  int64
@@ -56,8 +59,7 @@ func Runs(ctx context.Context, db dbsqlc.DBTX, limit int) ([]Run, error) {
 	if limit < 1 {
 		return nil, fmt.Errorf("limit %d: must be at least 1", limit)
 	}
-	q := dbsqlc.New(db)
-	rows, err := q.RunList(ctx, int32(min(limit, 1<<31-1)))
+	rows, err := q.RunList(ctx, db, int32(min(limit, 1<<31-1)))
 	if err != nil {
 		return nil, fmt.Errorf("list runs: %w", err)
 	}
@@ -77,7 +79,7 @@ func Runs(ctx context.Context, db dbsqlc.DBTX, limit int) ([]Run, error) {
 		}
 		ids[i], at[r.RunID] = r.RunID, i
 	}
-	res, err := q.RunResources(ctx, ids)
+	res, err := q.RunResources(ctx, db, ids)
 	if err != nil {
 		return nil, fmt.Errorf("list the runs' resources: %w", err)
 	}
@@ -100,7 +102,7 @@ type Tables struct {
 
 // Present returns which tables exist.
 func Present(ctx context.Context, db dbsqlc.DBTX) (Tables, error) {
-	r, err := dbsqlc.New(db).SchemaTablesPresent(ctx)
+	r, err := q.SchemaTablesPresent(ctx, db)
 	if err != nil {
 		return Tables{}, fmt.Errorf("look up the ledger's tables: %w", err)
 	}
@@ -137,7 +139,7 @@ type Applied struct {
 // AppliedFiles returns the function and view files applied, by kind and
 // name.
 func AppliedFiles(ctx context.Context, db dbsqlc.DBTX) ([]Applied, error) {
-	rows, err := dbsqlc.New(db).AppliedSQLList(ctx)
+	rows, err := q.AppliedSQLList(ctx, db)
 	if err != nil {
 		return nil, fmt.Errorf("read meta.applied_sql: %w", err)
 	}
@@ -161,7 +163,7 @@ type Succeeded struct {
 // LastSucceeded returns the newest succeeded sync or replay, or ok false
 // when none succeeded.
 func LastSucceeded(ctx context.Context, db dbsqlc.DBTX) (s Succeeded, ok bool, err error) {
-	r, err := dbsqlc.New(db).RunLastSucceeded(ctx)
+	r, err := q.RunLastSucceeded(ctx, db)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Succeeded{}, false, nil
 	}

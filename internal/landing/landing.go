@@ -199,19 +199,8 @@ func hasSurrogateEscape(doc []byte) bool {
 	return false
 }
 
-// OpenRun creates the partition that holds a run's documents, if it does
-// not exist yet; Copy needs it.
-func OpenRun(ctx context.Context, db dbsqlc.DBTX, runID int64) error {
-	return dbsqlc.New(db).LandingOpenRun(ctx, runID)
-}
-
-// Kept reports whether a run's documents are still in landing.
-func Kept(ctx context.Context, db dbsqlc.DBTX, runID int64) (bool, error) {
-	return dbsqlc.New(db).LandingHasRun(ctx, runID)
-}
-
 // Prune drops the partitions that neither one of the newest keep runs nor
 // the newest succeeded run reads from, and returns their runs.
 func Prune(ctx context.Context, db dbsqlc.DBTX, keep int) ([]int64, error) {
-	return dbsqlc.New(db).LandingPrune(ctx, int32(max(1, keep)))
+	return dbsqlc.New().LandingPrune(ctx, db, int32(max(1, keep)))
 }

@@ -17,11 +17,22 @@ import (
 	"github.com/spacex-elt/loader/internal/promote"
 )
 
-// Run statuses in meta.runs.
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
+// Status is a run's outcome, as meta.runs, the summary and the metrics
+// name it.
+type Status string
+
+// Run statuses. Locked is never stored: a run that could not take the run
+// lock opened no row in meta.runs.
 const (
-	StatusSucceeded = "succeeded"
-	StatusFailed    = "failed"
-	StatusCancelled = "cancelled"
+	StatusRunning   Status = "running"
+	StatusSucceeded Status = "succeeded"
+	StatusFailed    Status = "failed"
+	StatusCancelled Status = "cancelled"
+	StatusAbandoned Status = "abandoned"
+	StatusLocked    Status = "locked"
 )
 
 // ErrLocked: another sync or replay holds the run lock.
@@ -44,17 +55,15 @@ func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn 
 	if err != nil {
 		return nil, nil, fmt.Errorf("take the run lock: %w", err)
 	}
-	q := dbsqlc.New(conn)
 	locked := false
 	if timeout <= 0 {
-		locked, err = q.RunLockTry(ctx, runLockKey)
+		locked, err = q.RunLockTry(ctx, conn, runLockKey)
 	} else {
 		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			qtx := q.WithTx(tx)
-			if err := qtx.RunLockTimeout(ctx, fmt.Sprintf("%dms", max(1, timeout.Milliseconds()))); err != nil {
+			if err := q.RunLockTimeout(ctx, tx, fmt.Sprintf("%dms", max(1, timeout.Milliseconds()))); err != nil {
 				return err
 			}
-			return qtx.RunLockWait(ctx, runLockKey)
+			return q.RunLockWait(ctx, tx, runLockKey)
 		})
 		var pgErr *pgconn.PgError
 		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
@@ -70,7 +79,7 @@ func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn 
 	if !locked {
 		defer conn.Release()
 		holder := "another run"
-		if r, err := q.RunRunning(ctx); err == nil {
+		if r, err := q.RunRunning(ctx, conn); err == nil {
 			holder = fmt.Sprintf("run %d (%s, started %s)", r.RunID, r.Source, r.StartedAt.Format(time.RFC3339))
 		}
 		if timeout > 0 {
@@ -81,7 +90,7 @@ func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn 
 	return conn, func() {
 		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if err := q.RunUnlock(uctx, runLockKey); err != nil {
+		if err := q.RunUnlock(uctx, conn, runLockKey); err != nil {
 			// Closing the session releases the lock for certain.
 			conn.Conn().Close(uctx)
 		}
@@ -89,36 +98,19 @@ func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn 
 	}, nil
 }
 
-// AbandonStale marks every run still 'running' as abandoned and returns
-// their ids. Call it only while holding the run lock: no live process can
-// then own such a run.
-func AbandonStale(ctx context.Context, db dbsqlc.DBTX) ([]int64, error) {
-	return dbsqlc.New(db).RunAbandonStale(ctx)
-}
-
-// Open records a new run and returns its id.
-func Open(ctx context.Context, db dbsqlc.DBTX, source string) (int64, error) {
-	return dbsqlc.New(db).RunCreate(ctx, source)
-}
-
 // Finish records a run's outcome; cause is nil on success. It fails with
 // ErrNotRunning when the run is no longer 'running'.
-func Finish(ctx context.Context, db dbsqlc.DBTX, runID int64, status string, cause error) error {
+func Finish(ctx context.Context, db dbsqlc.DBTX, runID int64, status Status, cause error) error {
 	var msg *string
 	if cause != nil {
 		s := cause.Error()
 		msg = &s
 	}
-	n, err := dbsqlc.New(db).RunFinish(ctx, dbsqlc.RunFinishParams{RunID: runID, Status: status, Error: msg})
+	n, err := q.RunFinish(ctx, db, dbsqlc.RunFinishParams{RunID: runID, Status: string(status), Error: msg})
 	if err == nil && n != 1 {
 		return ErrNotRunning
 	}
 	return err
-}
-
-// ViewsRefreshed records the gold views a run refreshed.
-func ViewsRefreshed(ctx context.Context, db dbsqlc.DBTX, runID int64, views []string) error {
-	return dbsqlc.New(db).RunViewsRefreshed(ctx, dbsqlc.RunViewsRefreshedParams{RunID: runID, Views: views})
 }
 
 // Extract is where a run's extract of a resource is and what it held.
@@ -147,7 +139,7 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 	if !e.Absent {
 		landedRunID = &e.LandedRunID
 	}
-	return dbsqlc.New(db).RunResourceLanded(ctx, dbsqlc.RunResourceLandedParams{
+	return q.RunResourceLanded(ctx, db, dbsqlc.RunResourceLandedParams{
 		RunID: runID, Resource: resource, Absent: e.Absent, LandedRunID: landedRunID, NotModified: e.NotModified,
 		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Fetched, Sanitized: e.Sanitized,
 	})
@@ -156,7 +148,7 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 // Promoted records what promoting a resource did, under which transform
 // version.
 func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c promote.Counts) error {
-	return dbsqlc.New(db).RunResourcePromoted(ctx, dbsqlc.RunResourcePromotedParams{
+	return q.RunResourcePromoted(ctx, db, dbsqlc.RunResourcePromotedParams{
 		RunID: runID, Resource: resource, Transform: transform, Skipped: c.Skipped,
 		Duplicates: c.Duplicates, Rejected: c.Rejected, BadValues: c.BadValues,
 		Inserted: c.Inserted, Updated: c.Updated, Unchanged: c.Unchanged,
@@ -187,7 +179,7 @@ func state(r dbsqlc.MetaRunResource) State {
 // Current returns the resource's state in the newest succeeded run, which
 // is what bronze holds, or ok false when no run has succeeded.
 func Current(ctx context.Context, db dbsqlc.DBTX, resource string) (s State, ok bool, err error) {
-	r, err := dbsqlc.New(db).RunResourceCurrent(ctx, resource)
+	r, err := q.RunResourceCurrent(ctx, db, resource)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return State{}, false, nil
 	}
@@ -199,7 +191,7 @@ func Current(ctx context.Context, db dbsqlc.DBTX, resource string) (s State, ok 
 
 // Resources returns a run's state per resource.
 func Resources(ctx context.Context, db dbsqlc.DBTX, runID int64) (map[string]State, error) {
-	rows, err := dbsqlc.New(db).RunResources(ctx, []int64{runID})
+	rows, err := q.RunResources(ctx, db, []int64{runID})
 	if err != nil {
 		return nil, err
 	}

@@ -24,6 +24,9 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // lockKey is the advisory lock that serialises concurrent migrates: dbmate
 // takes none, and two of them racing would both try the same migration.
 // The value is arbitrary but fixed ("spacex-m" in ASCII).
@@ -172,8 +175,7 @@ func Apply(ctx context.Context, conn *pgx.Conn, kind string, fsys fs.FS, dir str
 }
 
 func apply(ctx context.Context, conn *pgx.Conn, kind string, f File) (bool, error) {
-	q := dbsqlc.New(conn)
-	cur, err := q.AppliedSQLGet(ctx, f.Name)
+	cur, err := q.AppliedSQLGet(ctx, conn, f.Name)
 	if err != nil {
 		return false, err
 	}
@@ -197,7 +199,7 @@ func apply(ctx context.Context, conn *pgx.Conn, kind string, f File) (bool, erro
 		if _, err := tx.Exec(ctx, f.SQL, pgx.QueryExecModeSimpleProtocol); err != nil {
 			return err
 		}
-		return q.WithTx(tx).AppliedSQLRecord(ctx, dbsqlc.AppliedSQLRecordParams{Name: f.Name, Kind: kind, Sha256: f.SHA256})
+		return q.AppliedSQLRecord(ctx, tx, dbsqlc.AppliedSQLRecordParams{Name: f.Name, Kind: kind, Sha256: f.SHA256})
 	})
 	return err == nil, err
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/landing"
@@ -30,6 +31,9 @@ import (
 	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
+
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
 
 // Errors callers branch on.
 var (
@@ -179,13 +183,13 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 	}
 	defer unlock()
 
-	if res.Abandoned, err = ledger.AbandonStale(ctx, s.Pool); err != nil {
+	if res.Abandoned, err = q.RunAbandonStale(ctx, s.Pool); err != nil {
 		return res, fmt.Errorf("mark abandoned runs: %w", err)
 	}
 	for _, id := range res.Abandoned {
 		s.Logger.WarnContext(ctx, "earlier run marked abandoned: its process died mid-run", "abandoned_run_id", id)
 	}
-	if res.RunID, err = ledger.Open(ctx, s.Pool, source); err != nil {
+	if res.RunID, err = q.RunCreate(ctx, s.Pool, source); err != nil {
 		return res, fmt.Errorf("open run in ledger: %w", err)
 	}
 	log := s.Logger.With("run_id", res.RunID)
@@ -239,14 +243,14 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (res Result, 
 // commits only when every resource landed and promoted, and, with
 // FailOnDrift, none drifted.
 func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Conn, res *Result, fill fill) error {
-	version, err := promote.TransformVersion(ctx, s.Pool)
+	version, err := q.BronzeTransformVersion(ctx, s.Pool)
 	if err != nil {
 		return fmt.Errorf("read the transform version (has `loader migrate` applied db/functions?): %w", err)
 	}
 	// The run's landing partition exists before the promotion reads
 	// landing: creating it later would wait for the promotion's own locks.
 	// (One that ends up empty is dropped with the next prune.)
-	if err := landing.OpenRun(ctx, s.Pool, res.RunID); err != nil {
+	if err := q.LandingOpenRun(ctx, s.Pool, res.RunID); err != nil {
 		return fmt.Errorf("open the run's landing partition: %w", err)
 	}
 	tx, err := lockConn.Begin(ctx)
@@ -350,7 +354,7 @@ func (s *Syncer) checkDrift(ctx context.Context, log *slog.Logger, runID int64, 
 // the run's success.
 func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, res *Result, version string,
 	extracts <-chan extracted, plan []step, checks *errgroup.Group) error {
-	if err := promote.Begin(ctx, tx); err != nil {
+	if err := q.RunPromotionSettings(ctx, tx); err != nil {
 		return err
 	}
 	var changed []string
@@ -412,7 +416,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		return err
 	}
 	res.ViewsRefreshed = views
-	if err := ledger.ViewsRefreshed(ctx, tx, res.RunID, views); err != nil {
+	if err := q.RunViewsRefreshed(ctx, tx, dbsqlc.RunViewsRefreshedParams{RunID: res.RunID, Views: views}); err != nil {
 		return fmt.Errorf("record the views refreshed: %w", err)
 	}
 	if err := ledger.Finish(ctx, tx, res.RunID, ledger.StatusSucceeded, nil); err != nil {
@@ -441,7 +445,7 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) e
 		etag := ""
 		if known && cur.ETag != "" {
 			// A 304 is only of use while that run's documents are in landing.
-			if kept, err := landing.Kept(ctx, s.Pool, cur.LandedRunID); err != nil {
+			if kept, err := q.LandingHasRun(ctx, s.Pool, cur.LandedRunID); err != nil {
 				return fmt.Errorf("resource %s: %w", r.Name, err)
 			} else if kept {
 				etag = cur.ETag
@@ -520,7 +524,7 @@ func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(
 		if st.Absent {
 			continue
 		}
-		if kept, err := landing.Kept(ctx, s.Pool, st.LandedRunID); err != nil {
+		if kept, err := q.LandingHasRun(ctx, s.Pool, st.LandedRunID); err != nil {
 			return err
 		} else if !kept {
 			return fmt.Errorf("%w: run %d's documents of %s are no longer in landing (it keeps the last %d runs)",

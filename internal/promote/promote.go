@@ -16,6 +16,9 @@ import (
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // ErrShrink: an extract would soft-delete more of a table than
 // Options.MaxDeleteFraction allows.
 var ErrShrink = errors.New("extract shrank more than the allowed delete fraction")
@@ -48,26 +51,13 @@ type Counts struct {
 // Changed reports whether the promotion wrote to the resource's tables.
 func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
 
-// Begin prepares the promotion transaction: timestamps shown in UTC, and
-// work_mem for sorts and hashes over whole extracts.
-func Begin(ctx context.Context, tx pgx.Tx) error {
-	return dbsqlc.New(tx).RunPromotionSettings(ctx)
-}
-
-// TransformVersion is the version of the migrations and function files
-// that decide what bronze holds for a document.
-func TransformVersion(ctx context.Context, db dbsqlc.DBTX) (string, error) {
-	return dbsqlc.New(db).BronzeTransformVersion(ctx)
-}
-
 // Resource promotes the documents of r that run landedRunID landed, as run
 // runID: stage them, guard against a suspect shrink, write what is new or
 // changed (everything when retype: the transform changed) with their
 // issues, bring the bridges in line, soft-delete what the complete extract
 // lacks, and count.
 func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Resource, runID, landedRunID int64, retype bool, opts Options) (Counts, error) {
-	q := dbsqlc.New(tx)
-	st, err := q.BronzeStage(ctx, dbsqlc.BronzeStageParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, Retype: retype})
+	st, err := q.BronzeStage(ctx, tx, dbsqlc.BronzeStageParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, Retype: retype})
 	if err != nil {
 		return Counts{}, fmt.Errorf("stage: %w", err)
 	}
@@ -89,23 +79,23 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 	for i, b := range r.Bridges {
 		arrays[i], bridges[i] = b.Array, b.Table
 	}
-	if err := q.BronzeUpsert(ctx, dbsqlc.BronzeUpsertParams{
+	if err := q.BronzeUpsert(ctx, tx, dbsqlc.BronzeUpsertParams{
 		TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, RunID: runID, Arrays: arrays,
 	}); err != nil {
 		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
 	}
 	for i, b := range r.Bridges {
-		if err := q.BronzeReconcile(ctx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID, Retype: retype}); err != nil {
+		if err := q.BronzeReconcile(ctx, tx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID, Retype: retype}); err != nil {
 			return Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
 	}
 	var deleted int64
 	if verified && st.Missing > 0 {
-		if deleted, err = q.BronzeSoftDelete(ctx, dbsqlc.BronzeSoftDeleteParams{TableName: r.Table, RunID: runID}); err != nil {
+		if deleted, err = q.BronzeSoftDelete(ctx, tx, dbsqlc.BronzeSoftDeleteParams{TableName: r.Table, RunID: runID}); err != nil {
 			return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
 		}
 	}
-	n, err := q.BronzeCounts(ctx, bridges)
+	n, err := q.BronzeCounts(ctx, tx, bridges)
 	if err != nil {
 		return Counts{}, fmt.Errorf("count: %w", err)
 	}
@@ -124,25 +114,20 @@ func Tables(r resources.Resource) []string {
 	return tables
 }
 
-// refreshView refreshes one gold view through meta.refresh_view
-// (db/functions/refresh.sql): REFRESH needs ownership of the view, which
-// the writer role running a sync does not have, so the function refreshes
-// as the view's owner, and only views that loader migrate applied.
-const refreshView = "SELECT meta.refresh_view($1)"
-
 // Views refreshes the gold materialized views that read any of the changed
-// tables, directly or through other views, CONCURRENTLY so readers keep
-// seeing the previous contents until commit, and returns their names.
+// tables, directly or through other views, and returns their names. A view
+// that has rows is refreshed CONCURRENTLY, so readers keep seeing its
+// previous contents until commit; an empty one (the first load) plainly.
 func Views(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
 	if len(changed) == 0 {
 		return nil, nil
 	}
-	names, err := dbsqlc.New(tx).AppliedSQLViewsToRefresh(ctx, changed)
+	names, err := q.AppliedSQLViewsToRefresh(ctx, tx, changed)
 	if err != nil {
 		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
 	}
 	for _, name := range names {
-		if _, err := tx.Exec(ctx, refreshView, name); err != nil {
+		if err := q.AppliedSQLRefreshView(ctx, tx, name); err != nil {
 			return nil, fmt.Errorf("refresh %s: %w", name, err)
 		}
 	}

@@ -23,8 +23,8 @@ type AppliedSQLGetRow struct {
 // AppliedSQLGet returns the hash a function or view file was last applied
 // with (” if never), and the kind of relation that now carries its name
 // ('m' materialized view, 'v' view, ” when there is none).
-func (q *Queries) AppliedSQLGet(ctx context.Context, name string) (AppliedSQLGetRow, error) {
-	row := q.db.QueryRow(ctx, appliedSQLGet, name)
+func (q *Queries) AppliedSQLGet(ctx context.Context, db DBTX, name string) (AppliedSQLGetRow, error) {
+	row := db.QueryRow(ctx, appliedSQLGet, name)
 	var i AppliedSQLGetRow
 	err := row.Scan(&i.Sha256, &i.Relkind)
 	return i, err
@@ -42,8 +42,21 @@ type AppliedSQLRecordParams struct {
 }
 
 // AppliedSQLRecord stores the hash of the file just applied.
-func (q *Queries) AppliedSQLRecord(ctx context.Context, arg AppliedSQLRecordParams) error {
-	_, err := q.db.Exec(ctx, appliedSQLRecord, arg.Name, arg.Kind, arg.Sha256)
+func (q *Queries) AppliedSQLRecord(ctx context.Context, db DBTX, arg AppliedSQLRecordParams) error {
+	_, err := db.Exec(ctx, appliedSQLRecord, arg.Name, arg.Kind, arg.Sha256)
+	return err
+}
+
+const appliedSQLRefreshView = `-- name: AppliedSQLRefreshView :exec
+SELECT meta.refresh_view($1::text)
+`
+
+// AppliedSQLRefreshView refreshes one gold materialized view through
+// meta.refresh_view (db/functions/refresh.sql), which runs as the view's
+// owner: REFRESH needs ownership, which the writer role running a sync does
+// not have, and it refreshes only views loader migrate applied.
+func (q *Queries) AppliedSQLRefreshView(ctx context.Context, db DBTX, name string) error {
+	_, err := db.Exec(ctx, appliedSQLRefreshView, name)
 	return err
 }
 
@@ -53,8 +66,8 @@ SELECT name::text FROM meta.views_to_refresh(CAST($1::text[] AS regclass[])) AS 
 
 // AppliedSQLViewsToRefresh lists the gold materialized views that read any
 // of the changed tables, directly or through other views, in refresh order.
-func (q *Queries) AppliedSQLViewsToRefresh(ctx context.Context, changed []string) ([]string, error) {
-	rows, err := q.db.Query(ctx, appliedSQLViewsToRefresh, changed)
+func (q *Queries) AppliedSQLViewsToRefresh(ctx context.Context, db DBTX, changed []string) ([]string, error) {
+	rows, err := db.Query(ctx, appliedSQLViewsToRefresh, changed)
 	if err != nil {
 		return nil, err
 	}

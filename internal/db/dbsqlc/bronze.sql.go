@@ -24,8 +24,8 @@ type BronzeCountsRow struct {
 }
 
 // BronzeCounts returns the ledger's counts of the staged resource.
-func (q *Queries) BronzeCounts(ctx context.Context, bridges []string) (BronzeCountsRow, error) {
-	row := q.db.QueryRow(ctx, bronzeCounts, bridges)
+func (q *Queries) BronzeCounts(ctx context.Context, db DBTX, bridges []string) (BronzeCountsRow, error) {
+	row := db.QueryRow(ctx, bronzeCounts, bridges)
 	var i BronzeCountsRow
 	err := row.Scan(
 		&i.Inserted,
@@ -51,8 +51,8 @@ type BronzeReconcileParams struct {
 // BronzeReconcile brings a bridge table in line with the array_number-th source
 // array (from 1) of the documents just written; with retype, every element
 // is typed again.
-func (q *Queries) BronzeReconcile(ctx context.Context, arg BronzeReconcileParams) error {
-	_, err := q.db.Exec(ctx, bronzeReconcile,
+func (q *Queries) BronzeReconcile(ctx context.Context, db DBTX, arg BronzeReconcileParams) error {
+	_, err := db.Exec(ctx, bronzeReconcile,
 		arg.Bridge,
 		arg.ArrayNumber,
 		arg.RunID,
@@ -72,8 +72,8 @@ type BronzeSoftDeleteParams struct {
 
 // BronzeSoftDelete sets deleted_at on the live rows the staged, complete
 // extract lacks.
-func (q *Queries) BronzeSoftDelete(ctx context.Context, arg BronzeSoftDeleteParams) (int64, error) {
-	row := q.db.QueryRow(ctx, bronzeSoftDelete, arg.TableName, arg.RunID)
+func (q *Queries) BronzeSoftDelete(ctx context.Context, db DBTX, arg BronzeSoftDeleteParams) (int64, error) {
+	row := db.QueryRow(ctx, bronzeSoftDelete, arg.TableName, arg.RunID)
 	var deleted int64
 	err := row.Scan(&deleted)
 	return deleted, err
@@ -103,8 +103,8 @@ type BronzeStageRow struct {
 // BronzeStage stages a resource's landed documents for promotion into its
 // bronze table (see bronze.stage in db/functions/bronze.sql) and returns
 // the counts the shrink guard needs.
-func (q *Queries) BronzeStage(ctx context.Context, arg BronzeStageParams) (BronzeStageRow, error) {
-	row := q.db.QueryRow(ctx, bronzeStage,
+func (q *Queries) BronzeStage(ctx context.Context, db DBTX, arg BronzeStageParams) (BronzeStageRow, error) {
+	row := db.QueryRow(ctx, bronzeStage,
 		arg.TableName,
 		arg.Resource,
 		arg.LandedRunID,
@@ -127,8 +127,8 @@ SELECT meta.transform_version()::text AS version
 
 // BronzeTransformVersion is the version of the migrations and function
 // files that decide what bronze holds for a document.
-func (q *Queries) BronzeTransformVersion(ctx context.Context) (string, error) {
-	row := q.db.QueryRow(ctx, bronzeTransformVersion)
+func (q *Queries) BronzeTransformVersion(ctx context.Context, db DBTX) (string, error) {
+	row := db.QueryRow(ctx, bronzeTransformVersion)
 	var version string
 	err := row.Scan(&version)
 	return version, err
@@ -149,8 +149,8 @@ type BronzeUpsertParams struct {
 // BronzeUpsert writes the staged documents that are new, changed or revived,
 // with their issues, and keeps the source arrays (arrays, dotted paths) of
 // their bridges for BronzeReconcile.
-func (q *Queries) BronzeUpsert(ctx context.Context, arg BronzeUpsertParams) error {
-	_, err := q.db.Exec(ctx, bronzeUpsert,
+func (q *Queries) BronzeUpsert(ctx context.Context, db DBTX, arg BronzeUpsertParams) error {
+	_, err := db.Exec(ctx, bronzeUpsert,
 		arg.TableName,
 		arg.Resource,
 		arg.LandedRunID,

@@ -27,8 +27,8 @@ type CheckResultsOfRunRow struct {
 }
 
 // CheckResultsOfRun lists a check run's results by name.
-func (q *Queries) CheckResultsOfRun(ctx context.Context, checkRunID int64) ([]CheckResultsOfRunRow, error) {
-	rows, err := q.db.Query(ctx, checkResultsOfRun, checkRunID)
+func (q *Queries) CheckResultsOfRun(ctx context.Context, db DBTX, checkRunID int64) ([]CheckResultsOfRunRow, error) {
+	rows, err := db.Query(ctx, checkResultsOfRun, checkRunID)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +70,8 @@ type CheckResultsRecordParams struct {
 // CheckResultsRecord records the results of a check run, given as a JSON
 // array of {name, severity, status, violations, samples, error}: one
 // statement, however many checks ran.
-func (q *Queries) CheckResultsRecord(ctx context.Context, arg CheckResultsRecordParams) (int64, error) {
-	result, err := q.db.Exec(ctx, checkResultsRecord, arg.CheckRunID, arg.Results)
+func (q *Queries) CheckResultsRecord(ctx context.Context, db DBTX, arg CheckResultsRecordParams) (int64, error) {
+	result, err := db.Exec(ctx, checkResultsRecord, arg.CheckRunID, arg.Results)
 	if err != nil {
 		return 0, err
 	}
@@ -96,8 +96,8 @@ type CheckRunCreateRow struct {
 
 // CheckRunCreate records a loader check invocation and returns its id.
 // only_checks is NULL when every check ran.
-func (q *Queries) CheckRunCreate(ctx context.Context, arg CheckRunCreateParams) (CheckRunCreateRow, error) {
-	row := q.db.QueryRow(ctx, checkRunCreate, arg.MaxAge, arg.OnlyChecks)
+func (q *Queries) CheckRunCreate(ctx context.Context, db DBTX, arg CheckRunCreateParams) (CheckRunCreateRow, error) {
+	row := db.QueryRow(ctx, checkRunCreate, arg.MaxAge, arg.OnlyChecks)
 	var i CheckRunCreateRow
 	err := row.Scan(&i.CheckRunID, &i.CheckedAt)
 	return i, err
@@ -120,8 +120,8 @@ type CheckRunLatestRow struct {
 
 // CheckRunLatest returns the newest recorded check run, with its age by
 // the server's clock.
-func (q *Queries) CheckRunLatest(ctx context.Context) (CheckRunLatestRow, error) {
-	row := q.db.QueryRow(ctx, checkRunLatest)
+func (q *Queries) CheckRunLatest(ctx context.Context, db DBTX) (CheckRunLatestRow, error) {
+	row := db.QueryRow(ctx, checkRunLatest)
 	var i CheckRunLatestRow
 	err := row.Scan(
 		&i.CheckRunID,

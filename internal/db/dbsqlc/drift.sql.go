@@ -33,8 +33,8 @@ type DriftCopyRow struct {
 
 // DriftCopy records for a run the drift an earlier run found in the same
 // documents under the same contract, and returns it.
-func (q *Queries) DriftCopy(ctx context.Context, arg DriftCopyParams) ([]DriftCopyRow, error) {
-	rows, err := q.db.Query(ctx, driftCopy, arg.RunID, arg.FromRunID, arg.Resource)
+func (q *Queries) DriftCopy(ctx context.Context, db DBTX, arg DriftCopyParams) ([]DriftCopyRow, error) {
+	rows, err := db.Query(ctx, driftCopy, arg.RunID, arg.FromRunID, arg.Resource)
 	if err != nil {
 		return nil, err
 	}
@@ -123,8 +123,8 @@ type DriftRecordRow struct {
 // documents a run's resource reads (in landed_run_id's partition) with the
 // resource's contract ({"key": ["type", ...]}), records every difference
 // for the run in meta.run_drift and returns them.
-func (q *Queries) DriftRecord(ctx context.Context, arg DriftRecordParams) ([]DriftRecordRow, error) {
-	rows, err := q.db.Query(ctx, driftRecord,
+func (q *Queries) DriftRecord(ctx context.Context, db DBTX, arg DriftRecordParams) ([]DriftRecordRow, error) {
+	rows, err := db.Query(ctx, driftRecord,
 		arg.RunID,
 		arg.Resource,
 		arg.LandedRunID,

@@ -28,8 +28,8 @@ type AppliedSQLListRow struct {
 // AppliedSQLList lists the function and view files applied, by kind and
 // name; present says whether a view's relation exists (always true for a
 // function file).
-func (q *Queries) AppliedSQLList(ctx context.Context) ([]AppliedSQLListRow, error) {
-	rows, err := q.db.Query(ctx, appliedSQLList)
+func (q *Queries) AppliedSQLList(ctx context.Context, db DBTX) ([]AppliedSQLListRow, error) {
+	rows, err := db.Query(ctx, appliedSQLList)
 	if err != nil {
 		return nil, err
 	}
@@ -73,8 +73,8 @@ type RunLastSucceededRow struct {
 
 // RunLastSucceeded returns the newest succeeded sync or replay (what
 // bronze holds), with its age by the server's clock.
-func (q *Queries) RunLastSucceeded(ctx context.Context) (RunLastSucceededRow, error) {
-	row := q.db.QueryRow(ctx, runLastSucceeded)
+func (q *Queries) RunLastSucceeded(ctx context.Context, db DBTX) (RunLastSucceededRow, error) {
+	row := db.QueryRow(ctx, runLastSucceeded)
 	var i RunLastSucceededRow
 	err := row.Scan(
 		&i.RunID,
@@ -111,8 +111,8 @@ type RunListRow struct {
 // RunList lists the newest runs, newest first, each with the bronze rows
 // it changed: inserted, updated (revived included) and soft-deleted, over
 // its resources. A run whose promotion did not commit has NULL counts, so 0.
-func (q *Queries) RunList(ctx context.Context, maxRuns int32) ([]RunListRow, error) {
-	rows, err := q.db.Query(ctx, runList, maxRuns)
+func (q *Queries) RunList(ctx context.Context, db DBTX, maxRuns int32) ([]RunListRow, error) {
+	rows, err := db.Query(ctx, runList, maxRuns)
 	if err != nil {
 		return nil, err
 	}
@@ -156,8 +156,8 @@ type SchemaTablesPresentRow struct {
 
 // SchemaTablesPresent says which of the tables loader status reads exist,
 // so that it can describe a database that is not (fully) migrated.
-func (q *Queries) SchemaTablesPresent(ctx context.Context) (SchemaTablesPresentRow, error) {
-	row := q.db.QueryRow(ctx, schemaTablesPresent)
+func (q *Queries) SchemaTablesPresent(ctx context.Context, db DBTX) (SchemaTablesPresentRow, error) {
+	row := db.QueryRow(ctx, schemaTablesPresent)
 	var i SchemaTablesPresentRow
 	err := row.Scan(
 		&i.HasSchemaMigrations,

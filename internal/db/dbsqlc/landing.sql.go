@@ -14,8 +14,8 @@ SELECT landing.has_run($1::bigint)::boolean AS kept
 `
 
 // LandingHasRun reports whether a run's documents are still in landing.
-func (q *Queries) LandingHasRun(ctx context.Context, runID int64) (bool, error) {
-	row := q.db.QueryRow(ctx, landingHasRun, runID)
+func (q *Queries) LandingHasRun(ctx context.Context, db DBTX, runID int64) (bool, error) {
+	row := db.QueryRow(ctx, landingHasRun, runID)
 	var kept bool
 	err := row.Scan(&kept)
 	return kept, err
@@ -26,8 +26,8 @@ SELECT landing.open_run($1::bigint)
 `
 
 // LandingOpenRun creates the partition that holds a run's documents.
-func (q *Queries) LandingOpenRun(ctx context.Context, runID int64) error {
-	_, err := q.db.Exec(ctx, landingOpenRun, runID)
+func (q *Queries) LandingOpenRun(ctx context.Context, db DBTX, runID int64) error {
+	_, err := db.Exec(ctx, landingOpenRun, runID)
 	return err
 }
 
@@ -37,8 +37,8 @@ SELECT run_id::bigint FROM landing.prune($1::integer) AS run_id
 
 // LandingPrune drops the landing partitions no kept run reads from, and
 // returns their runs.
-func (q *Queries) LandingPrune(ctx context.Context, keepRuns int32) ([]int64, error) {
-	rows, err := q.db.Query(ctx, landingPrune, keepRuns)
+func (q *Queries) LandingPrune(ctx context.Context, db DBTX, keepRuns int32) ([]int64, error) {
+	rows, err := db.Query(ctx, landingPrune, keepRuns)
 	if err != nil {
 		return nil, err
 	}

@@ -22,8 +22,8 @@ RETURNING run_id
 // RunAbandonStale marks every run still 'running' as abandoned. Call it only
 // while holding the run lock: no live process can then own such a run, so its
 // process died (SIGKILL, crash, lost connection) before recording an outcome.
-func (q *Queries) RunAbandonStale(ctx context.Context) ([]int64, error) {
-	rows, err := q.db.Query(ctx, runAbandonStale)
+func (q *Queries) RunAbandonStale(ctx context.Context, db DBTX) ([]int64, error) {
+	rows, err := db.Query(ctx, runAbandonStale)
 	if err != nil {
 		return nil, err
 	}
@@ -47,9 +47,9 @@ INSERT INTO meta.runs (source) VALUES ($1::text)
 RETURNING run_id
 `
 
-// RunCreate opens a ledger row for a new sync and returns its id.
-func (q *Queries) RunCreate(ctx context.Context, source string) (int64, error) {
-	row := q.db.QueryRow(ctx, runCreate, source)
+// RunCreate opens a ledger row for a new sync or replay and returns its id.
+func (q *Queries) RunCreate(ctx context.Context, db DBTX, source string) (int64, error) {
+	row := db.QueryRow(ctx, runCreate, source)
 	var run_id int64
 	err := row.Scan(&run_id)
 	return run_id, err
@@ -72,8 +72,8 @@ type RunFinishParams struct {
 // RunFinish closes a run with its final status; error is NULL on success.
 // It changes only a run still 'running': a run another one has marked
 // abandoned stays so, and RunFinish reports 0 rows.
-func (q *Queries) RunFinish(ctx context.Context, arg RunFinishParams) (int64, error) {
-	result, err := q.db.Exec(ctx, runFinish, arg.Status, arg.Error, arg.RunID)
+func (q *Queries) RunFinish(ctx context.Context, db DBTX, arg RunFinishParams) (int64, error) {
+	result, err := db.Exec(ctx, runFinish, arg.Status, arg.Error, arg.RunID)
 	if err != nil {
 		return 0, err
 	}
@@ -85,8 +85,8 @@ SELECT set_config('lock_timeout', $1::text, true)
 `
 
 // RunLockTimeout bounds lock waits for the rest of the transaction.
-func (q *Queries) RunLockTimeout(ctx context.Context, timeout string) error {
-	_, err := q.db.Exec(ctx, runLockTimeout, timeout)
+func (q *Queries) RunLockTimeout(ctx context.Context, db DBTX, timeout string) error {
+	_, err := db.Exec(ctx, runLockTimeout, timeout)
 	return err
 }
 
@@ -96,8 +96,8 @@ SELECT pg_try_advisory_lock($1::bigint) AS locked
 
 // RunLockTry takes the session-level advisory lock that lets one sync or
 // replay run at a time, without waiting. It returns whether it got it.
-func (q *Queries) RunLockTry(ctx context.Context, lockKey int64) (bool, error) {
-	row := q.db.QueryRow(ctx, runLockTry, lockKey)
+func (q *Queries) RunLockTry(ctx context.Context, db DBTX, lockKey int64) (bool, error) {
+	row := db.QueryRow(ctx, runLockTry, lockKey)
 	var locked bool
 	err := row.Scan(&locked)
 	return locked, err
@@ -109,8 +109,8 @@ SELECT pg_advisory_lock($1::bigint)
 
 // RunLockWait waits for the run lock; within a transaction that has set
 // lock_timeout (RunLockTimeout) the wait is bounded, and fails with 55P03.
-func (q *Queries) RunLockWait(ctx context.Context, lockKey int64) error {
-	_, err := q.db.Exec(ctx, runLockWait, lockKey)
+func (q *Queries) RunLockWait(ctx context.Context, db DBTX, lockKey int64) error {
+	_, err := db.Exec(ctx, runLockWait, lockKey)
 	return err
 }
 
@@ -121,8 +121,8 @@ SELECT set_config('TimeZone', 'UTC', true), set_config('work_mem', '64MB', true)
 // RunPromotionSettings sets the promotion transaction's settings: timestamps
 // shown in UTC whatever the session's TimeZone, and work_mem for the sorts
 // and hashes over a whole extract, so that they stay in memory as it grows.
-func (q *Queries) RunPromotionSettings(ctx context.Context) error {
-	_, err := q.db.Exec(ctx, runPromotionSettings)
+func (q *Queries) RunPromotionSettings(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, runPromotionSettings)
 	return err
 }
 
@@ -137,8 +137,8 @@ LIMIT 1
 // RunResourceCurrent returns the resource's record in the newest succeeded
 // run that had it: the extract bronze holds now, under which transform, and
 // its counts. (A run the resource was absent from left bronze as it was.)
-func (q *Queries) RunResourceCurrent(ctx context.Context, resource string) (MetaRunResource, error) {
-	row := q.db.QueryRow(ctx, runResourceCurrent, resource)
+func (q *Queries) RunResourceCurrent(ctx context.Context, db DBTX, resource string) (MetaRunResource, error) {
+	row := db.QueryRow(ctx, runResourceCurrent, resource)
 	var i MetaRunResource
 	err := row.Scan(
 		&i.RunID,
@@ -189,8 +189,8 @@ type RunResourceLandedParams struct {
 // what it held.
 // An absent resource (the source does not have it) has no landing and no
 // extract hash.
-func (q *Queries) RunResourceLanded(ctx context.Context, arg RunResourceLandedParams) error {
-	_, err := q.db.Exec(ctx, runResourceLanded,
+func (q *Queries) RunResourceLanded(ctx context.Context, db DBTX, arg RunResourceLandedParams) error {
+	_, err := db.Exec(ctx, runResourceLanded,
 		arg.RunID,
 		arg.Resource,
 		arg.Absent,
@@ -235,8 +235,8 @@ type RunResourcePromotedParams struct {
 }
 
 // RunResourcePromoted records what promoting a resource did to bronze.
-func (q *Queries) RunResourcePromoted(ctx context.Context, arg RunResourcePromotedParams) error {
-	_, err := q.db.Exec(ctx, runResourcePromoted,
+func (q *Queries) RunResourcePromoted(ctx context.Context, db DBTX, arg RunResourcePromotedParams) error {
+	_, err := db.Exec(ctx, runResourcePromoted,
 		arg.Transform,
 		arg.Skipped,
 		arg.Duplicates,
@@ -261,8 +261,8 @@ ORDER BY run_id, resource
 
 // RunResources lists what each resource of the given runs extracted and
 // promoted, by run and resource.
-func (q *Queries) RunResources(ctx context.Context, runIds []int64) ([]MetaRunResource, error) {
-	rows, err := q.db.Query(ctx, runResources, runIds)
+func (q *Queries) RunResources(ctx context.Context, db DBTX, runIds []int64) ([]MetaRunResource, error) {
+	rows, err := db.Query(ctx, runResources, runIds)
 	if err != nil {
 		return nil, err
 	}
@@ -316,8 +316,8 @@ type RunRunningRow struct {
 
 // RunRunning returns the newest run still marked running, to name the run
 // that holds the lock.
-func (q *Queries) RunRunning(ctx context.Context) (RunRunningRow, error) {
-	row := q.db.QueryRow(ctx, runRunning)
+func (q *Queries) RunRunning(ctx context.Context, db DBTX) (RunRunningRow, error) {
+	row := db.QueryRow(ctx, runRunning)
 	var i RunRunningRow
 	err := row.Scan(&i.RunID, &i.StartedAt, &i.Source)
 	return i, err
@@ -328,8 +328,8 @@ SELECT pg_advisory_unlock($1::bigint)
 `
 
 // RunUnlock releases the run lock.
-func (q *Queries) RunUnlock(ctx context.Context, lockKey int64) error {
-	_, err := q.db.Exec(ctx, runUnlock, lockKey)
+func (q *Queries) RunUnlock(ctx context.Context, db DBTX, lockKey int64) error {
+	_, err := db.Exec(ctx, runUnlock, lockKey)
 	return err
 }
 
@@ -343,7 +343,7 @@ type RunViewsRefreshedParams struct {
 }
 
 // RunViewsRefreshed records the gold views a run refreshed.
-func (q *Queries) RunViewsRefreshed(ctx context.Context, arg RunViewsRefreshedParams) error {
-	_, err := q.db.Exec(ctx, runViewsRefreshed, arg.Views, arg.RunID)
+func (q *Queries) RunViewsRefreshed(ctx context.Context, db DBTX, arg RunViewsRefreshedParams) error {
+	_, err := db.Exec(ctx, runViewsRefreshed, arg.Views, arg.RunID)
 	return err
 }
