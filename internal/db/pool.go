@@ -58,7 +58,8 @@ func Open(ctx context.Context, cfg *pgxpool.Config) (*pgxpool.Pool, error) {
 	return pool, nil
 }
 
-// Describe names a connection target for messages: user@host:port/database.
+// Describe names a connection target for messages, without its password:
+// postgres://user@host:port/database.
 func Describe(cfg pgconn.Config) string {
 	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, hostPort(cfg.Host, cfg.Port), cfg.Database)
 }
