@@ -75,3 +75,32 @@ start_local_pg() {
   fi
   echo "local PostgreSQL on 127.0.0.1:$port (data in $dir; stop: $bin/pg_ctl -D $dir stop)" >&2
 }
+
+# start_scratch_pg DIR PORT starts a throwaway cluster in DIR on
+# 127.0.0.1:PORT, from scratch (a cluster that a killed earlier run left in
+# DIR is stopped and removed first), and exports DATABASE_URL for database
+# "spacex" on it, clearing the PG* variables, so that a script that drops or
+# rewrites its database never reaches the user's. Pair it with
+# `trap 'stop_scratch_pg DIR' EXIT`.
+start_scratch_pg() {
+  unset DATABASE_URL PGHOST PGPORT PGUSER PGPASSWORD PGDATABASE
+  stop_scratch_pg "$1"
+  LOADER_PGDATA=$1 LOADER_PGPORT=$2 start_local_pg
+}
+
+# stop_scratch_pg DIR stops the cluster in DIR, if one runs, and removes DIR.
+stop_scratch_pg() {
+  as_pg_owner "$(pg_bindir)/pg_ctl" -D "$1" -m immediate stop >/dev/null 2>&1 || true
+  rm -rf "$1"
+}
+
+# dump_schema FILE writes the schema of the database at DATABASE_URL to FILE
+# with dbmate's own dump, the form of db/schema.sql: pg_dump --schema-only
+# without owners or privileges, then the versions schema_migrations holds.
+# Its pg_dump is the server's own (pg_bindir), not whichever one PATH finds
+# first: pg_dump's output differs between major versions.
+# scripts/generate writes db/schema.sql with it; scripts/check-dbmate-cli
+# compares a fresh dump with the committed one.
+dump_schema() {
+  PATH="$(pg_bindir):$PATH" go tool -modfile=tools/go.mod dbmate --schema-file "$1" dump
+}
