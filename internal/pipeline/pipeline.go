@@ -26,6 +26,7 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/gold"
 	"github.com/spacex-elt/loader/internal/landing"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/promote"
@@ -411,7 +412,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Fetch: e.Fetch, Counts: c, Promotion: took})
 		s.done(r.Name)
 	}
-	views, err := promote.Views(ctx, tx, changed)
+	views, err := gold.Refresh(ctx, tx, changed)
 	if err != nil {
 		return err
 	}

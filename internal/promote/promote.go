@@ -1,7 +1,7 @@
-// Package promote moves a run's landed documents into bronze and refreshes
-// the gold views that read what changed, inside the caller's transaction.
-// The work is SQL (db/functions/bronze.sql), the same for every resource;
-// this package sequences it and applies the shrink guard.
+// Package promote moves a run's landed documents into bronze, inside the
+// caller's transaction. The work is SQL (db/functions/bronze.sql), the same
+// for every resource; this package sequences it and applies the shrink
+// guard. Refreshing gold afterwards is package gold's.
 package promote
 
 import (
@@ -112,24 +112,4 @@ func Tables(r resources.Resource) []string {
 		tables = append(tables, b.Table)
 	}
 	return tables
-}
-
-// Views refreshes the gold materialized views that read any of the changed
-// tables, directly or through other views, and returns their names. A view
-// that has rows is refreshed CONCURRENTLY, so readers keep seeing its
-// previous contents until commit; an empty one (the first load) plainly.
-func Views(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
-	if len(changed) == 0 {
-		return nil, nil
-	}
-	names, err := q.AppliedSQLViewsToRefresh(ctx, tx, changed)
-	if err != nil {
-		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
-	}
-	for _, name := range names {
-		if err := q.AppliedSQLRefreshView(ctx, tx, name); err != nil {
-			return nil, fmt.Errorf("refresh %s: %w", name, err)
-		}
-	}
-	return names, nil
 }
