@@ -27,6 +27,7 @@ import (
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/promote"
@@ -473,7 +474,7 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	if err != nil {
 		// The promotion did not commit: nothing it counted was written.
 		for i := range res.Resources {
-			res.Resources[i].Counts = promote.Counts{}
+			res.Resources[i].Counts = ledger.Counts{}
 			res.Resources[i].Promotion = 0
 		}
 	}

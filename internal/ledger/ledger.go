@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
-	"github.com/spacex-elt/loader/internal/promote"
 )
 
 // q runs the generated queries; each call takes its connection.
@@ -147,7 +146,7 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 
 // Promoted records what promoting a resource did, under which transform
 // version.
-func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c promote.Counts) error {
+func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c Counts) error {
 	return q.RunResourcePromoted(ctx, db, dbsqlc.RunResourcePromotedParams{
 		RunID: runID, Resource: resource, Transform: transform, Skipped: c.Skipped,
 		Duplicates: c.Duplicates, Rejected: c.Rejected, BadValues: c.BadValues,
@@ -156,13 +155,34 @@ func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transf
 	})
 }
 
+// Counts is what promoting one resource did: promote.Resource returns
+// them, and the ledger records them.
+type Counts struct {
+	// Skipped: bronze already held this exact extract under the same
+	// transform version, so nothing was read, typed or written.
+	Skipped bool
+	// Duplicates repeated an id in the same extract; Rejected had no usable
+	// id (and stop soft deletes for the resource that run); BadValues are
+	// records with a value of the wrong type, set to NULL, in their row or
+	// a bridge row.
+	Duplicates, Rejected, BadValues int64
+	// Inserted, Updated and Unchanged split the distinct ids among new
+	// bronze rows, rewritten rows and rows left as they were (not typed
+	// again). Deleted rows were soft-deleted; Revived ones (counted in
+	// Updated) came back.
+	Inserted, Updated, Unchanged, Deleted, Revived int64
+}
+
+// Changed reports whether the promotion wrote to the resource's tables.
+func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
+
 // State is a resource's record in a run: its extract and, once promoted,
 // the transform version and counts.
 type State struct {
 	RunID int64
 	Extract
 	Transform string
-	promote.Counts
+	Counts
 }
 
 func state(r dbsqlc.MetaRunResource) State {

@@ -69,7 +69,7 @@ type ResourceResult struct {
 	Resource string
 	ledger.Extract
 	Fetch
-	promote.Counts
+	ledger.Counts
 	Drift []drift.Change
 	// Promotion is how long the resource's promotion took (zero when
 	// skipped).
@@ -371,10 +371,10 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		if e.Absent {
 			// Nothing to promote, and nothing of bronze to delete.
 			plan[i] = step{r: r, extract: e.Extract}
-			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, "", promote.Counts{Skipped: true}); err != nil {
+			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, "", ledger.Counts{Skipped: true}); err != nil {
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
-			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: promote.Counts{Skipped: true}})
+			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: ledger.Counts{Skipped: true}})
 			s.done(r.Name)
 			continue
 		}
@@ -384,7 +384,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		}
 		plan[i] = p
 		checks.Go(func() error { return s.checkDrift(ctx, log, res.RunID, &plan[i]) })
-		c := promote.Counts{Skipped: true}
+		c := ledger.Counts{Skipped: true}
 		var took time.Duration
 		if p.skip {
 			c.Duplicates, c.Rejected, c.BadValues = p.current.Duplicates, p.current.Rejected, p.current.BadValues
