@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -144,11 +145,10 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 	})
 }
 
-// Promoted records what promoting a resource did, under which transform
-// version.
-func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c Counts) error {
+// Promoted records what promoting a resource did, under which transform.
+func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, t Transform, c Counts) error {
 	return q.RunResourcePromoted(ctx, db, dbsqlc.RunResourcePromotedParams{
-		RunID: runID, Resource: resource, Transform: transform, Skipped: c.Skipped,
+		RunID: runID, Resource: resource, Transform: t.text(), Skipped: c.Skipped,
 		Duplicates: c.Duplicates, Rejected: c.Rejected, BadValues: c.BadValues,
 		Inserted: c.Inserted, Updated: c.Updated, Unchanged: c.Unchanged,
 		Deleted: c.Deleted, Revived: c.Revived,
@@ -176,12 +176,35 @@ type Counts struct {
 // Changed reports whether the promotion wrote to the resource's tables.
 func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
 
+// Transform is what the typing of a resource's documents depends on: the
+// version of the migrations and function files (meta.transform_version())
+// and a hash of the resource's contract. The zero Transform is that of a
+// resource absent from its run, which nothing promoted.
+type Transform struct {
+	Schema, Contract string
+}
+
+// text is t as meta.run_resources.transform holds it: "<schema>:<contract>",
+// or empty for the zero Transform.
+func (t Transform) text() string {
+	if t == (Transform{}) {
+		return ""
+	}
+	return t.Schema + ":" + t.Contract
+}
+
+// parseTransform reads what text wrote.
+func parseTransform(s string) Transform {
+	schema, contract, _ := strings.Cut(s, ":")
+	return Transform{Schema: schema, Contract: contract}
+}
+
 // State is a resource's record in a run: its extract and, once promoted,
 // the transform version and counts.
 type State struct {
 	RunID int64
 	Extract
-	Transform string
+	Transform Transform
 	Counts
 }
 
@@ -189,7 +212,7 @@ func state(r dbsqlc.MetaRunResource) State {
 	s := State{RunID: r.RunID, Extract: Extract{
 		Absent: r.Absent, LandedRunID: deref(r.LandedRunID), NotModified: r.NotModified, ETag: deref(r.Etag),
 		SHA256: r.ExtractSha256, Fetched: r.Fetched, Sanitized: r.Sanitized,
-	}, Transform: deref(r.Transform)}
+	}, Transform: parseTransform(deref(r.Transform))}
 	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)
 	s.Inserted, s.Updated, s.Unchanged = deref(r.Inserted), deref(r.Updated), deref(r.Unchanged)
 	s.Deleted, s.Revived, s.Skipped = deref(r.Deleted), deref(r.Revived), deref(r.Skipped)

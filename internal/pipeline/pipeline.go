@@ -300,11 +300,10 @@ func (s *Syncer) run(ctx context.Context, log *slog.Logger, lockConn *pgxpool.Co
 
 // step is the promotion planned for one resource.
 type step struct {
-	r        resources.Resource
-	extract  ledger.Extract
-	contract []byte
-	// transform is the transform version and the contract's hash.
-	transform string
+	r         resources.Resource
+	extract   ledger.Extract
+	contract  []byte
+	transform ledger.Transform
 	// current is what bronze holds now; skip when it is this very extract
 	// under this transform.
 	current ledger.State
@@ -322,7 +321,7 @@ func (s *Syncer) plan(ctx context.Context, r resources.Resource, e ledger.Extrac
 		return step{}, fmt.Errorf("read contract: %w", err)
 	}
 	sum := sha256.Sum256(contract)
-	p := step{r: r, extract: e, contract: contract, transform: version + ":" + hex.EncodeToString(sum[:4])}
+	p := step{r: r, extract: e, contract: contract, transform: ledger.Transform{Schema: version, Contract: hex.EncodeToString(sum[:4])}}
 	p.current, p.known, err = ledger.Current(ctx, s.Pool, r.Name)
 	if err != nil {
 		return step{}, fmt.Errorf("read the last succeeded run: %w", err)
@@ -371,7 +370,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		if e.Absent {
 			// Nothing to promote, and nothing of bronze to delete.
 			plan[i] = step{r: r, extract: e.Extract}
-			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, "", ledger.Counts{Skipped: true}); err != nil {
+			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, ledger.Transform{}, ledger.Counts{Skipped: true}); err != nil {
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
 			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: ledger.Counts{Skipped: true}})
@@ -396,7 +395,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			start := time.Now()
 			// A new contract alone changes no typed value: only a new
 			// schema or function version retypes what bronze holds.
-			retype := p.known && !strings.HasPrefix(p.current.Transform, version+":")
+			retype := p.known && p.current.Transform.Schema != version
 			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
 				return fmt.Errorf("resource %s: promote to bronze: %w", r.Name, err)
 			}
