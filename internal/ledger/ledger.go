@@ -124,13 +124,15 @@ type Extract struct {
 	// ETag sent, so nothing was landed.
 	NotModified bool
 	ETag        string
-	// SHA256 fingerprints the documents (landing.Landed.SHA256).
-	SHA256             []byte
-	Fetched, Sanitized int64
+	// SHA256 fingerprints the documents (landing.Copied.SHA256).
+	SHA256 []byte
+	// Documents is how many documents the extract held, and Sanitized how
+	// many of them had something jsonb rejects replaced.
+	Documents, Sanitized int64
 }
 
-// Landed records a run's extract of a resource.
-func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e Extract) error {
+// Extracted records a run's extract of a resource.
+func Extracted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e Extract) error {
 	var etag *string
 	if e.ETag != "" {
 		etag = &e.ETag
@@ -141,7 +143,7 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 	}
 	return q.RunResourceLanded(ctx, db, dbsqlc.RunResourceLandedParams{
 		RunID: runID, Resource: resource, Absent: e.Absent, LandedRunID: landedRunID, NotModified: e.NotModified,
-		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Fetched, Sanitized: e.Sanitized,
+		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Documents, Sanitized: e.Sanitized,
 	})
 }
 
@@ -211,7 +213,7 @@ type State struct {
 func state(r dbsqlc.MetaRunResource) State {
 	s := State{RunID: r.RunID, Extract: Extract{
 		Absent: r.Absent, LandedRunID: deref(r.LandedRunID), NotModified: r.NotModified, ETag: deref(r.Etag),
-		SHA256: r.ExtractSha256, Fetched: r.Fetched, Sanitized: r.Sanitized,
+		SHA256: r.ExtractSha256, Documents: r.Fetched, Sanitized: r.Sanitized,
 	}, Transform: parseTransform(deref(r.Transform))}
 	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)
 	s.Inserted, s.Updated, s.Unchanged = deref(r.Inserted), deref(r.Updated), deref(r.Unchanged)

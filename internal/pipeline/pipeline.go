@@ -41,7 +41,7 @@ var (
 	// ErrLocked: another sync or replay holds the run lock.
 	ErrLocked = ledger.ErrLocked
 	// ErrShrink: an extract would soft-delete more of a table than
-	// Options.MaxDeleteFraction allows.
+	// Options.Promotion.MaxDeleteFraction allows.
 	ErrShrink = promote.ErrShrink
 	// ErrDrift: the landed documents differ from their contract and
 	// Options.FailOnDrift is set.
@@ -55,7 +55,8 @@ type Options struct {
 	// LockTimeout is how long to wait for another run to finish; zero fails
 	// at once with ErrLocked.
 	LockTimeout time.Duration
-	promote.Options
+	// Promotion guards bronze against an extract that shrank.
+	Promotion promote.Options
 	// FailOnDrift fails the run when landed documents drift from their
 	// contract; otherwise drift is recorded and logged.
 	FailOnDrift bool
@@ -68,28 +69,23 @@ type Options struct {
 type ResourceResult struct {
 	Resource string
 	ledger.Extract
-	Fetch
+	// HTTPStatus is the status of the source's answer (200, 304 when not
+	// modified, 404 for an absent resource), and Attempts the requests it
+	// took; both 0 when the source is not HTTP, or for a replay.
+	HTTPStatus, Attempts int
 	ledger.Counts
 	Drift []drift.Change
-	// Promotion is how long the resource's promotion took (zero when
-	// skipped).
-	Promotion time.Duration
-}
-
-// Fetch is how a resource's extract was obtained.
-type Fetch struct {
-	// Status is the HTTP status of the answer (200, or 304 when not
-	// modified), and Attempts the requests it took; both 0 when the source
-	// is not HTTP, or for a replay.
-	Status, Attempts int
-	// Landing is how long extracting and landing took.
-	Landing time.Duration
+	// LandingDuration is how long extracting and landing took;
+	// PromotionDuration how long the promotion took (zero when skipped, or
+	// when the run did not commit).
+	LandingDuration, PromotionDuration time.Duration
 }
 
 // extracted is a resource's extract as a run's fill hands it on.
 type extracted struct {
 	ledger.Extract
-	Fetch
+	status, attempts int
+	landing          time.Duration
 }
 
 // Result is the outcome of a run.
@@ -373,7 +369,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			if err := ledger.Promoted(ctx, tx, res.RunID, r.Name, ledger.Transform{}, ledger.Counts{Skipped: true}); err != nil {
 				return fmt.Errorf("resource %s: record counts: %w", r.Name, err)
 			}
-			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, Fetch: e.Fetch, Counts: ledger.Counts{Skipped: true}})
+			res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: e.Extract, HTTPStatus: e.status, Attempts: e.attempts, LandingDuration: e.landing, Counts: ledger.Counts{Skipped: true}})
 			s.done(r.Name)
 			continue
 		}
@@ -387,7 +383,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		var took time.Duration
 		if p.skip {
 			c.Duplicates, c.Rejected, c.BadValues = p.current.Duplicates, p.current.Rejected, p.current.BadValues
-			c.Unchanged = p.extract.Fetched - c.Duplicates - c.Rejected
+			c.Unchanged = p.extract.Documents - c.Duplicates - c.Rejected
 		} else {
 			if s.Progress != nil {
 				s.Progress.Promoting(r.Name)
@@ -396,7 +392,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 			// A new contract alone changes no typed value: only a new
 			// schema or function version retypes what bronze holds.
 			retype := p.known && p.current.Transform.Schema != version
-			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Options); err != nil {
+			if c, err = promote.Resource(ctx, tx, log, r, res.RunID, p.extract.LandedRunID, retype, s.Options.Promotion); err != nil {
 				return fmt.Errorf("resource %s: promote to bronze: %w", r.Name, err)
 			}
 			took = time.Since(start)
@@ -408,7 +404,7 @@ func (s *Syncer) promoteAll(ctx context.Context, log *slog.Logger, tx pgx.Tx, re
 		if c.Changed() {
 			changed = append(changed, promote.Tables(r)...)
 		}
-		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, Fetch: e.Fetch, Counts: c, Promotion: took})
+		res.Resources = append(res.Resources, ResourceResult{Resource: r.Name, Extract: p.extract, HTTPStatus: e.status, Attempts: e.attempts, LandingDuration: e.landing, Counts: c, PromotionDuration: took})
 		s.done(r.Name)
 	}
 	views, err := gold.Refresh(ctx, tx, changed)
@@ -451,7 +447,7 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) e
 				etag = cur.ETag
 			}
 		}
-		var l landing.Landed
+		var l landing.Copied
 		req := extract.Request{Path: r.Path, Alternates: r.Alternates, Object: r.Object, ETag: etag}
 		got, err := s.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 			var src landing.Documents = docs
@@ -475,7 +471,7 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) e
 		if err != nil && !isAbsent {
 			return fmt.Errorf("resource %s: extract and land: %w", r.Name, err)
 		}
-		e := ledger.Extract{LandedRunID: runID, ETag: got.ETag, SHA256: l.SHA256, Fetched: l.Documents, Sanitized: l.Sanitized}
+		e := ledger.Extract{LandedRunID: runID, ETag: got.ETag, SHA256: l.SHA256, Documents: l.Documents, Sanitized: l.Sanitized}
 		switch {
 		case isAbsent:
 			absent++
@@ -489,19 +485,19 @@ func (s *Syncer) land(ctx context.Context, runID int64, landed func(extracted) e
 			e = cur.Extract
 			e.NotModified = true
 		}
-		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
+		if err := ledger.Extracted(ctx, s.Pool, runID, r.Name, e); err != nil {
 			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
 		took := time.Since(start)
 		if !e.Absent {
 			s.Logger.InfoContext(ctx, "resource landed", "run_id", runID, "resource", r.Name, "not_modified", e.NotModified,
-				"documents", e.Fetched, "sanitized", e.Sanitized, "elapsed", took)
+				"documents", e.Documents, "sanitized", e.Sanitized, "elapsed", took)
 		}
-		f := Fetch{Status: got.Status, Attempts: got.Attempts, Landing: took}
+		x := extracted{Extract: e, status: got.Status, attempts: got.Attempts, landing: took}
 		if answered {
-			f.Status = status.StatusCode // the 404 of an absent resource
+			x.status = status.StatusCode // the 404 of an absent resource
 		}
-		if err := landed(extracted{Extract: e, Fetch: f}); err != nil {
+		if err := landed(x); err != nil {
 			return err
 		}
 	}
@@ -534,7 +530,7 @@ func (s *Syncer) reuse(ctx context.Context, fromRunID, runID int64, landed func(
 	for _, r := range s.Resources {
 		e := states[r.Name].Extract
 		e.NotModified = false
-		if err := ledger.Landed(ctx, s.Pool, runID, r.Name, e); err != nil {
+		if err := ledger.Extracted(ctx, s.Pool, runID, r.Name, e); err != nil {
 			return fmt.Errorf("resource %s: record the extract: %w", r.Name, err)
 		}
 		if err := landed(extracted{Extract: e}); err != nil {
