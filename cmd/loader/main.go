@@ -27,7 +27,6 @@ import (
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
-	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/promote"
@@ -470,13 +469,6 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	}
 	if rf.progress != nil {
 		rf.progress.Finish()
-	}
-	if err != nil {
-		// The promotion did not commit: nothing it counted was written.
-		for i := range res.Resources {
-			res.Resources[i].Counts = ledger.Counts{}
-			res.Resources[i].PromotionDuration = 0
-		}
 	}
 	status := "succeeded"
 	switch {
