@@ -29,6 +29,7 @@ import (
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/promote"
@@ -494,6 +495,11 @@ func TestSyncFailureLeavesBronzeAndGoldUntouched(t *testing.T) {
 			}
 			if after := pgtest.FullHash(t, pool); after != before {
 				t.Errorf("bronze/gold changed by a failed sync:\nbefore:\n%s\nafter:\n%s", before, after)
+			}
+			for _, r := range res.Resources {
+				if r.Counts != (ledger.Counts{}) || r.PromotionDuration != 0 {
+					t.Errorf("%s: counts %+v, promotion %s; want none: the promotion did not commit", r.Resource, r.Counts, r.PromotionDuration)
+				}
 			}
 			var status, msg string
 			if err := pool.QueryRow(context.Background(),
