@@ -278,7 +278,7 @@ func (r *runFlags) options() (pipeline.Options, error) {
 	}
 	return pipeline.Options{
 		LockTimeout: r.lockTimeout,
-		Options:     promote.Options{MaxDeleteFraction: r.maxDeleteFraction, ForceDeletes: r.forceDeletes},
+		Promotion:   promote.Options{MaxDeleteFraction: r.maxDeleteFraction, ForceDeletes: r.forceDeletes},
 		FailOnDrift: r.contract == "fail",
 		KeepRuns:    r.keepRuns,
 	}, nil
@@ -470,13 +470,6 @@ func execute(ctx context.Context, cmd string, cfg *pgxpool.Config, logger *slog.
 	if rf.progress != nil {
 		rf.progress.Finish()
 	}
-	if err != nil {
-		// The promotion did not commit: nothing it counted was written.
-		for i := range res.Resources {
-			res.Resources[i].Counts = promote.Counts{}
-			res.Resources[i].Promotion = 0
-		}
-	}
 	status := "succeeded"
 	switch {
 	case errors.Is(err, pipeline.ErrLocked):
@@ -541,7 +534,7 @@ func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		case "reused":
 			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Documents, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
 	}
 	tw.Flush()
 	for _, r := range res.Resources {

@@ -77,11 +77,11 @@ func writeSummaryJSON(w io.Writer, res pipeline.Result, status string, runErr er
 	}
 	for _, r := range res.Resources {
 		s := resourceSummary{
-			Resource: r.Resource, Extract: extractKind(res.RunID, r), HTTPStatus: r.Status, Attempts: r.Attempts,
-			Retries: max(0, r.Attempts-1), LandedRunID: r.LandedRunID, Fetched: r.Fetched, Skipped: r.Skipped,
+			Resource: r.Resource, Extract: extractKind(res.RunID, r), HTTPStatus: r.HTTPStatus, Attempts: r.Attempts,
+			Retries: max(0, r.Attempts-1), LandedRunID: r.LandedRunID, Fetched: r.Documents, Skipped: r.Skipped,
 			Inserted: r.Inserted, Updated: r.Updated, Unchanged: r.Unchanged, Deleted: r.Deleted, Revived: r.Revived,
 			Duplicates: r.Duplicates, Rejected: r.Rejected, BadValues: r.BadValues, Sanitized: r.Sanitized,
-			Drift: r.Drift, LandingMS: r.Landing.Milliseconds(), PromotionMS: r.Promotion.Milliseconds(),
+			Drift: r.Drift, LandingMS: r.LandingDuration.Milliseconds(), PromotionMS: r.PromotionDuration.Milliseconds(),
 		}
 		if s.Drift == nil {
 			s.Drift = []drift.Change{}

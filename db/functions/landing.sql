@@ -42,8 +42,10 @@ RETURN to_regclass(format('landing.documents_r%s', p_run_id)) IS NOT NULL;
 -- bronze holds), reads from it. A run that landed nothing (every extract
 -- unchanged) leaves an empty partition, dropped here. Call it between
 -- runs. A drop waits at most a second for readers of landing (a waiting
--- drop would hold up every query behind it); what could not be dropped is
--- dropped by a later run. Returns the runs dropped.
+-- drop would hold up every query behind it). One drop that times out fails
+-- the whole prune (lock_not_available): it is one statement, so none of its
+-- drops stand, and the next run's prune tries them all again. Returns the
+-- runs dropped.
 CREATE OR REPLACE FUNCTION landing.prune(p_keep integer) RETURNS SETOF bigint
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE

@@ -60,7 +60,7 @@ func load(t *testing.T, pool *pgxpool.Pool, dir string) {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Options: promote.Options{MaxDeleteFraction: 1, ForceDeletes: true}, KeepRuns: 10},
+		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 1, ForceDeletes: true}, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if _, err := s.Sync(context.Background()); err != nil {

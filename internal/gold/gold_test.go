@@ -48,7 +48,7 @@ func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Options: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: 10},
+		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	res, err := s.Sync(context.Background())

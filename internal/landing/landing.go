@@ -30,8 +30,8 @@ type Copier interface {
 	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
 }
 
-// Landed is what one Copy landed.
-type Landed struct {
+// Copied is what one Copy wrote.
+type Copied struct {
 	// Documents is the number of documents landed.
 	Documents int64
 	// Sanitized is the number of documents that had something jsonb
@@ -49,17 +49,17 @@ var (
 
 // Copy lands every document of docs as one COPY statement, so either all of
 // them land or, when docs or the server fails part way, none do.
-func Copy(ctx context.Context, db Copier, runID int64, resource string, extractedAt time.Time, docs Documents) (Landed, error) {
+func Copy(ctx context.Context, db Copier, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
 	src := &rows{docs: docs, runID: runID, resource: resource, extractedAt: extractedAt, extract: sha256.New()}
 	n, err := db.CopyFrom(ctx, table, columns, src)
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
-		return Landed{}, derr
+		return Copied{}, derr
 	}
 	if err != nil {
-		return Landed{}, err
+		return Copied{}, err
 	}
-	return Landed{Documents: n, Sanitized: src.sanitized, SHA256: src.extract.Sum(nil)}, nil
+	return Copied{Documents: n, Sanitized: src.sanitized, SHA256: src.extract.Sum(nil)}, nil
 }
 
 // rows adapts Documents to pgx.CopyFromSource, hashing each document's raw

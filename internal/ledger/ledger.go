@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -14,7 +15,6 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
-	"github.com/spacex-elt/loader/internal/promote"
 )
 
 // q runs the generated queries; each call takes its connection.
@@ -124,13 +124,15 @@ type Extract struct {
 	// ETag sent, so nothing was landed.
 	NotModified bool
 	ETag        string
-	// SHA256 fingerprints the documents (landing.Landed.SHA256).
-	SHA256             []byte
-	Fetched, Sanitized int64
+	// SHA256 fingerprints the documents (landing.Copied.SHA256).
+	SHA256 []byte
+	// Documents is how many documents the extract held, and Sanitized how
+	// many of them had something jsonb rejects replaced.
+	Documents, Sanitized int64
 }
 
-// Landed records a run's extract of a resource.
-func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e Extract) error {
+// Extracted records a run's extract of a resource.
+func Extracted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e Extract) error {
 	var etag *string
 	if e.ETag != "" {
 		etag = &e.ETag
@@ -141,19 +143,62 @@ func Landed(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, e
 	}
 	return q.RunResourceLanded(ctx, db, dbsqlc.RunResourceLandedParams{
 		RunID: runID, Resource: resource, Absent: e.Absent, LandedRunID: landedRunID, NotModified: e.NotModified,
-		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Fetched, Sanitized: e.Sanitized,
+		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Documents, Sanitized: e.Sanitized,
 	})
 }
 
-// Promoted records what promoting a resource did, under which transform
-// version.
-func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transform string, c promote.Counts) error {
+// Promoted records what promoting a resource did, under which transform.
+func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string, t Transform, c Counts) error {
 	return q.RunResourcePromoted(ctx, db, dbsqlc.RunResourcePromotedParams{
-		RunID: runID, Resource: resource, Transform: transform, Skipped: c.Skipped,
+		RunID: runID, Resource: resource, Transform: t.text(), Skipped: c.Skipped,
 		Duplicates: c.Duplicates, Rejected: c.Rejected, BadValues: c.BadValues,
 		Inserted: c.Inserted, Updated: c.Updated, Unchanged: c.Unchanged,
 		Deleted: c.Deleted, Revived: c.Revived,
 	})
+}
+
+// Counts is what promoting one resource did: promote.Resource returns
+// them, and the ledger records them.
+type Counts struct {
+	// Skipped: bronze already held this exact extract under the same
+	// transform version, so nothing was read, typed or written.
+	Skipped bool
+	// Duplicates repeated an id in the same extract; Rejected had no usable
+	// id (and stop soft deletes for the resource that run); BadValues are
+	// records with a value of the wrong type, set to NULL, in their row or
+	// a bridge row.
+	Duplicates, Rejected, BadValues int64
+	// Inserted, Updated and Unchanged split the distinct ids among new
+	// bronze rows, rewritten rows and rows left as they were (not typed
+	// again). Deleted rows were soft-deleted; Revived ones (counted in
+	// Updated) came back.
+	Inserted, Updated, Unchanged, Deleted, Revived int64
+}
+
+// Changed reports whether the promotion wrote to the resource's tables.
+func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
+
+// Transform is what the typing of a resource's documents depends on: the
+// version of the migrations and function files (meta.transform_version())
+// and a hash of the resource's contract. The zero Transform is that of a
+// resource absent from its run, which nothing promoted.
+type Transform struct {
+	Schema, Contract string
+}
+
+// text is t as meta.run_resources.transform holds it: "<schema>:<contract>",
+// or empty for the zero Transform.
+func (t Transform) text() string {
+	if t == (Transform{}) {
+		return ""
+	}
+	return t.Schema + ":" + t.Contract
+}
+
+// parseTransform reads what text wrote.
+func parseTransform(s string) Transform {
+	schema, contract, _ := strings.Cut(s, ":")
+	return Transform{Schema: schema, Contract: contract}
 }
 
 // State is a resource's record in a run: its extract and, once promoted,
@@ -161,15 +206,15 @@ func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource, transf
 type State struct {
 	RunID int64
 	Extract
-	Transform string
-	promote.Counts
+	Transform Transform
+	Counts
 }
 
 func state(r dbsqlc.MetaRunResource) State {
 	s := State{RunID: r.RunID, Extract: Extract{
 		Absent: r.Absent, LandedRunID: deref(r.LandedRunID), NotModified: r.NotModified, ETag: deref(r.Etag),
-		SHA256: r.ExtractSha256, Fetched: r.Fetched, Sanitized: r.Sanitized,
-	}, Transform: deref(r.Transform)}
+		SHA256: r.ExtractSha256, Documents: r.Fetched, Sanitized: r.Sanitized,
+	}, Transform: parseTransform(deref(r.Transform))}
 	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)
 	s.Inserted, s.Updated, s.Unchanged = deref(r.Inserted), deref(r.Updated), deref(r.Unchanged)
 	s.Deleted, s.Revived, s.Skipped = deref(r.Deleted), deref(r.Revived), deref(r.Skipped)

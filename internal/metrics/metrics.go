@@ -75,17 +75,17 @@ func Registry(run Run) *prometheus.Registry {
 	seconds := vec("spacex_loader_resource_seconds", "Seconds per resource and step (landing, promotion) in the last run.", "resource", "step")
 	for _, r := range run.Result.Resources {
 		for action, n := range map[string]int64{
-			"fetched": r.Fetched, "inserted": r.Inserted, "updated": r.Updated, "unchanged": r.Unchanged,
+			"fetched": r.Documents, "inserted": r.Inserted, "updated": r.Updated, "unchanged": r.Unchanged,
 			"deleted": r.Deleted, "revived": r.Revived, "rejected": r.Rejected, "bad_values": r.BadValues,
 		} {
 			rows.WithLabelValues(r.Resource, action).Set(float64(n))
 		}
-		if r.Status > 0 {
-			requests.WithLabelValues(r.Resource, fmt.Sprint(r.Status)).Set(1)
+		if r.HTTPStatus > 0 {
+			requests.WithLabelValues(r.Resource, fmt.Sprint(r.HTTPStatus)).Set(1)
 			retries.WithLabelValues(r.Resource).Set(float64(max(0, r.Attempts-1)))
 		}
-		seconds.WithLabelValues(r.Resource, "landing").Set(r.Landing.Seconds())
-		seconds.WithLabelValues(r.Resource, "promotion").Set(r.Promotion.Seconds())
+		seconds.WithLabelValues(r.Resource, "landing").Set(r.LandingDuration.Seconds())
+		seconds.WithLabelValues(r.Resource, "promotion").Set(r.PromotionDuration.Seconds())
 	}
 	gauge("spacex_loader_views_refreshed", "Gold views the last run refreshed.").Set(float64(len(run.Result.ViewsRefreshed)))
 	return reg

@@ -18,7 +18,6 @@ import (
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/metrics"
 	"github.com/spacex-elt/loader/internal/pipeline"
-	"github.com/spacex-elt/loader/internal/promote"
 )
 
 var (
@@ -28,10 +27,10 @@ var (
 
 func run(status string) metrics.Run {
 	res := pipeline.Result{RunID: 7, ViewsRefreshed: []string{"gold.a", "gold.b"}, Resources: []pipeline.ResourceResult{
-		{Resource: "rockets", Extract: ledger.Extract{Fetched: 4}, Fetch: pipeline.Fetch{Status: 200, Attempts: 3, Landing: 2 * time.Second},
-			Counts: promote.Counts{Inserted: 3, Updated: 1}, Promotion: 500 * time.Millisecond},
-		{Resource: "launches", Extract: ledger.Extract{Fetched: 205, NotModified: true}, Fetch: pipeline.Fetch{Status: 304, Attempts: 1},
-			Counts: promote.Counts{Skipped: true, Unchanged: 205}},
+		{Resource: "rockets", Extract: ledger.Extract{Documents: 4}, HTTPStatus: 200, Attempts: 3, LandingDuration: 2 * time.Second,
+			Counts: ledger.Counts{Inserted: 3, Updated: 1}, PromotionDuration: 500 * time.Millisecond},
+		{Resource: "launches", Extract: ledger.Extract{Documents: 205, NotModified: true}, HTTPStatus: 304, Attempts: 1,
+			Counts: ledger.Counts{Skipped: true, Unchanged: 205}},
 	}}
 	r := metrics.Run{Result: res, Status: status, Started: started, Finished: finished}
 	if status == "succeeded" {

@@ -81,8 +81,8 @@ func TestPagedSyncMatchesSnapshot(t *testing.T) {
 				reg = x
 			}
 		}
-		if r.Fetched != int64(len(rawDocs(t, snapshot, r.Resource))) {
-			t.Errorf("paged %s fetched %d, want %d", r.Resource, r.Fetched, len(rawDocs(t, snapshot, r.Resource)))
+		if r.Documents != int64(len(rawDocs(t, snapshot, r.Resource))) {
+			t.Errorf("paged %s fetched %d, want %d", r.Resource, r.Documents, len(rawDocs(t, snapshot, r.Resource)))
 		}
 		posts, gets := api.Calls(reg.Path+"/query"), api.Calls(reg.Path)
 		switch {

@@ -29,6 +29,7 @@ import (
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/promote"
@@ -65,7 +66,7 @@ func syncer(t testing.TB, pool *pgxpool.Pool, src extract.Source) *pipeline.Sync
 	}
 	return &pipeline.Syncer{
 		Pool: pool, Source: src, Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Options: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: 10},
+		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }
@@ -169,7 +170,7 @@ func TestSyncSnapshotCounts(t *testing.T) {
 	for _, r := range res.Resources {
 		want := int64(len(rawDocs(t, snapshot, r.Resource)))
 		total += want
-		if r.Fetched != want || r.Inserted != want || r.Updated != 0 || r.Unchanged != 0 {
+		if r.Documents != want || r.Inserted != want || r.Updated != 0 || r.Unchanged != 0 {
 			t.Errorf("%s counts = %+v, want fetched = inserted = %d", r.Resource, r.Counts, want)
 		}
 		if got := queryInt(t, pool, "SELECT count(*) FROM bronze."+r.Resource); got != want {
@@ -495,6 +496,11 @@ func TestSyncFailureLeavesBronzeAndGoldUntouched(t *testing.T) {
 			if after := pgtest.FullHash(t, pool); after != before {
 				t.Errorf("bronze/gold changed by a failed sync:\nbefore:\n%s\nafter:\n%s", before, after)
 			}
+			for _, r := range res.Resources {
+				if r.Counts != (ledger.Counts{}) || r.PromotionDuration != 0 {
+					t.Errorf("%s: counts %+v, promotion %s; want none: the promotion did not commit", r.Resource, r.Counts, r.PromotionDuration)
+				}
+			}
 			var status, msg string
 			if err := pool.QueryRow(context.Background(),
 				"SELECT status, error FROM meta.runs WHERE run_id = $1", res.RunID).Scan(&status, &msg); err != nil {
@@ -659,7 +665,7 @@ func TestSecondSyncWritesNoBronzeRow(t *testing.T) {
 
 	res := syncOnce()
 	for _, r := range res.Resources {
-		if r.Inserted != 0 || r.Updated != 0 || r.Unchanged != r.Fetched {
+		if r.Inserted != 0 || r.Updated != 0 || r.Unchanged != r.Documents {
 			t.Errorf("second sync %s: %+v, want all unchanged", r.Resource, r.Counts)
 		}
 	}
@@ -698,9 +704,9 @@ func TestChangedExtractWritesOnlyChangedDocuments(t *testing.T) {
 	}
 	res := syncFrom(copySnapshot(t, map[string][]byte{"launches.json": body}))
 	for _, r := range res.Resources {
-		want := [3]int64{0, 0, r.Fetched}
+		want := [3]int64{0, 0, r.Documents}
 		if r.Resource == "launches" {
-			want = [3]int64{0, 1, r.Fetched - 1}
+			want = [3]int64{0, 1, r.Documents - 1}
 		}
 		if got := [3]int64{r.Inserted, r.Updated, r.Unchanged}; got != want || r.Skipped != (r.Resource != "launches") {
 			t.Errorf("%s: inserted/updated/unchanged = %v, skipped %v; want %v, skipped %v", r.Resource, got, r.Skipped, want, r.Resource != "launches")
@@ -748,7 +754,7 @@ func TestNewTransformRetypesEverything(t *testing.T) {
 		if r.Absent {
 			continue
 		}
-		if r.Skipped || r.Updated != r.Fetched || r.Inserted != 0 || !r.NotModified {
+		if r.Skipped || r.Updated != r.Documents || r.Inserted != 0 || !r.NotModified {
 			t.Errorf("%s after a new transform: %+v, want every document of the reused extract rewritten", r.Resource, r.Counts)
 		}
 	}
@@ -796,7 +802,7 @@ func TestRetypeWhileLanding(t *testing.T) {
 		if r.Absent {
 			continue
 		}
-		if r.NotModified != (r.Resource != "launches") || r.Updated != r.Fetched {
+		if r.NotModified != (r.Resource != "launches") || r.Updated != r.Documents {
 			t.Errorf("%s: not modified %v, %+v; want every document rewritten, only launches landed", r.Resource, r.NotModified, r.Counts)
 		}
 	}
@@ -1148,8 +1154,8 @@ func TestProgressHearsEveryResource(t *testing.T) {
 				b, _ := json.Marshal(d)
 				size += int64(len(b))
 			}
-			if landed[0] != r.Fetched || landed[1] < size/2 {
-				t.Errorf("%s: landing reported %d documents, %d bytes; want %d documents, about %d bytes or more", r.Resource, landed[0], landed[1], r.Fetched, size)
+			if landed[0] != r.Documents || landed[1] < size/2 {
+				t.Errorf("%s: landing reported %d documents, %d bytes; want %d documents, about %d bytes or more", r.Resource, landed[0], landed[1], r.Documents, size)
 			}
 		}
 		if pass == 1 && len(want) != len(resources.All) {

@@ -1,7 +1,7 @@
-// Package promote moves a run's landed documents into bronze and refreshes
-// the gold views that read what changed, inside the caller's transaction.
-// The work is SQL (db/functions/bronze.sql), the same for every resource;
-// this package sequences it and applies the shrink guard.
+// Package promote moves a run's landed documents into bronze, inside the
+// caller's transaction. The work is SQL (db/functions/bronze.sql), the same
+// for every resource; this package sequences it and applies the shrink
+// guard. Refreshing gold afterwards is package gold's.
 package promote
 
 import (
@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -31,35 +32,15 @@ type Options struct {
 	ForceDeletes      bool
 }
 
-// Counts is what promoting one resource did.
-type Counts struct {
-	// Skipped: bronze already held this exact extract under the same
-	// transform version, so nothing was read, typed or written.
-	Skipped bool
-	// Duplicates repeated an id in the same extract; Rejected had no usable
-	// id (and stop soft deletes for the resource that run); BadValues are
-	// records with a value of the wrong type, set to NULL, in their row or
-	// a bridge row.
-	Duplicates, Rejected, BadValues int64
-	// Inserted, Updated and Unchanged split the distinct ids among new
-	// bronze rows, rewritten rows and rows left as they were (not typed
-	// again). Deleted rows were soft-deleted; Revived ones (counted in
-	// Updated) came back.
-	Inserted, Updated, Unchanged, Deleted, Revived int64
-}
-
-// Changed reports whether the promotion wrote to the resource's tables.
-func (c Counts) Changed() bool { return c.Inserted+c.Updated+c.Deleted > 0 }
-
 // Resource promotes the documents of r that run landedRunID landed, as run
 // runID: stage them, guard against a suspect shrink, write what is new or
 // changed (everything when retype: the transform changed) with their
 // issues, bring the bridges in line, soft-delete what the complete extract
 // lacks, and count.
-func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Resource, runID, landedRunID int64, retype bool, opts Options) (Counts, error) {
+func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Resource, runID, landedRunID int64, retype bool, opts Options) (ledger.Counts, error) {
 	st, err := q.BronzeStage(ctx, tx, dbsqlc.BronzeStageParams{TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, Retype: retype})
 	if err != nil {
-		return Counts{}, fmt.Errorf("stage: %w", err)
+		return ledger.Counts{}, fmt.Errorf("stage: %w", err)
 	}
 	// An extract with documents we cannot key is not verified complete: a
 	// record missing from it may be one of them, so nothing is deleted.
@@ -70,7 +51,7 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 	}
 	if verified && st.Missing > 0 && !opts.ForceDeletes &&
 		float64(st.Missing) > opts.MaxDeleteFraction*float64(st.Live) {
-		return Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
+		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
 			ErrShrink, st.Missing, st.Live, r.Table,
 			100*float64(st.Missing)/float64(st.Live), 100*opts.MaxDeleteFraction)
 	}
@@ -82,24 +63,24 @@ func Resource(ctx context.Context, tx pgx.Tx, log *slog.Logger, r resources.Reso
 	if err := q.BronzeUpsert(ctx, tx, dbsqlc.BronzeUpsertParams{
 		TableName: r.Table, Resource: r.Name, LandedRunID: landedRunID, RunID: runID, Arrays: arrays,
 	}); err != nil {
-		return Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
+		return ledger.Counts{}, fmt.Errorf("write %s: %w", r.Table, err)
 	}
 	for i, b := range r.Bridges {
 		if err := q.BronzeReconcile(ctx, tx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: runID, Retype: retype}); err != nil {
-			return Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
+			return ledger.Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
 	}
 	var deleted int64
 	if verified && st.Missing > 0 {
 		if deleted, err = q.BronzeSoftDelete(ctx, tx, dbsqlc.BronzeSoftDeleteParams{TableName: r.Table, RunID: runID}); err != nil {
-			return Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
+			return ledger.Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
 		}
 	}
 	n, err := q.BronzeCounts(ctx, tx, bridges)
 	if err != nil {
-		return Counts{}, fmt.Errorf("count: %w", err)
+		return ledger.Counts{}, fmt.Errorf("count: %w", err)
 	}
-	return Counts{
+	return ledger.Counts{
 		Duplicates: st.Duplicates, Rejected: st.Rejected, BadValues: n.BadValues,
 		Inserted: n.Inserted, Updated: n.Updated, Unchanged: n.Unchanged, Deleted: deleted, Revived: n.Revived,
 	}, nil
@@ -112,24 +93,4 @@ func Tables(r resources.Resource) []string {
 		tables = append(tables, b.Table)
 	}
 	return tables
-}
-
-// Views refreshes the gold materialized views that read any of the changed
-// tables, directly or through other views, and returns their names. A view
-// that has rows is refreshed CONCURRENTLY, so readers keep seeing its
-// previous contents until commit; an empty one (the first load) plainly.
-func Views(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
-	if len(changed) == 0 {
-		return nil, nil
-	}
-	names, err := q.AppliedSQLViewsToRefresh(ctx, tx, changed)
-	if err != nil {
-		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
-	}
-	for _, name := range names {
-		if err := q.AppliedSQLRefreshView(ctx, tx, name); err != nil {
-			return nil, fmt.Errorf("refresh %s: %w", name, err)
-		}
-	}
-	return names, nil
 }

@@ -154,7 +154,7 @@ func syncer(t *testing.T, pool *pgxpool.Pool, src extract.Source, keepRuns int) 
 	}
 	return &pipeline.Syncer{
 		Pool: pool, Source: src, Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Options: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: keepRuns},
+		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: keepRuns},
 		Logger:  quiet,
 	}
 }

@@ -1,0 +1,127 @@
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/landing"
+	"github.com/spacex-elt/loader/internal/ledger"
+	"github.com/spacex-elt/loader/internal/resources"
+)
+
+// land extracts every resource: one that the source says is unchanged
+// since the last succeeded run reuses that run's landing; any other lands
+// with one COPY into this run's partition. A resource the source lacks is
+// skipped, unless a run loaded it before and the source answered 404.
+func (r *run) land(ctx context.Context, hand func(handoff) error) error {
+	absent := 0
+	for _, res := range r.Resources {
+		start := time.Now()
+		cur, known, err := ledger.Current(ctx, r.Pool, res.Name)
+		if err != nil {
+			return fmt.Errorf("resource %s: read the last succeeded run: %w", res.Name, err)
+		}
+		etag, err := r.etag(ctx, cur, known)
+		if err != nil {
+			return fmt.Errorf("resource %s: %w", res.Name, err)
+		}
+		got, copied, err := r.copy(ctx, res, etag)
+		var answer *extract.StatusError
+		answered := errors.As(err, &answer)
+		e := ledger.Extract{LandedRunID: r.id, ETag: got.ETag, SHA256: copied.SHA256, Documents: copied.Documents, Sanitized: copied.Sanitized}
+		switch {
+		case errors.Is(err, extract.ErrAbsent):
+			if known && answered {
+				// Loaded before: a 404 now is a broken route or proxy more
+				// likely than a resource withdrawn, and skipping it would
+				// leave its bronze silently stale.
+				return fmt.Errorf("resource %s: extract: %w; run %d loaded it, so it is not skipped as absent",
+					res.Name, err, cur.RunID)
+			}
+			if absent++; absent == len(r.Resources) {
+				return fmt.Errorf("%s has none of the resources (%w): is it the right source?", r.Source, err)
+			}
+			r.log.InfoContext(ctx, "resource absent from the source, skipped; bronze keeps what it holds",
+				"resource", res.Name, "detail", err)
+			e = ledger.Extract{Absent: true}
+		case err != nil:
+			return fmt.Errorf("resource %s: extract and land: %w", res.Name, err)
+		case got.NotModified:
+			e = cur.Extract
+			e.NotModified = true
+		}
+		if err := ledger.Extracted(ctx, r.Pool, r.id, res.Name, e); err != nil {
+			return fmt.Errorf("resource %s: record the extract: %w", res.Name, err)
+		}
+		took := time.Since(start)
+		if !e.Absent {
+			r.log.InfoContext(ctx, "resource landed", "resource", res.Name, "not_modified", e.NotModified,
+				"documents", e.Documents, "sanitized", e.Sanitized, "elapsed", took)
+		}
+		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, landing: took, current: cur, known: known}
+		if answered {
+			h.status = answer.StatusCode // the 404 of an absent resource
+		}
+		if err := hand(h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// etag is the ETag to send for a resource: that of the extract bronze
+// holds, while its documents are still in landing (a 304 is of no use
+// once they are gone); none otherwise.
+func (r *run) etag(ctx context.Context, cur ledger.State, known bool) (string, error) {
+	if !known || cur.ETag == "" {
+		return "", nil
+	}
+	kept, err := q.LandingHasRun(ctx, r.Pool, cur.LandedRunID)
+	if err != nil || !kept {
+		return "", err
+	}
+	return cur.ETag, nil
+}
+
+// copy streams a resource from the source into this run's landing.
+func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Fetched, landing.Copied, error) {
+	var copied landing.Copied
+	req := extract.Request{Path: res.Path, Alternates: res.Alternates, Object: res.Object, ETag: etag}
+	got, err := r.Source.Stream(ctx, req, func(docs *extract.Documents) error {
+		var src landing.Documents = docs
+		if r.Progress != nil {
+			src = &counted{Documents: docs, resource: res.Name, progress: r.Progress}
+		}
+		var err error
+		copied, err = landing.Copy(ctx, r.Pool, r.id, res.Name, time.Now(), src)
+		return err
+	})
+	return got, copied, err
+}
+
+// progressEvery is how many documents pass between Landing reports.
+const progressEvery = 500
+
+// counted reports a stream's documents to Progress as they pass.
+type counted struct {
+	landing.Documents
+	resource        string
+	progress        Progress
+	documents, size int64
+}
+
+func (c *counted) Next() bool {
+	if !c.Documents.Next() {
+		c.progress.Landing(c.resource, c.documents, c.size)
+		return false
+	}
+	c.documents++
+	c.size += int64(len(c.Raw()))
+	if c.documents%progressEvery == 0 {
+		c.progress.Landing(c.resource, c.documents, c.size)
+	}
+	return true
+}

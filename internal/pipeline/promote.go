@@ -1,0 +1,132 @@
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/drift"
+	"github.com/spacex-elt/loader/internal/gold"
+	"github.com/spacex-elt/loader/internal/ledger"
+	"github.com/spacex-elt/loader/internal/promote"
+	"github.com/spacex-elt/loader/internal/resources"
+)
+
+// promote is the promotion transaction, short of its commit: every
+// resource into bronze as its extract arrives (its drift checked alongside,
+// in the run's group), the refresh of the gold views that read what
+// changed, and the run's success. It returns what it did with each
+// resource it got to, and the views refreshed.
+func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []ResourceResult, views []string, err error) {
+	if err := q.RunPromotionSettings(ctx, r.tx); err != nil {
+		return nil, nil, err
+	}
+	var changed []string
+	for i, res := range r.Resources {
+		h, ok := <-extracts
+		if !ok {
+			// The landing stopped short: its error is the run's.
+			if err := context.Cause(ctx); err != nil {
+				return promoted, nil, err
+			}
+			return promoted, nil, fmt.Errorf("resource %s: no extract", res.Name)
+		}
+		c, took, err := r.promoteResource(ctx, i, res, h)
+		if err != nil {
+			return promoted, nil, fmt.Errorf("resource %s: %w", res.Name, err)
+		}
+		if c.Changed() {
+			changed = append(changed, promote.Tables(res)...)
+		}
+		promoted = append(promoted, ResourceResult{
+			Resource: res.Name, Extract: h.extract, HTTPStatus: h.status, Attempts: h.attempts,
+			Counts: c, LandingDuration: h.landing, PromotionDuration: took,
+		})
+		if r.Progress != nil {
+			r.Progress.Done(res.Name)
+		}
+	}
+	if views, err = gold.Refresh(ctx, r.tx, changed); err != nil {
+		return promoted, nil, err
+	}
+	if err := q.RunViewsRefreshed(ctx, r.tx, dbsqlc.RunViewsRefreshedParams{RunID: r.id, Views: views}); err != nil {
+		return promoted, views, fmt.Errorf("record the views refreshed: %w", err)
+	}
+	if err := ledger.Finish(ctx, r.tx, r.id, ledger.StatusSucceeded, nil); err != nil {
+		return promoted, views, fmt.Errorf("record success: %w", err)
+	}
+	return promoted, views, nil
+}
+
+// promoteResource promotes the i-th resource's extract into bronze, unless
+// bronze already holds these very documents under the same transform,
+// starts its drift check, and records in the ledger what it did.
+func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource, h handoff) (ledger.Counts, time.Duration, error) {
+	if h.extract.Absent {
+		// Nothing to promote, and nothing of bronze to delete.
+		c := ledger.Counts{Skipped: true}
+		if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, ledger.Transform{}, c); err != nil {
+			return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
+		}
+		return c, 0, nil
+	}
+	contract, err := fs.ReadFile(r.Contracts, res.Name+".json")
+	if err != nil {
+		return ledger.Counts{}, 0, fmt.Errorf("read contract: %w", err)
+	}
+	sum := sha256.Sum256(contract)
+	transform := ledger.Transform{Schema: r.schema, Contract: hex.EncodeToString(sum[:4])}
+	skip := h.known && bytes.Equal(h.current.SHA256, h.extract.SHA256) && h.current.Transform == transform
+	r.work.Go(func() error { return r.checkDrift(ctx, i, res.Name, h, skip, contract) })
+
+	c := ledger.Counts{Skipped: true}
+	var took time.Duration
+	if skip {
+		c.Duplicates, c.Rejected, c.BadValues = h.current.Duplicates, h.current.Rejected, h.current.BadValues
+		c.Unchanged = h.extract.Documents - c.Duplicates - c.Rejected
+	} else {
+		if r.Progress != nil {
+			r.Progress.Promoting(res.Name)
+		}
+		start := time.Now()
+		// A new contract alone changes no typed value: only a new schema
+		// or function version retypes what bronze holds.
+		retype := h.known && h.current.Transform.Schema != r.schema
+		if c, err = promote.Resource(ctx, r.tx, r.log, res, r.id, h.extract.LandedRunID, retype, r.Options.Promotion); err != nil {
+			return ledger.Counts{}, 0, fmt.Errorf("promote to bronze: %w", err)
+		}
+		took = time.Since(start)
+		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took)
+	}
+	if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, transform, c); err != nil {
+		return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
+	}
+	return c, took, nil
+}
+
+// checkDrift finds the i-th resource's drift, in its documents, or, for a
+// skipped promotion, copied from the run that found it in the same
+// documents under the same contract, and sends it to r.found.
+func (r *run) checkDrift(ctx context.Context, i int, resource string, h handoff, skip bool, contract []byte) error {
+	var changes []drift.Change
+	var err error
+	if skip {
+		changes, err = drift.Copy(ctx, r.Pool, r.id, h.current.RunID, resource)
+	} else {
+		changes, err = drift.Check(ctx, r.Pool, r.id, h.extract.LandedRunID, resource, contract)
+	}
+	if err != nil {
+		return fmt.Errorf("resource %s: drift check: %w", resource, err)
+	}
+	for _, d := range changes {
+		r.log.WarnContext(ctx, "schema drift", "resource", resource, "key", d.Key, "change", d.Kind,
+			"expected", d.Expected, "observed", d.Observed, "documents", d.Documents)
+	}
+	r.found <- found{i: i, changes: changes}
+	return nil
+}
