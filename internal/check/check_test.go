@@ -600,6 +600,46 @@ func TestBridgesMatchDocuments(t *testing.T) {
 	}
 }
 
+// TestBridgeFaults: a value of the wrong type in one element of a bridge
+// (through a sync, as the API would send it) and one bridge row gone (as
+// a promotion that skipped it would leave) are reported by
+// bronze_bad_values and bridges_match_documents alone, with the keys
+// docs/checks.md gives; every other check counts what it counts on the
+// snapshot.
+func TestBridgeFaults(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	var falcon9 string
+	load(t, pool, edited(t, "v4/rockets.json", func(t *testing.T, docs []doc) []doc {
+		rocket := find(t, docs, "name", "Falcon 9")
+		falcon9 = rocket["id"].(string)
+		rocket["payload_weights"].([]any)[1].(doc)["kg"] = "heavy"
+		return docs
+	}))
+	dragon := readDocs(t, snapshot, "v4/dragons.json")[0]["id"].(string)
+	if tag, err := pool.Exec(context.Background(), `DELETE FROM bronze.dragon_thrusters WHERE dragon_id = $1 AND thruster_index = 0`, dragon); err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("delete the first thruster of dragon %s: %v, %d rows", dragon, err, tag.RowsAffected())
+	}
+
+	faults := map[string][]string{
+		"bronze_bad_values":       {"rockets.payload_weights " + falcon9 + "[1]: kg"},
+		"bridges_match_documents": {"dragons.thrusters " + dragon},
+	}
+	want := documented(t, readRaw(t))
+	checks := embedded(t)
+	got := runAll(t, pool, checks, defaults)
+	for _, c := range checks {
+		r := got[c.Name]
+		if keys, ok := faults[c.Name]; ok {
+			if r.Err != nil || r.Violations != int64(len(keys)) || !slices.Equal(r.Samples, keys) {
+				t.Errorf("%s = %d %q (%v), want %q", c.Name, r.Violations, r.Samples, r.Err, keys)
+			}
+		} else if r.Err != nil || r.Violations != want[c.Name] {
+			t.Errorf("%s = %d %q (%v), want %d as on the snapshot", c.Name, r.Violations, r.Samples, r.Err, want[c.Name])
+		}
+	}
+}
+
 func TestFreshness(t *testing.T) {
 	t.Parallel()
 	pool := setup(t)
