@@ -14,10 +14,16 @@
 //
 // The first column of the SELECT must be named key: it identifies a
 // violating row in the report's samples.
+//
+// The checks read two session settings: MaxAgeSetting, and
+// ResourcesSetting, the registry (internal/resources), so that a check
+// that goes over every resource and bridge reads their tables from it
+// instead of listing them.
 package check
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -28,6 +34,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+
+	"github.com/spacex-elt/loader/internal/resources"
 )
 
 // Severity says what a failing check means.
@@ -49,6 +57,15 @@ const SampleSize = 5
 // checks (runs_fresh reads it with current_setting): an interval, '0' for
 // no limit.
 const MaxAgeSetting = "loader.max_age"
+
+// ResourcesSetting is the session setting that carries the registry,
+// resources.All, to the checks (bronze_bad_values and
+// bridges_match_documents read every table it names): a JSON array with
+// one object per resource, {"resource", "table"} (its Name and Table), and
+// one per bridge, {"resource", "table", "bridge", "array"} (the parent's
+// Name and Table, the bridge's Table and Array). Flat, so that the
+// planner's estimate of its rows stays near the truth.
+const ResourcesSetting = "loader.resources"
 
 // Check is one data test.
 type Check struct {
@@ -198,14 +215,18 @@ func Run(ctx context.Context, db DB, checks []Check, opts Options) ([]Result, er
 	if opts.MaxAge < 0 {
 		return nil, fmt.Errorf("max age %s: must not be negative", opts.MaxAge)
 	}
+	reg, err := registry()
+	if err != nil {
+		return nil, fmt.Errorf("encode the registry for the checks: %w", err)
+	}
 	tx, err := db.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
 	if err != nil {
 		return nil, fmt.Errorf("begin the checks' transaction: %w", err)
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx)) //nolint:errcheck // read-only: nothing to lose
 	// Keys that show timestamps read the same whatever the server's zone.
-	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true), set_config('TimeZone', 'UTC', true)",
-		MaxAgeSetting, interval(opts.MaxAge)); err != nil {
+	if _, err := tx.Exec(ctx, "SELECT set_config($1, $2, true), set_config($3, $4, true), set_config('TimeZone', 'UTC', true)",
+		MaxAgeSetting, interval(opts.MaxAge), ResourcesSetting, reg); err != nil {
 		return nil, fmt.Errorf("set the checks' settings: %w", err)
 	}
 	results := make([]Result, 0, len(checks))
@@ -277,6 +298,25 @@ func keep(samples []string, key string) []string {
 		samples = samples[:SampleSize]
 	}
 	return samples
+}
+
+// registry renders resources.All as ResourcesSetting carries it.
+func registry() (string, error) {
+	type table struct {
+		Resource string `json:"resource"`
+		Table    string `json:"table"`
+		Bridge   string `json:"bridge,omitempty"`
+		Array    string `json:"array,omitempty"`
+	}
+	var tables []table
+	for _, r := range resources.All {
+		tables = append(tables, table{Resource: r.Name, Table: r.Table})
+		for _, b := range r.Bridges {
+			tables = append(tables, table{Resource: r.Name, Table: r.Table, Bridge: b.Table, Array: b.Array})
+		}
+	}
+	b, err := json.Marshal(tables)
+	return string(b), err
 }
 
 // interval renders d as a PostgreSQL interval, rounded up to whole

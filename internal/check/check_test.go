@@ -9,12 +9,14 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
@@ -221,30 +223,122 @@ func TestLoad(t *testing.T) {
 	}
 }
 
-// TestEmbeddedChecksCoverEveryTable guards the two checks that list tables
-// by hand: a resource or bridge added to the registry must be added to them.
-func TestEmbeddedChecksCoverEveryTable(t *testing.T) {
+// TestRegistryChecksListNoTable: the two checks that go over every
+// resource and bridge read them from the registry (the setting
+// check.ResourcesSetting); none is listed in them by hand, so that a
+// resource added to the registry needs no edit to a check.
+// TestChecksCoverTheRegistry proves that they read every one.
+func TestRegistryChecksListNoTable(t *testing.T) {
 	t.Parallel()
 	byName := map[string]check.Check{}
 	for _, c := range embedded(t) {
 		byName[c.Name] = c
 	}
-	bridges, bad := byName["bridges_match_documents"].SQL, byName["bronze_bad_values"].SQL
-	if bridges == "" || bad == "" {
-		t.Fatal("bridges_match_documents or bronze_bad_values is missing")
-	}
-	for _, r := range resources.All {
-		if !strings.Contains(bad, "FROM "+r.Table+" ") {
-			t.Errorf("bronze_bad_values does not read %s", r.Table)
+	for _, name := range []string{"bronze_bad_values", "bridges_match_documents"} {
+		sql := byName[name].SQL
+		if sql == "" {
+			t.Fatalf("%s is missing", name)
 		}
+		if !strings.Contains(sql, check.ResourcesSetting) {
+			t.Errorf("%s does not read the registry (%s)", name, check.ResourcesSetting)
+		}
+		for _, r := range resources.All {
+			tables := []string{r.Table}
+			for _, b := range r.Bridges {
+				tables = append(tables, b.Table)
+			}
+			for _, tbl := range tables {
+				if regexp.MustCompile(`\b` + regexp.QuoteMeta(tbl) + `\b`).MatchString(sql) {
+					t.Errorf("%s names %s by hand", name, tbl)
+				}
+			}
+		}
+	}
+}
+
+// TestChecksCoverTheRegistry plants, in every table of the registry, what
+// bronze_bad_values and bridges_match_documents exist to find, and wants
+// each reported with the key docs/checks.md gives: a record with an issue;
+// for each bridge, an element with an issue and then an element unlike
+// its parent's document. Then it soft-deletes the record, and wants
+// nothing reported (only live rows count). A registry entry that the
+// checks ignore fails here.
+func TestChecksCoverTheRegistry(t *testing.T) {
+	t.Parallel()
+	pool := setup(t) // migrated, empty: only the planted rows
+	ctx := context.Background()
+	checks := only(t, "bronze_bad_values", "bridges_match_documents")
+	expect := func(t *testing.T, when string, bad, bridges []string) {
+		t.Helper()
+		got := runAll(t, pool, checks, defaults)
+		for name, want := range map[string][]string{"bronze_bad_values": bad, "bridges_match_documents": bridges} {
+			if want == nil {
+				want = []string{}
+			}
+			if r := got[name]; r.Err != nil || r.Violations != int64(len(want)) || !slices.Equal(r.Samples, want) {
+				t.Errorf("%s: %s = %d %q (%v), want %q", when, name, r.Violations, r.Samples, r.Err, want)
+			}
+		}
+	}
+	exec := func(t *testing.T, sql string, args ...any) {
+		t.Helper()
+		if tag, err := pool.Exec(ctx, sql, args...); err != nil || tag.RowsAffected() != 1 {
+			t.Fatalf("%s: %v, %d rows", sql, err, tag.RowsAffected())
+		}
+	}
+	ident := func(table string) string { return pgx.Identifier(strings.Split(table, ".")).Sanitize() }
+	const id, issues = "planted", `[{"field": "planted", "reason": "a test", "value": 1}]`
+	// insert adds the live record id to table, removed when t ends.
+	insert := func(t *testing.T, table string, doc any) {
+		t.Helper()
+		exec(t, "INSERT INTO "+ident(table)+" (id, doc, doc_sha256, run_id) VALUES ($1, $2, '', 0)", id, doc)
+		t.Cleanup(func() {
+			if _, err := pool.Exec(ctx, "DELETE FROM "+ident(table)+" WHERE id = $1", id); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+
+	for _, r := range resources.All {
+		parent := ident(r.Table)
+		t.Run(r.Name, func(t *testing.T) {
+			insert(t, r.Table, doc{})
+			expect(t, "a record without issues", nil, nil)
+			exec(t, "UPDATE "+parent+" SET issues = $2 WHERE id = $1", id, issues)
+			expect(t, "a record with an issue", []string{r.Name + " " + id + ": planted"}, nil)
+			exec(t, "UPDATE "+parent+" SET deleted_at = now() WHERE id = $1", id)
+			expect(t, "the record soft-deleted", nil, nil)
+		})
 		for _, b := range r.Bridges {
-			path := "'" + strings.TrimPrefix(r.Table, "bronze.") + "." + b.Array + "'"
-			if !strings.Contains(bridges, "FROM "+b.Table+"\n") || strings.Count(bridges, path) != 2 {
-				t.Errorf("bridges_match_documents does not compare %s with %s", b.Table, path)
-			}
-			if !strings.Contains(bad, "FROM "+b.Table+" ") {
-				t.Errorf("bronze_bad_values does not read %s", b.Table)
-			}
+			t.Run(r.Name+"."+b.Array, func(t *testing.T) {
+				// The parent's document holds ["x"] at the array's dotted path.
+				var d any = []any{"x"}
+				path := strings.Split(b.Array, ".")
+				for i := len(path) - 1; i >= 0; i-- {
+					d = doc{path[i]: d}
+				}
+				insert(t, r.Table, d)
+				expect(t, "a parent whose bridge lacks its element", nil, []string{r.Name + "." + b.Array + " " + id})
+				// A bridge's primary key is (parent id, position), as the
+				// migrations declare it.
+				var key []string
+				if err := pool.QueryRow(ctx, `SELECT array_agg(k.column_name::text ORDER BY k.ordinal_position)
+					FROM information_schema.table_constraints c
+					JOIN information_schema.key_column_usage k USING (constraint_schema, constraint_name)
+					WHERE c.constraint_type = 'PRIMARY KEY' AND c.table_schema || '.' || c.table_name = $1`, b.Table).Scan(&key); err != nil || len(key) != 2 {
+					t.Fatalf("%s: primary key %q (%v), want (parent id, position)", b.Table, key, err)
+				}
+				bridge, parentID, pos := ident(b.Table), pgx.Identifier{key[0]}.Sanitize(), pgx.Identifier{key[1]}.Sanitize()
+				exec(t, "INSERT INTO "+bridge+" ("+parentID+", "+pos+", elem, run_id) VALUES ($1, 0, '\"x\"', 0)", id)
+				expect(t, "a bridge that matches its parent", nil, nil)
+				exec(t, "UPDATE "+bridge+" SET issues = $2 WHERE "+parentID+" = $1 AND "+pos+" = 0", id, issues)
+				bad := []string{r.Name + "." + b.Array + " " + id + "[0]: planted"}
+				expect(t, "an element with an issue", bad, nil)
+				exec(t, "UPDATE "+bridge+" SET elem = '\"y\"' WHERE "+parentID+" = $1 AND "+pos+" = 0", id)
+				expect(t, "an element unlike the document's", bad, []string{r.Name + "." + b.Array + " " + id})
+				exec(t, "UPDATE "+parent+" SET deleted_at = now() WHERE id = $1", id)
+				expect(t, "its parent soft-deleted", nil, nil)
+			})
 		}
 	}
 }
@@ -597,6 +691,46 @@ func TestBridgesMatchDocuments(t *testing.T) {
 				t.Errorf("bridges_match_documents = %d %q %s, want 1 [%q] fail", r.Violations, r.Samples, r.Status(), tc.first)
 			}
 		})
+	}
+}
+
+// TestBridgeFaults: a value of the wrong type in one element of a bridge
+// (through a sync, as the API would send it) and one bridge row gone (as
+// a promotion that skipped it would leave) are reported by
+// bronze_bad_values and bridges_match_documents alone, with the keys
+// docs/checks.md gives; every other check counts what it counts on the
+// snapshot.
+func TestBridgeFaults(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	var falcon9 string
+	load(t, pool, edited(t, "v4/rockets.json", func(t *testing.T, docs []doc) []doc {
+		rocket := find(t, docs, "name", "Falcon 9")
+		falcon9 = rocket["id"].(string)
+		rocket["payload_weights"].([]any)[1].(doc)["kg"] = "heavy"
+		return docs
+	}))
+	dragon := readDocs(t, snapshot, "v4/dragons.json")[0]["id"].(string)
+	if tag, err := pool.Exec(context.Background(), `DELETE FROM bronze.dragon_thrusters WHERE dragon_id = $1 AND thruster_index = 0`, dragon); err != nil || tag.RowsAffected() != 1 {
+		t.Fatalf("delete the first thruster of dragon %s: %v, %d rows", dragon, err, tag.RowsAffected())
+	}
+
+	faults := map[string][]string{
+		"bronze_bad_values":       {"rockets.payload_weights " + falcon9 + "[1]: kg"},
+		"bridges_match_documents": {"dragons.thrusters " + dragon},
+	}
+	want := documented(t, readRaw(t))
+	checks := embedded(t)
+	got := runAll(t, pool, checks, defaults)
+	for _, c := range checks {
+		r := got[c.Name]
+		if keys, ok := faults[c.Name]; ok {
+			if r.Err != nil || r.Violations != int64(len(keys)) || !slices.Equal(r.Samples, keys) {
+				t.Errorf("%s = %d %q (%v), want %q", c.Name, r.Violations, r.Samples, r.Err, keys)
+			}
+		} else if r.Err != nil || r.Violations != want[c.Name] {
+			t.Errorf("%s = %d %q (%v), want %d as on the snapshot", c.Name, r.Violations, r.Samples, r.Err, want[c.Name])
+		}
 	}
 }
 

@@ -1,7 +1,20 @@
 // Package resources is the registry of the API resources the loader syncs.
-// Adding a resource is an entry here plus its bronze table (a migration)
-// and its contract (db/contracts/<name>.json); promotion is the same SQL
-// for every resource.
+// An entry drives everything done with its resource:
+//   - extraction: the route a sync and loader snapshot read (Path,
+//     Alternates, Object);
+//   - landing and the ledger, which key its documents by Name, and the
+//     drift check against its contract, db/contracts/<Name>.json;
+//   - promotion into Table and each of Bridges, the same SQL for every
+//     resource (db/functions/bronze.sql), then the refresh of the gold
+//     views that read those tables;
+//   - the data checks that go over every table, bronze_bad_values and
+//     bridges_match_documents (db/checks), which loader check gives the
+//     registry (internal/check) instead of a list of tables.
+//
+// Adding a resource is an entry here, its tables in a migration (its bronze
+// table, and one per bridge, keyed by the parent's id and the element's
+// position) and its contract: no new code path, and no edit to a check. A
+// bridge is declared once: its Bridge here and its table.
 package resources
 
 // Resource is one API resource.
@@ -28,6 +41,8 @@ type Resource struct {
 // Bridge is a bronze table with one row per element of an array in the
 // parent's documents, keyed by the parent's id and the element's position.
 type Bridge struct {
+	// Table is the bridge table; its primary key is (parent's id,
+	// element's position), whatever the two columns are called.
 	Table string
 	// Array is the array's path in the parent's document, dotted.
 	Array string
