@@ -1,21 +1,12 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
-	"log/slog"
-	"net/http"
-	neturl "net/url"
-	"strings"
 	"time"
 
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/drift"
-	"github.com/spacex-elt/loader/internal/metrics"
-	"github.com/spacex-elt/loader/internal/notify"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
 )
 
@@ -23,14 +14,14 @@ import (
 // (--output json), printed whether the run succeeded or not.
 type runSummary struct {
 	RunID          int64             `json:"run_id"`
-	Status         string            `json:"status"`
+	Status         ledger.Status     `json:"status"`
 	Error          string            `json:"error,omitempty"`
 	DurationMS     int64             `json:"duration_ms"`
 	Abandoned      []int64           `json:"abandoned_runs"`
 	Resources      []resourceSummary `json:"resources"`
 	ViewsRefreshed []string          `json:"views_refreshed"`
 	// Checks are the data tests' results, with --check.
-	Checks []jsonResult `json:"checks,omitempty"`
+	Checks []check.JSONResult `json:"checks,omitempty"`
 }
 
 type resourceSummary struct {
@@ -60,11 +51,11 @@ type resourceSummary struct {
 
 // writeSummaryJSON writes the summary of a run: res as far as the run got,
 // status and, for a run that did not succeed, its error.
-func writeSummaryJSON(w io.Writer, res pipeline.Result, status string, runErr error, elapsed time.Duration, checked []check.Result) error {
+func writeSummaryJSON(w io.Writer, res pipeline.Result, status ledger.Status, runErr error, elapsed time.Duration, checked []check.Result) error {
 	out := runSummary{
 		RunID: res.RunID, Status: status, DurationMS: elapsed.Milliseconds(),
 		Abandoned: res.Abandoned, Resources: []resourceSummary{}, ViewsRefreshed: res.ViewsRefreshed,
-		Checks: jsonResults(checked),
+		Checks: check.JSON(checked),
 	}
 	if runErr != nil {
 		out.Error = runErr.Error()
@@ -88,9 +79,7 @@ func writeSummaryJSON(w io.Writer, res pipeline.Result, status string, runErr er
 		}
 		out.Resources = append(out.Resources, s)
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return encodeJSON(w, out)
 }
 
 // extractKind says where a resource's documents came from in a run.
@@ -104,93 +93,4 @@ func extractKind(runID int64, r pipeline.ResourceResult) string {
 		return "reused"
 	}
 	return "landed"
-}
-
-// emitMetrics writes and pushes the run's Prometheus metrics as the flags
-// ask. A failure is logged: it never changes the run's outcome.
-func emitMetrics(ctx context.Context, logger *slog.Logger, rf runFlags, cmd string, res pipeline.Result, status string, started time.Time) {
-	if rf.metricsFile == "" && rf.pushgateway == "" {
-		return
-	}
-	run := metrics.Run{Result: res, Status: status, Started: started, Finished: time.Now()}
-	if status == "succeeded" {
-		run.LastSuccess = run.Finished
-	} else if rf.metricsFile != "" {
-		// A failed run keeps the last success the file reported.
-		last, err := metrics.LastSuccess(rf.metricsFile)
-		if err != nil {
-			logger.WarnContext(ctx, "read the last success from the metrics file", "path", rf.metricsFile, "err", err)
-		}
-		run.LastSuccess = last
-	}
-	reg := metrics.Registry(run)
-	if rf.metricsFile != "" {
-		if err := metrics.WriteFile(rf.metricsFile, reg); err != nil {
-			logger.ErrorContext(ctx, "write the metrics file", "path", rf.metricsFile, "err", err)
-		}
-	}
-	if rf.pushgateway != "" {
-		if err := metrics.Push(rf.pushgateway, &http.Client{Timeout: 30 * time.Second}, reg, cmd); err != nil {
-			logger.ErrorContext(ctx, "push metrics", "pushgateway", redactedHost(rf.pushgateway), "err", withoutURL(err, rf.pushgateway))
-		}
-	}
-}
-
-// notifyFailure posts a failed run to the notification URL. A failure to
-// post is logged (without the URL's path, which is the webhook's secret)
-// and changes nothing.
-func notifyFailure(ctx context.Context, logger *slog.Logger, url, password, cmd string, runID int64, runErr error) {
-	msg := runErr.Error()
-	if len(password) >= 4 {
-		msg = strings.ReplaceAll(msg, password, "xxxxx")
-	}
-	first, _, _ := strings.Cut(msg, "\n")
-	m := notify.Message{
-		Text:    fmt.Sprintf("spacex-loader: %s run %d failed: %s", cmd, runID, first),
-		Command: cmd, RunID: runID, Status: "failed", Error: msg,
-	}
-	post(ctx, logger, url, m)
-}
-
-// redactedHost is a URL's scheme and host, for logs.
-func redactedHost(raw string) string {
-	u, err := neturl.Parse(raw)
-	if err != nil {
-		return "(unparseable URL)"
-	}
-	return u.Scheme + "://" + u.Host
-}
-
-// notifyChecks posts the checks of severity error that failed. A failure
-// to post is logged and changes nothing.
-func notifyChecks(ctx context.Context, logger *slog.Logger, url, cmd string, runID int64, results []check.Result) {
-	var failed []string
-	for _, r := range results {
-		if r.Status() == "fail" {
-			failed = append(failed, fmt.Sprintf("%s (%d)", r.Name, r.Violations))
-		}
-	}
-	m := notify.Message{
-		Text:    fmt.Sprintf("spacex-loader: %d data check(s) of severity error failed: %s", len(failed), strings.Join(failed, ", ")),
-		Command: cmd, RunID: runID, Status: "checks failed", Checks: failed,
-	}
-	post(ctx, logger, url, m)
-}
-
-// post sends a notification; a failure is logged without the URL's path
-// (a webhook's secret).
-func post(ctx context.Context, logger *slog.Logger, url string, m notify.Message) {
-	if err := notify.Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
-		logger.ErrorContext(ctx, "notification not delivered", "to", redactedHost(url), "err", withoutURL(err, url))
-	}
-}
-
-// withoutURL is err's text without url, which may hold credentials or a
-// webhook's secret path: a *url.Error's own cause, or the text with the
-// URL cut down to its host.
-func withoutURL(err error, url string) string {
-	if uerr := (*neturl.Error)(nil); errors.As(err, &uerr) {
-		return uerr.Err.Error()
-	}
-	return strings.ReplaceAll(err.Error(), url, redactedHost(url))
 }

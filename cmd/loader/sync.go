@@ -1,0 +1,393 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	iofs "io/fs"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	schema "github.com/spacex-elt/loader/db"
+	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/drift"
+	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/httpurl"
+	"github.com/spacex-elt/loader/internal/ledger"
+	"github.com/spacex-elt/loader/internal/metrics"
+	"github.com/spacex-elt/loader/internal/migrate"
+	"github.com/spacex-elt/loader/internal/notify"
+	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/promote"
+	"github.com/spacex-elt/loader/internal/resources"
+)
+
+// embedded are the schema files the binary carries.
+var embedded = migrate.Files{FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir}
+
+var cmdMigrate = &command{
+	name: "migrate", usage: "[flags]", short: "apply the database migrations, then the gold views",
+	long: `Applies the embedded dbmate migrations (db/migrations, recorded in
+schema_migrations, the same table the dbmate CLI uses), then every function
+file in db/functions and every gold view file in db/views that changed since
+it was last applied (recorded in meta.applied_sql). Files whose SQL is
+unchanged are left alone. An advisory lock makes concurrent migrates wait
+for each other.
+`,
+	flags: func(*flags) func(context.Context, *invocation) error {
+		return func(ctx context.Context, in *invocation) error {
+			cfg, err := in.setup()
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if err := migrate.Up(ctx, cfg.ConnString(), embedded, scrub(in.stdout, cfg.ConnConfig.Password), in.logger); err != nil {
+				return err
+			}
+			fmt.Fprintf(in.stdout, "migrate: %s is up to date (%s)\n", db.Describe(cfg.ConnConfig.Config), time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	},
+}
+
+const runHelp = `
+Every run takes an advisory lock, so only one sync or replay runs at a time;
+a run left 'running' by a process that died is marked abandoned by the next.
+Values of the wrong type become NULL and are listed in the row's issues
+column; \u0000, lone surrogate escapes and bytes that are not UTF-8 become
+U+FFFD; timestamps without a zone are read as UTC; when an extract repeats an
+id, its last occurrence wins. Records missing from a complete extract are
+soft-deleted (deleted_at) and revived when they return. A document whose
+content is unchanged is not typed or written again, and a resource whose
+whole extract is what bronze already holds is skipped; gold views are refreshed
+only when a table they read changed. Every run is recorded in meta.runs,
+meta.run_resources and meta.run_drift, and the summary printed at the end
+gives per resource what was fetched and what happened to bronze.
+`
+
+const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
+
+var cmdSync = &command{
+	name: "sync", usage: "[flags]", short: "extract, land, promote to bronze, refresh gold", output: runOutput,
+	long: `Extracts every resource of the API (or of a snapshot directory with
+--source):
+` + wrap(strings.Join(resources.Names(), ", "), 74, "  ") + `
+Each request is conditional: a resource whose ETag (sent as If-None-Match
+over HTTP) or file hash (--source) is that of the last succeeded run is not
+downloaded or landed again (with --page-size, lists are read page by page
+from /query, which is never conditional). A changed one lands in
+landing.documents with one COPY. The documents are checked against
+db/contracts; then, in one transaction, the bronze tables are brought in
+line and the gold views that read what changed are refreshed. A failure
+anywhere leaves bronze and gold as they were. A resource the directory
+lacks, or the API answers 404 for, is recorded absent and skipped; bronze
+keeps what it holds of it. Over HTTP, a 404 for a resource an earlier run
+loaded fails the run instead. The database must be migrated first.
+` + runHelp,
+	flags: func(f *flags) func(context.Context, *invocation) error {
+		rf := registerRun(f)
+		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
+		hf := registerHTTP(f)
+		return func(ctx context.Context, in *invocation) error {
+			for _, name := range []string{"api-url", "page-size"} {
+				if isSet(f.FlagSet, "source") && isSet(f.FlagSet, name) {
+					return usageError{fmt.Errorf("--source and --%s exclude each other", name)}
+				}
+			}
+			if err := hf.check(); err != nil {
+				return err
+			}
+			opts, cfg, err := rf.setup(in)
+			if err != nil {
+				return err
+			}
+			var src extract.Source = hf.source(in)
+			if *source != "" {
+				if st, err := os.Stat(*source); err != nil || !st.IsDir() {
+					return usageError{fmt.Errorf("--source %s: not a directory", *source)}
+				}
+				src = extract.Dir(*source)
+			}
+			return execute(ctx, in, cfg, rf, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+				return s.Sync(ctx)
+			})
+		}
+	},
+}
+
+var cmdReplay = &command{
+	name: "replay", usage: "[flags] RUN_ID", nargs: 1, short: "promote a run's landed documents again, without the API", output: runOutput,
+	long: `Promotes the documents that run RUN_ID landed into bronze and gold again,
+as a new run, without calling the API: bronze ends up as that run left it
+(records it lacked are soft-deleted, subject to --max-delete-fraction).
+The run must be complete and still in landing (see --keep-runs).
+` + runHelp,
+	flags: func(f *flags) func(context.Context, *invocation) error {
+		rf := registerRun(f)
+		return func(ctx context.Context, in *invocation) error {
+			fromRunID, err := strconv.ParseInt(f.Arg(0), 10, 64)
+			if err != nil || fromRunID < 1 {
+				return usageError{fmt.Errorf("RUN_ID %q: want a run id from meta.runs", f.Arg(0))}
+			}
+			opts, cfg, err := rf.setup(in)
+			if err != nil {
+				return err
+			}
+			return execute(ctx, in, cfg, rf, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+				return s.Replay(ctx, fromRunID)
+			})
+		}
+	},
+}
+
+// isSet says whether the flag name was given.
+func isSet(fs *flag.FlagSet, name string) (set bool) {
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
+// runFlags are the flags of the commands that promote a run.
+type runFlags struct {
+	lockTimeout       time.Duration
+	maxDeleteFraction float64
+	forceDeletes      bool
+	contract          string
+	keepRuns          int
+	metrics           metrics.Targets
+	notifyURL         string
+	check             bool
+	// progress, set on a terminal, shows the run live.
+	progress *progress
+}
+
+func registerRun(f *flags) *runFlags {
+	r := &runFlags{}
+	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
+	f.DurationVar(&r.lockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
+	f.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	f.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
+	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
+	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
+	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
+	f.StringVar(&r.metrics.Pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
+	f.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
+	return r
+}
+
+// setup validates the flags, starts the live display when stderr is a
+// terminal and logs are text, and sets the invocation up.
+func (r *runFlags) setup(in *invocation) (pipeline.Options, *pgxpool.Config, error) {
+	if err := checkURL("notify-url / "+envNotifyURL, r.notifyURL); err != nil {
+		return pipeline.Options{}, nil, err
+	}
+	if err := checkURL("pushgateway", r.metrics.Pushgateway); err != nil {
+		return pipeline.Options{}, nil, err
+	}
+	if r.contract != "warn" && r.contract != "fail" {
+		return pipeline.Options{}, nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
+	}
+	if r.maxDeleteFraction < 0 || r.maxDeleteFraction > 1 {
+		return pipeline.Options{}, nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.maxDeleteFraction)}
+	}
+	if r.keepRuns < 1 {
+		return pipeline.Options{}, nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.keepRuns)}
+	}
+	if wantProgress(in.stderr, in.logFormat) {
+		r.progress = newProgress(in.stderr, len(resources.All))
+		in.stderr = r.progress
+	}
+	cfg, err := in.setup()
+	return pipeline.Options{
+		LockTimeout: r.lockTimeout,
+		Options:     promote.Options{MaxDeleteFraction: r.maxDeleteFraction, ForceDeletes: r.forceDeletes},
+		FailOnDrift: r.contract == "fail",
+		KeepRuns:    r.keepRuns,
+	}, cfg, err
+}
+
+// checkURL checks the URL of the flag --name, if one was given.
+func checkURL(name, url string) error {
+	if url == "" {
+		return nil
+	}
+	if err := httpurl.Check(url); err != nil {
+		return usageError{fmt.Errorf("--%s: %w", name, err)}
+	}
+	return nil
+}
+
+// httpFlags are the flags of the commands that read the API over HTTP.
+type httpFlags struct {
+	apiURL      string
+	retries     uint
+	retryDelay  time.Duration
+	httpTimeout time.Duration
+	pageSize    int
+}
+
+func registerHTTP(f *flags) *httpFlags {
+	h := &httpFlags{}
+	f.secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
+	f.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
+	f.DurationVar(&h.retryDelay, "retry-delay", 15*time.Second, "base delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
+	f.DurationVar(&h.httpTimeout, "http-timeout", time.Minute, "timeout of one HTTP request, body included")
+	f.IntVar(&h.pageSize, "page-size", 0, "read each list through its paged POST <route>/query, `N` documents a request, instead of one GET; "+
+		"company and roadster always use a GET. If a resource's pages do not add up to their totalDocs, the command fails and "+
+		"nothing of that resource is landed or written. /query answers carry no ETag, so nothing is skipped as unchanged. 0: one GET per resource")
+	return h
+}
+
+func (h *httpFlags) check() error {
+	if h.httpTimeout <= 0 || h.retryDelay <= 0 {
+		return usageError{fmt.Errorf("--http-timeout %s, --retry-delay %s: both must be positive", h.httpTimeout, h.retryDelay)}
+	}
+	if h.pageSize < 0 {
+		return usageError{fmt.Errorf("--page-size %d: want 0 (one GET) or more", h.pageSize)}
+	}
+	if err := extract.CheckBaseURL(h.apiURL); err != nil {
+		return usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)}
+	}
+	return nil
+}
+
+// source is the API as the flags read it; call it after setup.
+func (h *httpFlags) source(in *invocation) *extract.HTTP {
+	return &extract.HTTP{
+		BaseURL:    h.apiURL,
+		Client:     &http.Client{Timeout: h.httpTimeout},
+		Retries:    h.retries,
+		RetryDelay: h.retryDelay,
+		PageSize:   h.pageSize,
+		Logger:     in.logger,
+	}
+}
+
+// execute connects, runs do with a Syncer, and reports: summary, metrics,
+// notification and, with --check, the data tests.
+func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, opts pipeline.Options,
+	src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
+	stdout := scrub(in.stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
+	start := time.Now()
+	// Every outcome from here on is reported (summary, metrics,
+	// notification), a database that cannot be reached included.
+	var res pipeline.Result
+	pool, err := db.Open(ctx, cfg)
+	if err == nil {
+		defer pool.Close()
+		var contracts iofs.FS
+		if contracts, err = iofs.Sub(schema.FS, schema.ContractsDir); err == nil {
+			s := &pipeline.Syncer{
+				Pool: pool, Source: src, Resources: resources.All,
+				Contracts: contracts, Options: opts, Logger: in.logger,
+			}
+			if rf.progress != nil {
+				s.Progress = rf.progress
+			}
+			res, err = do(s)
+		}
+	}
+	if rf.progress != nil {
+		rf.progress.Finish()
+	}
+	if err != nil {
+		// The promotion did not commit: nothing it counted was written.
+		for i := range res.Resources {
+			res.Resources[i].Counts = promote.Counts{}
+			res.Resources[i].Promotion = 0
+		}
+	}
+	status := ledger.StatusSucceeded
+	switch {
+	case errors.Is(err, pipeline.ErrLocked):
+		status = ledger.StatusLocked // no run was opened
+	case errors.Is(err, context.Canceled):
+		status = ledger.StatusCancelled
+	case err != nil:
+		status = ledger.StatusFailed
+	}
+	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})
+	if status == ledger.StatusFailed && rf.notifyURL != "" {
+		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, masker(cfg.ConnConfig.Password).Replace(err.Error())))
+	}
+	// The data tests, after a run that succeeded.
+	var checked []check.Result
+	code := exitOK
+	if err == nil && rf.check && pool != nil {
+		checks, cerr := loadChecks()
+		if cerr == nil {
+			checked, cerr = runChecks(ctx, in, pool, checks, defaultMaxAge, nil)
+		}
+		if cerr != nil {
+			err = fmt.Errorf("run %d succeeded, but its checks could not run: %w", res.RunID, cerr)
+		} else {
+			code = checksOutcome(ctx, in, rf.notifyURL, res.RunID, checked)
+		}
+	}
+	if in.json {
+		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start), checked); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !in.json {
+		printSummary(stdout, res, time.Since(start))
+		if rf.check {
+			printReport(stdout, checked)
+		}
+	}
+	return exit(code)
+}
+
+func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
+	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
+	views := "none"
+	if len(res.ViewsRefreshed) > 0 {
+		views = strings.Join(res.ViewsRefreshed, ", ")
+	}
+	defer fmt.Fprintf(w, "gold views refreshed: %s\n", views)
+	for _, id := range res.Abandoned {
+		fmt.Fprintf(w, "run %d was found abandoned (its process died) and marked so\n", id)
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "resource\textract\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
+	for _, r := range res.Resources {
+		how := extractKind(res.RunID, r)
+		switch how {
+		case "not_modified":
+			how = "not modified"
+		case "reused":
+			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
+	}
+	tw.Flush()
+	for _, r := range res.Resources {
+		var notes []string
+		note := func(n int64, what string) {
+			if n > 0 {
+				notes = append(notes, fmt.Sprintf("%d %s", n, what))
+			}
+		}
+		note(r.BadValues, "rows with values of the wrong type, set to NULL (see the issues column)")
+		note(r.Duplicates, "repeated ids, the last occurrence kept")
+		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
+		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
+		if len(r.Drift) > 0 {
+			notes = append(notes, "drift from the contract: "+drift.Describe(r.Drift))
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(w, "%s: %s\n", r.Resource, strings.Join(notes, "; "))
+		}
+	}
+}
