@@ -1,13 +1,10 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	iofs "io/fs"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -92,7 +89,7 @@ which takes precedence) or the database could not be reached.
 			if in.json {
 				err = encodeJSON(in.stdout, check.JSON(results))
 			} else {
-				printReport(in.stdout, results)
+				check.WriteText(in.stdout, results)
 			}
 			if err != nil {
 				return err
@@ -161,31 +158,4 @@ func names(list string) []string {
 		}
 	}
 	return out
-}
-
-func printReport(w io.Writer, results []check.Result) {
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	for _, r := range results {
-		status := r.Status()
-		label := status
-		if status != "pass" {
-			label = strings.ToUpper(status)
-		}
-		detail := strings.Join(r.Samples, " | ")
-		if more := r.Violations - int64(len(r.Samples)); more > 0 {
-			detail += fmt.Sprintf(" (+%d more)", more)
-		}
-		if r.Err != nil {
-			detail = r.Err.Error()
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, r.Name, r.Violations, detail)
-	}
-	tw.Flush()
-	for line := range strings.Lines(buf.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a passed check's empty samples leave padding
-	}
-	counts := check.Counts(results)
-	fmt.Fprintf(w, "%d checks: %d passed, %d warned, %d failed, %d could not run\n",
-		len(results), counts["pass"], counts["warn"], counts["fail"], counts["error"])
 }

@@ -8,17 +8,12 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/ledger"
+	"github.com/spacex-elt/loader/internal/status"
 )
-
-// errorWidth is how many characters of a run's error the text report
-// shows: its first line, cut to fit a wide terminal beside the other
-// columns.
-const errorWidth = 72
 
 var cmdRuns = &command{
 	name: "runs", usage: "[flags]", short: "list the newest runs from the ledger, newest first", output: "report `format` on stdout: text or json",
@@ -82,27 +77,12 @@ func printRuns(w io.Writer, runs []ledger.Run) {
 			took = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.RunID, r.Status, r.Source,
-			r.StartedAt.UTC().Format(time.RFC3339), took, r.RowsChanged, firstLine(r.Error, errorWidth))
+			r.StartedAt.UTC().Format(time.RFC3339), took, r.RowsChanged, status.FirstLine(r.Error, status.ErrorWidth))
 	}
 	tw.Flush()
 	for line := range strings.Lines(buf.String()) {
 		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a run without an error leaves padding
 	}
-}
-
-// firstLine returns the first line of s, cut to at most width characters
-// with an ellipsis when it is longer (or has more lines).
-func firstLine(s string, width int) string {
-	line, rest, _ := strings.Cut(s, "\n")
-	line = strings.TrimSpace(line)
-	cut := strings.TrimSpace(rest) != ""
-	if utf8.RuneCountInString(line) > width {
-		line, cut = string([]rune(line)[:width-1]), true
-	}
-	if cut {
-		return strings.TrimRight(line, " ") + "…"
-	}
-	return line
 }
 
 // jsonRun is a run as --output json prints it.

@@ -2,15 +2,9 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/status"
 )
@@ -67,95 +61,8 @@ database could not be read.
 			if in.json {
 				return encodeJSON(in.stdout, st.JSON())
 			}
-			printStatus(in.stdout, st)
+			st.WriteText(in.stdout)
 			return nil
 		}
 	},
-}
-
-// age rounds how long ago something happened for people to read.
-func age(d time.Duration) string {
-	return max(d, 0).Round(time.Second).String() + " ago"
-}
-
-func printStatus(w io.Writer, st status.Report) {
-	fmt.Fprintf(w, "database:    %s\n", st.Database)
-	s := st.Schema
-	switch {
-	case !st.Migrated:
-		fmt.Fprintf(w, "schema:      not migrated (no schema_migrations table); %d migrations to apply: run loader migrate\n", len(s.Pending))
-	case len(s.Pending) == 0:
-		fmt.Fprintf(w, "schema:      migration %s, %d applied, none pending\n", s.Version, s.Applied)
-	default:
-		fmt.Fprintf(w, "schema:      migration %s, %d applied, %d pending: %s (run loader migrate)\n", s.Version, s.Applied, len(s.Pending), strings.Join(s.Pending, ", "))
-	}
-	if len(s.Unknown) > 0 {
-		fmt.Fprintf(w, "             applied but not in this loader (a newer one migrated): %s\n", strings.Join(s.Unknown, ", "))
-	}
-
-	drifted, fixable := 0, 0
-	for _, f := range st.Files {
-		if f.State != status.StateCurrent {
-			drifted++
-			if f.State != status.StateNotShipped {
-				fixable++
-			}
-		}
-	}
-	switch {
-	case drifted == 0:
-		fmt.Fprintf(w, "files:       %d function and view files, all current\n", len(st.Files))
-	case fixable > 0:
-		fmt.Fprintf(w, "files:       %d of %d function and view files differ from this loader's (run loader migrate):\n", drifted, len(st.Files))
-	default:
-		fmt.Fprintf(w, "files:       %d of %d function and view files differ from this loader's:\n", drifted, len(st.Files))
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  kind\tname\tapplied\tshipped\tapplied at\tstate")
-	for _, f := range st.Files {
-		at := "-"
-		if f.AppliedAt != nil {
-			at = f.AppliedAt.UTC().Format(time.RFC3339)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", f.Kind, f.Name, short(f.AppliedSHA256), short(f.ShippedSHA256), at, f.State)
-	}
-	tw.Flush()
-
-	if r := st.LastRun; r != nil {
-		fmt.Fprintf(w, "last run:    run %d succeeded at %s, %s (%s)\n", r.RunID, r.FinishedAt.UTC().Format(time.RFC3339), age(r.Age), r.Source)
-	} else {
-		fmt.Fprintln(w, "last run:    no sync or replay has succeeded")
-	}
-
-	switch c := st.LastCheck; {
-	case c != nil:
-		counts := check.Counts(c.Results)
-		scope := ""
-		if c.Only != nil {
-			scope = " (--only " + strings.Join(c.Only, ",") + ")"
-		}
-		fmt.Fprintf(w, "last check:  check run %d at %s, %s%s: %d checks: %d passed, %d warned, %d failed, %d could not run\n",
-			c.CheckRunID, c.CheckedAt.UTC().Format(time.RFC3339), age(c.Age), scope,
-			len(c.Results), counts["pass"], counts["warn"], counts["fail"], counts["error"])
-		for _, r := range c.Results {
-			switch r.Status() {
-			case "fail":
-				fmt.Fprintf(w, "             FAIL %s %d %s\n", r.Name, r.Violations, strings.Join(r.Samples, " | "))
-			case "error":
-				fmt.Fprintf(w, "             ERROR %s %s\n", r.Name, firstLine(r.Err.Error(), errorWidth))
-			}
-		}
-	case st.NoCheckTable:
-		fmt.Fprintln(w, "last check:  none recorded (no meta.check_runs table: run loader migrate)")
-	default:
-		fmt.Fprintln(w, "last check:  none recorded (loader check records its results)")
-	}
-}
-
-// short abbreviates a sha256 as git does its hashes; "-" for none.
-func short(sha string) string {
-	if sha == "" {
-		return "-"
-	}
-	return sha[:min(12, len(sha))]
 }

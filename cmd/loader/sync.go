@@ -343,7 +343,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	if !in.json {
 		printSummary(stdout, res, time.Since(start))
 		if rf.check {
-			printReport(stdout, checked)
+			check.WriteText(stdout, checked)
 		}
 	}
 	return exit(code)
