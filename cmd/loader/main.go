@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 
@@ -90,27 +91,25 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		fmt.Fprint(stderr, mainUsage())
 		return exitUsage
 	}
-	name, rest := args[0], args[1:]
-	if name == "help" || name == "-h" || name == "-help" || name == "--help" {
-		if c := lookup(rest); c != nil {
-			return c.run(ctx, []string{"--help"}, stdout, stderr, getenv)
+	switch name, rest := args[0], args[1:]; {
+	case lookup(name) != nil:
+		return lookup(name).run(ctx, rest, stdout, stderr, getenv)
+	case name == "help" || isHelp(name):
+		if len(rest) == 1 && lookup(rest[0]) != nil {
+			return lookup(rest[0]).run(ctx, []string{"--help"}, stdout, stderr, getenv)
 		}
 		fmt.Fprint(stdout, mainUsage())
 		return exitOK
+	default:
+		fmt.Fprintf(stderr, "loader: unknown command %q\n\n%s", name, mainUsage())
+		return exitUsage
 	}
-	if c := lookup(args[:1]); c != nil {
-		return c.run(ctx, rest, stdout, stderr, getenv)
-	}
-	fmt.Fprintf(stderr, "loader: unknown command %q\n\n%s", name, mainUsage())
-	return exitUsage
 }
 
-// lookup returns the command args names alone, or nil.
-func lookup(args []string) *command {
-	for _, c := range commands {
-		if len(args) == 1 && args[0] == c.name {
-			return c
-		}
+// lookup returns the command called name, or nil.
+func lookup(name string) *command {
+	if i := slices.IndexFunc(commands, func(c *command) bool { return c.name == name }); i >= 0 {
+		return commands[i]
 	}
 	return nil
 }
@@ -141,7 +140,7 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	f.env(&in.logFormat, "log-format", envLogFmt, "text", "log `format` on stderr: text or json")
 	f.env(&in.logLevel, "log-level", envLogLevel, "info", "log `level`: debug, info, warn or error")
 	if !c.noDatabase {
-		f.secret(&in.databaseURL, "database-url", "DATABASE_URL", "",
+		f.secret(&in.databaseURL, "database-url", envDatabaseURL, "",
 			"PostgreSQL connection string, URL or key=value `DSN`; settings it leaves out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE")
 	}
 	var output string
@@ -154,11 +153,21 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		fs.PrintDefaults()
 		fmt.Fprint(fs.Output(), "\n", exitCodesHelp)
 	}
-	if code, done := parse(fs, args, c.nargs, stdout, stderr); done {
-		return code
+	fs.SetOutput(stderr)
+	if i := slices.IndexFunc(args, isHelp); i >= 0 && !slices.Contains(args[:i], "--") {
+		fs.SetOutput(stdout) // asked-for help is output, not an error
 	}
-	err := error(nil)
-	if c.output != "" {
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case err != nil:
+		return exitUsage // flag has said why
+	case c.nargs == 0 && fs.NArg() > 0:
+		err = usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+	case fs.NArg() != c.nargs:
+		err = usageError{fmt.Errorf("want %d argument(s), got %d", c.nargs, fs.NArg())}
+	case c.output != "":
 		in.json, err = isJSON("output", output)
 	}
 	if err == nil {
@@ -182,10 +191,11 @@ type flags struct {
 
 // Environment variables of flags.
 const (
-	envLogFmt    = "LOADER_LOG_FORMAT"
-	envLogLevel  = "LOADER_LOG_LEVEL"
-	envAPIURL    = "SPACEX_API_URL"
-	envNotifyURL = "LOADER_NOTIFY_URL"
+	envDatabaseURL = "DATABASE_URL"
+	envLogFmt      = "LOADER_LOG_FORMAT"
+	envLogLevel    = "LOADER_LOG_LEVEL"
+	envAPIURL      = "SPACEX_API_URL"
+	envNotifyURL   = "LOADER_NOTIFY_URL"
 )
 
 // env registers a string flag whose default is variable's value, or def
@@ -213,33 +223,41 @@ type invocation struct {
 	noDatabase                       bool
 	// json: --output json.
 	json bool
-	// stderr is where logs and errors go: once setup knows the database
-	// password, through a writer that masks it.
+	// stderr is where logs and errors go. Once setup knows the database
+	// password, both go through writers that mask it.
 	stdout, stderr io.Writer
 	logger         *slog.Logger
 }
 
-// setup builds the logger and, for a command that takes one, the pool
-// configuration; from then on stderr masks the database password.
+// setup builds the logger, the one of every command (text for people,
+// JSON for machines), and for a command that takes one the pool
+// configuration; from then on stdout and stderr mask the database
+// password.
 func (in *invocation) setup() (*pgxpool.Config, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(in.logLevel)); err != nil {
+		return nil, usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", in.logLevel)}
+	}
 	var cfg *pgxpool.Config
-	password := ""
 	if !in.noDatabase {
 		var err error
 		if cfg, err = db.ParseConfig(in.databaseURL); err != nil {
-			return nil, usageError{fmt.Errorf("--database-url / DATABASE_URL: %w", err)}
+			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
 		}
-		password = cfg.ConnConfig.Password
+		in.stdout = db.MaskWriter(in.stdout, cfg.ConnConfig.Password) // a JSON summary carries error texts
+		in.stderr = db.MaskWriter(in.stderr, cfg.ConnConfig.Password)
 	}
-	logger, err := newLogger(scrub(in.stderr, password), in.logFormat, in.logLevel)
+	asJSON, err := isJSON("log-format", in.logFormat)
 	if err != nil {
 		return nil, err
 	}
-	in.stderr, in.logger = scrub(in.stderr, password), logger
+	opts := &slog.HandlerOptions{Level: level}
+	in.logger = slog.New(slog.NewTextHandler(in.stderr, opts))
+	if asJSON {
+		in.logger = slog.New(slog.NewJSONHandler(in.stderr, opts))
+	}
 	if cfg != nil {
-		var level slog.Level
-		_ = level.UnmarshalText([]byte(in.logLevel)) // newLogger accepted it
-		logger.Debug("configuration", "database", db.Describe(cfg.ConnConfig.Config), "log_format", in.logFormat, "log_level", level.String())
+		in.logger.Debug("configuration", "database", db.Describe(cfg.ConnConfig.Config), "log_format", in.logFormat, "log_level", level.String())
 	}
 	return cfg, nil
 }
@@ -263,23 +281,6 @@ func (in *invocation) read(ctx context.Context, do func(pgx.Tx) error) (*pgxpool
 	}
 	defer pool.Close()
 	return cfg, pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, do)
-}
-
-// newLogger is the logger of every command: text (for people) or JSON on w.
-func newLogger(w io.Writer, format, level string) (*slog.Logger, error) {
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		return nil, usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", level)}
-	}
-	asJSON, err := isJSON("log-format", format)
-	if err != nil {
-		return nil, err
-	}
-	opts := &slog.HandlerOptions{Level: l}
-	if asJSON {
-		return slog.New(slog.NewJSONHandler(w, opts)), nil
-	}
-	return slog.New(slog.NewTextHandler(w, opts)), nil
 }
 
 // isJSON says whether the flag --name's value asks for JSON: text is for
@@ -328,34 +329,8 @@ func fail(w io.Writer, cmd string, err error) int {
 	return exitFailed
 }
 
-// parse parses flags; done reports that the command should exit with code
-// (after --help, or on a bad flag, which flag has already reported).
-// nargs is the number of positional arguments the command takes.
-func parse(fs *flag.FlagSet, args []string, nargs int, stdout, stderr io.Writer) (code int, done bool) {
-	fs.SetOutput(stderr)
-	for _, a := range args {
-		if a == "--" {
-			break
-		}
-		if a == "-h" || a == "-help" || a == "--help" {
-			fs.SetOutput(stdout) // asked-for help is output, not an error
-		}
-	}
-	err := fs.Parse(args)
-	switch {
-	case errors.Is(err, flag.ErrHelp):
-		return exitOK, true
-	case err != nil:
-		return exitUsage, true
-	case nargs == 0 && fs.NArg() > 0:
-		fmt.Fprintf(stderr, "loader %s: unexpected argument %q\n", fs.Name(), fs.Arg(0))
-		return exitUsage, true
-	case fs.NArg() != nargs:
-		fmt.Fprintf(stderr, "loader %s: want %d argument(s), got %d\n", fs.Name(), nargs, fs.NArg())
-		return exitUsage, true
-	}
-	return 0, false
-}
+// isHelp says whether arg asks for help.
+func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
 
 // wrap breaks text at spaces into lines of at most width bytes, each
 // prefixed by indent.
@@ -373,33 +348,4 @@ func wrap(text string, width int, indent string) string {
 		line += w
 	}
 	return strings.Join(append(lines, indent+line), "\n")
-}
-
-// masker replaces secret with xxxxx. Passwords shorter than 4 characters
-// are left alone: masking them would garble every line.
-func masker(secret string) *strings.Replacer {
-	if len(secret) < 4 {
-		return strings.NewReplacer()
-	}
-	return strings.NewReplacer(secret, "xxxxx")
-}
-
-// scrub returns w with every occurrence of secret masked.
-func scrub(w io.Writer, secret string) io.Writer {
-	if len(secret) < 4 {
-		return w
-	}
-	return scrubber{w: w, r: masker(secret)}
-}
-
-type scrubber struct {
-	w io.Writer
-	r *strings.Replacer
-}
-
-func (s scrubber) Write(p []byte) (int, error) {
-	if _, err := s.r.WriteString(s.w, string(p)); err != nil {
-		return 0, err
-	}
-	return len(p), nil
 }

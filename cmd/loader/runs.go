@@ -1,18 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"io"
-	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/ledger"
-	"github.com/spacex-elt/loader/internal/status"
+	"github.com/spacex-elt/loader/internal/summary"
 )
 
 var cmdRuns = &command{
@@ -55,67 +50,10 @@ when the database could not be read.
 				return err
 			}
 			if in.json {
-				return encodeJSON(in.stdout, runsJSON(runs))
+				return encodeJSON(in.stdout, summary.ListJSON(runs))
 			}
-			printRuns(in.stdout, runs)
+			summary.ListText(in.stdout, runs)
 			return nil
 		}
 	},
-}
-
-func printRuns(w io.Writer, runs []ledger.Run) {
-	if len(runs) == 0 {
-		fmt.Fprintln(w, "no runs recorded")
-		return
-	}
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "run\tstatus\tsource\tstarted\tduration\trows changed\terror")
-	for _, r := range runs {
-		took := "running"
-		if r.FinishedAt != nil {
-			took = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
-		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.RunID, r.Status, r.Source,
-			r.StartedAt.UTC().Format(time.RFC3339), took, r.RowsChanged, status.FirstLine(r.Error, status.ErrorWidth))
-	}
-	tw.Flush()
-	for line := range strings.Lines(buf.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a run without an error leaves padding
-	}
-}
-
-// jsonRun is a run as --output json prints it.
-type jsonRun struct {
-	RunID           int64                `json:"run_id"`
-	Status          ledger.Status        `json:"status"`
-	Source          string               `json:"source"`
-	StartedAt       time.Time            `json:"started_at"`
-	FinishedAt      *time.Time           `json:"finished_at"`
-	DurationSeconds *float64             `json:"duration_seconds"`
-	RowsChanged     int64                `json:"rows_changed"`
-	Error           *string              `json:"error"`
-	ViewsRefreshed  []string             `json:"views_refreshed"`
-	Resources       []ledger.RunResource `json:"resources"`
-}
-
-// runsJSON is runs as --output json prints them.
-func runsJSON(runs []ledger.Run) []jsonRun {
-	out := make([]jsonRun, len(runs))
-	for i, r := range runs {
-		j := jsonRun{
-			RunID: r.RunID, Status: r.Status, Source: r.Source, StartedAt: r.StartedAt.UTC(),
-			RowsChanged: r.RowsChanged, ViewsRefreshed: r.ViewsRefreshed, Resources: r.Resources,
-		}
-		if r.FinishedAt != nil {
-			f := r.FinishedAt.UTC()
-			d := f.Sub(r.StartedAt).Seconds()
-			j.FinishedAt, j.DurationSeconds = &f, &d
-		}
-		if r.Error != "" {
-			j.Error = &r.Error
-		}
-		out[i] = j
-	}
-	return out
 }

@@ -22,7 +22,7 @@ import (
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/resources"
-	"github.com/spacex-elt/loader/internal/status"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // snapshotCopy copies the bundled snapshot into a temporary directory and
@@ -174,7 +174,7 @@ func TestRunsAfterSyncs(t *testing.T) {
 		took := r.finished.Sub(r.started).Round(time.Millisecond).String()
 		w := fmt.Sprintf("%d %s %s %s %s %d", id, wantStatus[id], wantSource[id], r.started.UTC().Format(time.RFC3339), took, wantRows[id])
 		if id == 2 {
-			w += " " + strings.Join(strings.Fields(status.FirstLine(*r.err, status.ErrorWidth)), " ")
+			w += " " + strings.Join(strings.Fields(termtext.FirstLine(*r.err, termtext.ErrorWidth)), " ")
 		}
 		if got := strings.Join(strings.Fields(line), " "); got != w {
 			t.Errorf("runs line %d:\n got %q\nwant %q", i+1, got, w)
@@ -269,7 +269,7 @@ func TestRunsRunning(t *testing.T) {
 		t.Errorf("running run's line %q", lines[1])
 	}
 	wantErr := "first line of a long error that goes on and on, well past what a termin…"
-	if !strings.HasSuffix(lines[2], " "+wantErr) || len([]rune(wantErr)) != status.ErrorWidth {
+	if !strings.HasSuffix(lines[2], " "+wantErr) || len([]rune(wantErr)) != termtext.ErrorWidth {
 		t.Errorf("abandoned run's line %q, want it to end with %q", lines[2], wantErr)
 	}
 	code, out, _ = loader(t, nil, "runs", "--database-url", dsn, "--output", "json", "--limit", "1")

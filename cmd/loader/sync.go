@@ -5,13 +5,11 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	iofs "io/fs"
 	"net/http"
 	"os"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,7 +17,6 @@ import (
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/db"
-	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/httpurl"
 	"github.com/spacex-elt/loader/internal/ledger"
@@ -27,8 +24,10 @@ import (
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/notify"
 	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/progress"
 	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
+	"github.com/spacex-elt/loader/internal/summary"
 )
 
 // embedded are the schema files the binary carries.
@@ -50,7 +49,7 @@ for each other.
 				return err
 			}
 			start := time.Now()
-			if err := migrate.Up(ctx, cfg.ConnString(), embedded, scrub(in.stdout, cfg.ConnConfig.Password), in.logger); err != nil {
+			if err := migrate.Up(ctx, cfg.ConnString(), embedded, in.stdout, in.logger); err != nil {
 				return err
 			}
 			fmt.Fprintf(in.stdout, "migrate: %s is up to date (%s)\n", db.Describe(cfg.ConnConfig.Config), time.Since(start).Round(time.Millisecond))
@@ -98,15 +97,17 @@ loaded fails the run instead. The database must be migrated first.
 		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
 		hf := registerHTTP(f)
 		return func(ctx context.Context, in *invocation) error {
+			set := map[string]bool{}
+			f.Visit(func(f *flag.Flag) { set[f.Name] = true })
 			for _, name := range []string{"api-url", "page-size"} {
-				if isSet(f.FlagSet, "source") && isSet(f.FlagSet, name) {
+				if set["source"] && set[name] {
 					return usageError{fmt.Errorf("--source and --%s exclude each other", name)}
 				}
 			}
 			if err := hf.check(); err != nil {
 				return err
 			}
-			opts, cfg, err := rf.setup(in)
+			cfg, err := rf.setup(in)
 			if err != nil {
 				return err
 			}
@@ -117,7 +118,7 @@ loaded fails the run instead. The database must be migrated first.
 				}
 				src = extract.Dir(*source)
 			}
-			return execute(ctx, in, cfg, rf, opts, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
+			return execute(ctx, in, cfg, rf, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 				return s.Sync(ctx)
 			})
 		}
@@ -138,80 +139,66 @@ The run must be complete and still in landing (see --keep-runs).
 			if err != nil || fromRunID < 1 {
 				return usageError{fmt.Errorf("RUN_ID %q: want a run id from meta.runs", f.Arg(0))}
 			}
-			opts, cfg, err := rf.setup(in)
+			cfg, err := rf.setup(in)
 			if err != nil {
 				return err
 			}
-			return execute(ctx, in, cfg, rf, opts, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
+			return execute(ctx, in, cfg, rf, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
 				return s.Replay(ctx, fromRunID)
 			})
 		}
 	},
 }
 
-// isSet says whether the flag name was given.
-func isSet(fs *flag.FlagSet, name string) (set bool) {
-	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
-	return set
-}
-
 // runFlags are the flags of the commands that promote a run.
 type runFlags struct {
-	lockTimeout       time.Duration
-	maxDeleteFraction float64
-	forceDeletes      bool
-	contract          string
-	keepRuns          int
-	metrics           metrics.Targets
-	notifyURL         string
-	check             bool
+	opts      pipeline.Options
+	contract  string
+	metrics   metrics.Targets
+	notifyURL string
+	check     bool
 	// progress, set on a terminal, shows the run live.
-	progress *progress
+	progress *progress.Bar
 }
 
 func registerRun(f *flags) *runFlags {
 	r := &runFlags{}
 	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
-	f.DurationVar(&r.lockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
-	f.Float64Var(&r.maxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
-	f.BoolVar(&r.forceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
+	f.DurationVar(&r.opts.LockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
+	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	f.StringVar(&r.metrics.Pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
-	f.IntVar(&r.keepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
+	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
 	return r
 }
 
 // setup validates the flags, starts the live display when stderr is a
 // terminal and logs are text, and sets the invocation up.
-func (r *runFlags) setup(in *invocation) (pipeline.Options, *pgxpool.Config, error) {
+func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 	if err := checkURL("notify-url / "+envNotifyURL, r.notifyURL); err != nil {
-		return pipeline.Options{}, nil, err
+		return nil, err
 	}
 	if err := checkURL("pushgateway", r.metrics.Pushgateway); err != nil {
-		return pipeline.Options{}, nil, err
+		return nil, err
 	}
 	if r.contract != "warn" && r.contract != "fail" {
-		return pipeline.Options{}, nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
+		return nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
-	if r.maxDeleteFraction < 0 || r.maxDeleteFraction > 1 {
-		return pipeline.Options{}, nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.maxDeleteFraction)}
+	r.opts.FailOnDrift = r.contract == "fail"
+	if r.opts.MaxDeleteFraction < 0 || r.opts.MaxDeleteFraction > 1 {
+		return nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.opts.MaxDeleteFraction)}
 	}
-	if r.keepRuns < 1 {
-		return pipeline.Options{}, nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.keepRuns)}
+	if r.opts.KeepRuns < 1 {
+		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}
 	}
-	if wantProgress(in.stderr, in.logFormat) {
-		r.progress = newProgress(in.stderr, len(resources.All))
+	if progress.Wanted(in.stderr, in.logFormat) {
+		r.progress = progress.New(in.stderr, len(resources.All))
 		in.stderr = r.progress
 	}
-	cfg, err := in.setup()
-	return pipeline.Options{
-		LockTimeout: r.lockTimeout,
-		Options:     promote.Options{MaxDeleteFraction: r.maxDeleteFraction, ForceDeletes: r.forceDeletes},
-		FailOnDrift: r.contract == "fail",
-		KeepRuns:    r.keepRuns,
-	}, cfg, err
+	return in.setup()
 }
 
 // checkURL checks the URL of the flag --name, if one was given.
@@ -273,9 +260,7 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 
 // execute connects, runs do with a Syncer, and reports: summary, metrics,
 // notification and, with --check, the data tests.
-func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, opts pipeline.Options,
-	src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
-	stdout := scrub(in.stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
+func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
 	start := time.Now()
 	// Every outcome from here on is reported (summary, metrics,
 	// notification), a database that cannot be reached included.
@@ -287,7 +272,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 		if contracts, err = iofs.Sub(schema.FS, schema.ContractsDir); err == nil {
 			s := &pipeline.Syncer{
 				Pool: pool, Source: src, Resources: resources.All,
-				Contracts: contracts, Options: opts, Logger: in.logger,
+				Contracts: contracts, Options: rf.opts, Logger: in.logger,
 			}
 			if rf.progress != nil {
 				s.Progress = rf.progress
@@ -316,7 +301,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	}
 	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})
 	if status == ledger.StatusFailed && rf.notifyURL != "" {
-		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, masker(cfg.ConnConfig.Password).Replace(err.Error())))
+		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, db.Mask(cfg.ConnConfig.Password).Replace(err.Error())))
 	}
 	// The data tests, after a run that succeeded.
 	var checked []check.Result
@@ -333,7 +318,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 		}
 	}
 	if in.json {
-		if jerr := writeSummaryJSON(stdout, res, status, err, time.Since(start), checked); jerr != nil && err == nil {
+		if jerr := encodeJSON(in.stdout, summary.JSON(res, status, err, time.Since(start), checked)); jerr != nil && err == nil {
 			err = jerr
 		}
 	}
@@ -341,53 +326,10 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 		return err
 	}
 	if !in.json {
-		printSummary(stdout, res, time.Since(start))
+		summary.WriteText(in.stdout, res, time.Since(start))
 		if rf.check {
-			check.WriteText(stdout, checked)
+			check.WriteText(in.stdout, checked)
 		}
 	}
 	return exit(code)
-}
-
-func printSummary(w io.Writer, res pipeline.Result, elapsed time.Duration) {
-	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
-	views := "none"
-	if len(res.ViewsRefreshed) > 0 {
-		views = strings.Join(res.ViewsRefreshed, ", ")
-	}
-	defer fmt.Fprintf(w, "gold views refreshed: %s\n", views)
-	for _, id := range res.Abandoned {
-		fmt.Fprintf(w, "run %d was found abandoned (its process died) and marked so\n", id)
-	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "resource\textract\tfetched\tinserted\tupdated\tunchanged\tdeleted\trevived\t")
-	for _, r := range res.Resources {
-		how := extractKind(res.RunID, r)
-		switch how {
-		case "not_modified":
-			how = "not modified"
-		case "reused":
-			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Fetched, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
-	}
-	tw.Flush()
-	for _, r := range res.Resources {
-		var notes []string
-		note := func(n int64, what string) {
-			if n > 0 {
-				notes = append(notes, fmt.Sprintf("%d %s", n, what))
-			}
-		}
-		note(r.BadValues, "rows with values of the wrong type, set to NULL (see the issues column)")
-		note(r.Duplicates, "repeated ids, the last occurrence kept")
-		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
-		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
-		if len(r.Drift) > 0 {
-			notes = append(notes, "drift from the contract: "+drift.Describe(r.Drift))
-		}
-		if len(notes) > 0 {
-			fmt.Fprintf(w, "%s: %s\n", r.Resource, strings.Join(notes, "; "))
-		}
-	}
 }

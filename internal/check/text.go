@@ -1,19 +1,18 @@
 package check
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
+
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // WriteText writes results as loader check prints them, for people: one
 // line per check (its status, name, violations and samples, or why it could
 // not run), then their Tally.
 func WriteText(w io.Writer, results []Result) {
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
+	tw := termtext.NewTable(w) // a passed check's empty samples leave no padding
 	for _, r := range results {
 		status := r.Status()
 		label := status
@@ -30,9 +29,6 @@ func WriteText(w io.Writer, results []Result) {
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, r.Name, r.Violations, detail)
 	}
 	tw.Flush()
-	for line := range strings.Lines(buf.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a passed check's empty samples leave padding
-	}
 	fmt.Fprintln(w, Tally(results))
 }
 

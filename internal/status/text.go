@@ -4,33 +4,11 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
-
-// ErrorWidth is how many characters of a recorded error (a run's, a
-// check's) the text reports of loader status and loader runs show: its
-// first line, cut to fit a wide terminal beside the other columns.
-const ErrorWidth = 72
-
-// FirstLine returns the first line of s (a recorded error, say), cut to
-// at most width characters with an ellipsis when it is longer (or has more
-// lines).
-func FirstLine(s string, width int) string {
-	line, rest, _ := strings.Cut(s, "\n")
-	line = strings.TrimSpace(line)
-	cut := strings.TrimSpace(rest) != ""
-	if utf8.RuneCountInString(line) > width {
-		line, cut = string([]rune(line)[:width-1]), true
-	}
-	if cut {
-		return strings.TrimRight(line, " ") + "…"
-	}
-	return line
-}
 
 // age rounds how long ago something happened for people to read.
 func age(d time.Duration) string {
@@ -70,7 +48,7 @@ func (r Report) WriteText(w io.Writer) {
 	default:
 		fmt.Fprintf(w, "files:       %d of %d function and view files differ from this loader's:\n", drifted, len(r.Files))
 	}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	tw := termtext.NewTable(w)
 	fmt.Fprintln(tw, "  kind\tname\tapplied\tshipped\tapplied at\tstate")
 	for _, f := range r.Files {
 		at := "-"
@@ -100,7 +78,7 @@ func (r Report) WriteText(w io.Writer) {
 			case "fail":
 				fmt.Fprintf(w, "             FAIL %s %d %s\n", cr.Name, cr.Violations, strings.Join(cr.Samples, " | "))
 			case "error":
-				fmt.Fprintf(w, "             ERROR %s %s\n", cr.Name, FirstLine(cr.Err.Error(), ErrorWidth))
+				fmt.Fprintf(w, "             ERROR %s %s\n", cr.Name, termtext.FirstLine(cr.Err.Error(), termtext.ErrorWidth))
 			}
 		}
 	case r.NoCheckTable:
