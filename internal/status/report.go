@@ -152,23 +152,13 @@ type jsonSucceeded struct {
 }
 
 type jsonCheckRun struct {
-	CheckRunID int64          `json:"check_run_id"`
-	CheckedAt  time.Time      `json:"checked_at"`
-	AgeSeconds float64        `json:"age_seconds"`
-	Only       []string       `json:"only"`
-	Checks     int            `json:"checks"`
-	Counts     map[string]int `json:"counts"`
-	Failing    []jsonFailing  `json:"failing"`
-}
-
-// jsonFailing is a recorded check that failed or could not run.
-type jsonFailing struct {
-	Name       string   `json:"name"`
-	Severity   string   `json:"severity"`
-	Status     string   `json:"status"`
-	Violations int64    `json:"violations"`
-	Samples    []string `json:"samples"`
-	Error      *string  `json:"error"`
+	CheckRunID int64                `json:"check_run_id"`
+	CheckedAt  time.Time            `json:"checked_at"`
+	AgeSeconds float64              `json:"age_seconds"`
+	Only       []string             `json:"only"`
+	Checks     int                  `json:"checks"`
+	Counts     map[string]int       `json:"counts"`
+	Failing    []check.StoredResult `json:"failing"`
 }
 
 // JSON returns the report's JSON shape: times in UTC, and null for what is
@@ -198,15 +188,11 @@ func (r Report) JSON() JSON {
 	if c := r.LastCheck; c != nil {
 		j := &jsonCheckRun{
 			CheckRunID: c.CheckRunID, CheckedAt: c.CheckedAt.UTC(), AgeSeconds: c.Age.Seconds(), Only: c.Only,
-			Checks: len(c.Results), Counts: check.Counts(c.Results), Failing: []jsonFailing{},
+			Checks: len(c.Results), Counts: check.Counts(c.Results), Failing: []check.StoredResult{},
 		}
 		for _, cr := range c.Results {
 			if s := cr.Status(); s == "fail" || s == "error" {
-				f := jsonFailing{Name: cr.Name, Severity: string(cr.Severity), Status: s, Violations: cr.Violations, Samples: cr.Samples}
-				if cr.Err != nil {
-					f.Error = orNil(cr.Err.Error())
-				}
-				j.Failing = append(j.Failing, f)
+				j.Failing = append(j.Failing, cr.Stored())
 			}
 		}
 		out.LastCheck = j
