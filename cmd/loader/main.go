@@ -207,12 +207,11 @@ func (f *flags) env(p *string, name, variable, def, usage string) {
 // secret is env for a variable that may hold a secret (a password, a
 // webhook's path): --help shows def, never the variable's value.
 func (f *flags) secret(p *string, name, variable, def, usage string) {
+	shown := variable
 	if def != "" {
-		usage += " (env " + variable + ", default " + def + ")"
-	} else {
-		usage += " (env " + variable + ")"
+		shown += ", default " + def
 	}
-	f.StringVar(p, name, "", usage)
+	f.StringVar(p, name, "", usage+" (env "+shown+")")
 	*p = cmp.Or(f.getenv(variable), def)
 }
 
@@ -286,13 +285,10 @@ func (in *invocation) read(ctx context.Context, do func(pgx.Tx) error) (*pgxpool
 // isJSON says whether the flag --name's value asks for JSON: text is for
 // people, json for machines, and anything else is bad usage.
 func isJSON(name, value string) (bool, error) {
-	switch value {
-	case "text":
-		return false, nil
-	case "json":
-		return true, nil
+	if value != "text" && value != "json" {
+		return false, usageError{fmt.Errorf("--%s %q: want text or json", name, value)}
 	}
-	return false, usageError{fmt.Errorf("--%s %q: want text or json", name, value)}
+	return value == "json", nil
 }
 
 // encodeJSON writes v as every command's --output json does: indented,

@@ -2,12 +2,44 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/db"
+	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/status"
 )
+
+// embedded are the schema files the binary carries.
+var embedded = migrate.Files{FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir}
+
+var cmdMigrate = &command{
+	name: "migrate", usage: "[flags]", short: "apply the database migrations, then the gold views",
+	long: `Applies the embedded dbmate migrations (db/migrations, recorded in
+schema_migrations, the same table the dbmate CLI uses), then every function
+file in db/functions and every gold view file in db/views that changed since
+it was last applied (recorded in meta.applied_sql). Files whose SQL is
+unchanged are left alone. An advisory lock makes concurrent migrates wait
+for each other.
+`,
+	flags: func(*flags) func(context.Context, *invocation) error {
+		return func(ctx context.Context, in *invocation) error {
+			cfg, err := in.setup()
+			if err != nil {
+				return err
+			}
+			start := time.Now()
+			if err := migrate.Up(ctx, cfg.ConnString(), embedded, in.stdout, in.logger); err != nil {
+				return err
+			}
+			fmt.Fprintf(in.stdout, "migrate: %s is up to date (%s)\n", db.Describe(cfg.ConnConfig.Config), time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	},
+}
 
 var cmdStatus = &command{
 	name: "status", usage: "[flags]", short: "the schema, function and view files against this\nbinary, the last succeeded run and check results",
