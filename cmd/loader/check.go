@@ -1,47 +1,27 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"flag"
 	"fmt"
-	"io"
 	iofs "io/fs"
-	"log/slog"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
-	"github.com/spacex-elt/loader/internal/db"
-	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/notify"
 )
-
-// exitCheckFailed: a check of severity error found violations (the data
-// was checked and fails), told apart from exitFailed (it could not be
-// checked).
-const exitCheckFailed = 4
 
 // defaultMaxAge is how old the last succeeded run may be before runs_fresh
 // fails: a day and a half, so that an hourly or daily schedule that missed
 // a run or two is still fine, and one that stopped is caught the next day.
 const defaultMaxAge = 36 * time.Hour
 
-func runCheck(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("check", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	maxAge := fs.Duration("max-age", defaultMaxAge, "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails; 0 means no limit, but some run must have succeeded")
-	output := fs.String("output", "text", "report `format` on stdout: text or json")
-	notifyURL := fs.String("notify-url", "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing (env "+envNotifyURL+")")
-	only := fs.String("only", "", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
-	fs.Usage = usage(fs, `Usage: loader check [flags]
-
-Runs the data tests in db/checks (embedded in the binary) against the
+var cmdCheck = &command{
+	name: "check", usage: "[flags]", short: "run the data tests in db/checks against bronze", output: "report `format` on stdout: text or json",
+	long: `Runs the data tests in db/checks (embedded in the binary) against the
 database. Each check is a SELECT returning the rows that violate it; only
 live rows (deleted_at IS NULL) count. All run in one read-only REPEATABLE
 READ transaction, so they see one snapshot even while a sync commits. They
@@ -77,58 +57,46 @@ exit code is still the checks'.
 The exit code is 0 when no error check found anything (warns do not
 count), 4 when one did, and 1 when a check could not run (an ERROR line,
 which takes precedence) or the database could not be reached.
-`)
-	if code, done := parse(fs, args, 0, stdout, stderr); done {
-		return code
-	}
-	if *notifyURL == "" {
-		*notifyURL = getenv(envNotifyURL)
-	}
-	if *notifyURL != "" {
-		if err := extract.CheckBaseURL(*notifyURL); err != nil {
-			return fail(stderr, "check", usageError{fmt.Errorf("--notify-url / %s: %w", envNotifyURL, err)})
+`,
+	flags: func(f *flags) func(context.Context, *invocation) error {
+		maxAge := f.Duration("max-age", defaultMaxAge, "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails; 0 means no limit, but some run must have succeeded")
+		var notifyURL string
+		f.secret(&notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing")
+		only := f.String("only", "", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
+		return func(ctx context.Context, in *invocation) error {
+			if err := checkURL("notify-url / "+envNotifyURL, notifyURL); err != nil {
+				return err
+			}
+			if *maxAge < 0 {
+				return usageError{fmt.Errorf("--max-age %s: must not be negative", *maxAge)}
+			}
+			checks, err := loadChecks()
+			if err != nil {
+				return err
+			}
+			if checks, err = check.Select(checks, names(*only)); err != nil {
+				return usageError{fmt.Errorf("--only: %w", err)}
+			}
+			pool, _, err := in.open(ctx)
+			if err != nil {
+				return err
+			}
+			defer pool.Close()
+			results, err := runChecks(ctx, in, pool, checks, *maxAge, names(*only))
+			if err != nil {
+				return err
+			}
+			if in.json {
+				err = encodeJSON(in.stdout, check.JSON(results))
+			} else {
+				check.WriteText(in.stdout, results)
+			}
+			if err != nil {
+				return err
+			}
+			return exit(checksOutcome(ctx, in, notifyURL, 0, results))
 		}
-	}
-	if *maxAge < 0 {
-		return fail(stderr, "check", usageError{fmt.Errorf("--max-age %s: must not be negative", *maxAge)})
-	}
-	if *output != "text" && *output != "json" {
-		return fail(stderr, "check", usageError{fmt.Errorf("--output %q: want text or json", *output)})
-	}
-	checks, err := loadChecks()
-	if err != nil {
-		return fail(stderr, "check", err)
-	}
-	if checks, err = check.Select(checks, names(*only)); err != nil {
-		return fail(stderr, "check", usageError{fmt.Errorf("--only: %w", err)})
-	}
-	cfg, logger, errOut, err := c.setup(stderr)
-	if err != nil {
-		return fail(stderr, "check", err)
-	}
-	pool, err := db.Open(ctx, cfg)
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	defer pool.Close()
-
-	results, err := runChecks(ctx, pool, logger, errOut, "check", checks, *maxAge, names(*only))
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	if *output == "json" {
-		err = printJSON(stdout, results)
-	} else {
-		printReport(stdout, results)
-	}
-	if err != nil {
-		return fail(errOut, "check", err)
-	}
-	code := checksExitCode(errOut, "check", results)
-	if code == exitCheckFailed && *notifyURL != "" {
-		notifyChecks(ctx, logger, *notifyURL, "check", 0, results)
-	}
-	return code
+	},
 }
 
 // loadChecks reads the data tests embedded from db/checks.
@@ -143,37 +111,40 @@ func loadChecks() ([]check.Check, error) {
 // runChecks runs the checks and records their results for loader status,
 // in a write of its own after the read-only checks. Not recording does not
 // change what the data is: it is reported, and the results stand.
-func runChecks(ctx context.Context, pool *pgxpool.Pool, logger *slog.Logger, errOut io.Writer, cmd string,
-	checks []check.Check, maxAge time.Duration, only []string) ([]check.Result, error) {
+func runChecks(ctx context.Context, in *invocation, pool *pgxpool.Pool, checks []check.Check, maxAge time.Duration, only []string) ([]check.Result, error) {
 	start := time.Now()
 	results, err := check.Run(ctx, pool, checks, check.Options{MaxAge: maxAge})
 	if err != nil {
 		return nil, err
 	}
-	logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
+	in.logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
 	if id, err := check.Record(ctx, pool, results, check.Options{MaxAge: maxAge}, only); err != nil {
-		fmt.Fprintf(errOut, "loader %s: the results were checked but not recorded (loader status will not show them): %v\n", cmd, err)
+		fmt.Fprintf(in.stderr, "loader %s: the results were checked but not recorded (loader status will not show them): %v\n", in.name, err)
 	} else {
-		logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
+		in.logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
 	}
 	return results, nil
 }
 
-// checksExitCode is the exit code the results call for: exitFailed when a
-// check could not run (each said on errOut), exitCheckFailed when a check
-// of severity error found rows, exitOK otherwise.
-func checksExitCode(errOut io.Writer, cmd string, results []check.Result) int {
+// checksOutcome is the exit code results call for: exitFailed when a
+// check could not run (each said on stderr), exitCheckFailed when a check
+// of severity error found rows, exitOK otherwise. Failed checks of
+// severity error are notified to url, if any (runID 0: loader check).
+func checksOutcome(ctx context.Context, in *invocation, url string, runID int64, results []check.Result) int {
 	code := exitOK
 	for _, r := range results {
 		switch r.Status() {
 		case "error":
-			fmt.Fprintf(errOut, "loader %s: %v\n", cmd, r.Err)
+			fmt.Fprintf(in.stderr, "loader %s: %v\n", in.name, r.Err)
 			code = exitFailed
 		case "fail":
 			if code == exitOK {
 				code = exitCheckFailed
 			}
 		}
+	}
+	if code == exitCheckFailed && url != "" {
+		notify.Send(ctx, in.logger, url, notify.ChecksFailed(in.name, runID, results))
 	}
 	return code
 }
@@ -184,66 +155,6 @@ func names(list string) []string {
 	for _, n := range strings.Split(list, ",") {
 		if n = strings.TrimSpace(n); n != "" {
 			out = append(out, n)
-		}
-	}
-	return out
-}
-
-func printReport(w io.Writer, results []check.Result) {
-	counts := map[string]int{}
-	var buf bytes.Buffer
-	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
-	for _, r := range results {
-		status := r.Status()
-		counts[status]++
-		label := status
-		if status != "pass" {
-			label = strings.ToUpper(status)
-		}
-		detail := strings.Join(r.Samples, " | ")
-		if more := r.Violations - int64(len(r.Samples)); more > 0 {
-			detail += fmt.Sprintf(" (+%d more)", more)
-		}
-		if r.Err != nil {
-			detail = r.Err.Error()
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, r.Name, r.Violations, detail)
-	}
-	tw.Flush()
-	for line := range strings.Lines(buf.String()) {
-		fmt.Fprintln(w, strings.TrimRight(line, " \n")) // a passed check's empty samples leave padding
-	}
-	fmt.Fprintf(w, "%d checks: %d passed, %d warned, %d failed, %d could not run\n",
-		len(results), counts["pass"], counts["warn"], counts["fail"], counts["error"])
-}
-
-// jsonResult is a result as --output json prints it.
-type jsonResult struct {
-	Name        string   `json:"name"`
-	Severity    string   `json:"severity"`
-	Status      string   `json:"status"`
-	Description string   `json:"description"`
-	Violations  int64    `json:"violations"`
-	Samples     []string `json:"samples"`
-	Error       string   `json:"error,omitempty"`
-}
-
-func printJSON(w io.Writer, results []check.Result) error {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	return enc.Encode(jsonResults(results))
-}
-
-func jsonResults(results []check.Result) []jsonResult {
-	out := make([]jsonResult, len(results))
-	for i, r := range results {
-		out[i] = jsonResult{
-			Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Description: r.Description,
-			Violations: r.Violations, Samples: r.Samples,
-		}
-		if r.Err != nil {
-			out[i].Error = r.Err.Error()
 		}
 	}
 	return out

@@ -2,24 +2,16 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
-	"io"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/report"
 )
 
-func runReport(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
-	fs := flag.NewFlagSet("report", flag.ContinueOnError)
-	var c common
-	c.register(fs, getenv)
-	out := fs.String("out", "", "write the report to `PATH` (required), replacing it atomically")
-	fs.Usage = usage(fs, `Usage: loader report --out PATH [flags]
-
-Writes one self-contained HTML page of the gold views: charts (inline SVG)
+var cmdReport = &command{
+	name: "report", usage: "--out PATH [flags]", short: "write an HTML page of the gold views' charts and\nfigures",
+	long: `Writes one self-contained HTML page of the gold views: charts (inline SVG)
 of the cost per kilogram by rocket (gold.rocket_cost_efficiency), launches
 and success rate per year (gold.launch_stats_by_year_rocket, its rockets
 added up), booster landings by type and cores by number of flights
@@ -36,39 +28,31 @@ over it: a reader never sees half a report, and a failure leaves the old one.
 
 The exit code is 0 when the report was written, 1 when the database could
 not be read or the file not written, 2 on bad usage (no --out).
-`)
-	if code, done := parse(fs, args, 0, stdout, stderr); done {
-		return code
-	}
-	if *out == "" {
-		return fail(stderr, "report", usageError{fmt.Errorf("--out PATH is required")})
-	}
-	cfg, logger, errOut, err := c.setup(stderr)
-	if err != nil {
-		return fail(stderr, "report", err)
-	}
-	pool, err := db.Open(ctx, cfg)
-	if err != nil {
-		return fail(errOut, "report", err)
-	}
-	defer pool.Close()
-
-	var data report.Data
-	err = pgx.BeginTxFunc(ctx, pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		data, err = report.Load(ctx, tx)
-		return err
-	})
-	if err != nil {
-		return fail(errOut, "report", err)
-	}
-	if err := report.WriteFile(*out, data); err != nil {
-		return fail(errOut, "report", err)
-	}
-	logger.DebugContext(ctx, "report written", "path", *out)
-	synced := "no sync has succeeded yet"
-	if data.LastSyncOK {
-		synced = fmt.Sprintf("data of run %d, synced %s", data.LastRunID, data.LastSync.UTC().Format("2006-01-02 15:04:05 UTC"))
-	}
-	fmt.Fprintf(stdout, "report: wrote %s (%s)\n", *out, synced)
-	return exitOK
+`,
+	flags: func(f *flags) func(context.Context, *invocation) error {
+		out := f.String("out", "", "write the report to `PATH` (required), replacing it atomically")
+		return func(ctx context.Context, in *invocation) error {
+			if *out == "" {
+				return usageError{fmt.Errorf("--out PATH is required")}
+			}
+			var data report.Data
+			_, err := in.read(ctx, func(tx pgx.Tx) (err error) {
+				data, err = report.Load(ctx, tx)
+				return err
+			})
+			if err != nil {
+				return err
+			}
+			if err := report.WriteFile(*out, data); err != nil {
+				return err
+			}
+			in.logger.DebugContext(ctx, "report written", "path", *out)
+			synced := "no sync has succeeded yet"
+			if data.LastSyncOK {
+				synced = fmt.Sprintf("data of run %d, synced %s", data.LastRunID, data.LastSync.UTC().Format("2006-01-02 15:04:05 UTC"))
+			}
+			fmt.Fprintf(in.stdout, "report: wrote %s (%s)\n", *out, synced)
+			return nil
+		}
+	},
 }

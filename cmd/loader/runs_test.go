@@ -22,6 +22,7 @@ import (
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/resources"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // snapshotCopy copies the bundled snapshot into a temporary directory and
@@ -173,7 +174,7 @@ func TestRunsAfterSyncs(t *testing.T) {
 		took := r.finished.Sub(r.started).Round(time.Millisecond).String()
 		w := fmt.Sprintf("%d %s %s %s %s %d", id, wantStatus[id], wantSource[id], r.started.UTC().Format(time.RFC3339), took, wantRows[id])
 		if id == 2 {
-			w += " " + strings.Join(strings.Fields(firstLine(*r.err, errorWidth)), " ")
+			w += " " + strings.Join(strings.Fields(termtext.FirstLine(*r.err, termtext.ErrorWidth)), " ")
 		}
 		if got := strings.Join(strings.Fields(line), " "); got != w {
 			t.Errorf("runs line %d:\n got %q\nwant %q", i+1, got, w)
@@ -268,7 +269,7 @@ func TestRunsRunning(t *testing.T) {
 		t.Errorf("running run's line %q", lines[1])
 	}
 	wantErr := "first line of a long error that goes on and on, well past what a termin…"
-	if !strings.HasSuffix(lines[2], " "+wantErr) || len([]rune(wantErr)) != errorWidth {
+	if !strings.HasSuffix(lines[2], " "+wantErr) || len([]rune(wantErr)) != termtext.ErrorWidth {
 		t.Errorf("abandoned run's line %q, want it to end with %q", lines[2], wantErr)
 	}
 	code, out, _ = loader(t, nil, "runs", "--database-url", dsn, "--output", "json", "--limit", "1")
@@ -277,25 +278,6 @@ func TestRunsRunning(t *testing.T) {
 	if code != 0 || len(got) != 1 || got[0].Status != "running" || got[0].FinishedAt != nil || got[0].DurationSeconds != nil ||
 		got[0].Error != nil || got[0].RowsChanged != 0 || len(got[0].Resources) != 0 {
 		t.Errorf("running run as JSON: exit %d, %+v", code, got)
-	}
-}
-
-func TestFirstLine(t *testing.T) {
-	t.Parallel()
-	for _, tc := range []struct{ in, want string }{
-		{"", ""},
-		{"short", "short"},
-		{"  padded  ", "padded"},
-		{"two\nlines", "two…"},
-		{"trailing\n", "trailing"},
-		{"abcdefghij", "abcdefghij"},
-		{"abcdefghijk", "abcdefghi…"},
-		{"abcd efgh ijk", "abcd efgh…"},
-		{"ééééééééééé", "ééééééééé…"},
-	} {
-		if got := firstLine(tc.in, 10); got != tc.want {
-			t.Errorf("firstLine(%q, 10) = %q, want %q", tc.in, got, tc.want)
-		}
 	}
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
+	"github.com/spacex-elt/loader/internal/summary"
 )
 
 // TestSyncOutputJSON: --output json prints one summary object, parsed
@@ -41,14 +42,14 @@ func TestSyncOutputJSON(t *testing.T) {
 	srv := httptest.NewServer(api)
 	t.Cleanup(srv.Close)
 
-	sync := func(wantCode int) runSummary {
+	sync := func(wantCode int) summary.Run {
 		t.Helper()
 		code, out, errOut := loader(t, map[string]string{"DATABASE_URL": dsn}, "sync", "--api-url", srv.URL,
 			"--retry-delay", "1ms", "--output", "json")
 		if code != wantCode {
 			t.Fatalf("sync: exit %d, want %d\n%s%s", code, wantCode, out, errOut)
 		}
-		var s runSummary
+		var s summary.Run
 		dec := json.NewDecoder(strings.NewReader(out))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&s); err != nil || dec.More() {
@@ -56,8 +57,8 @@ func TestSyncOutputJSON(t *testing.T) {
 		}
 		return s
 	}
-	byName := func(s runSummary) map[string]resourceSummary {
-		m := map[string]resourceSummary{}
+	byName := func(s summary.Run) map[string]summary.Resource {
+		m := map[string]summary.Resource{}
 		for _, r := range s.Resources {
 			m[r.Resource] = r
 		}
@@ -249,20 +250,20 @@ func TestSyncCheck(t *testing.T) {
 		mu.Unlock()
 	}))
 	t.Cleanup(hook.Close)
-	sync := func(dir string, wantCode int) runSummary {
+	sync := func(dir string, wantCode int) summary.Run {
 		t.Helper()
 		code, out, errOut := loader(t, map[string]string{"LOADER_NOTIFY_URL": hook.URL},
 			"sync", "--source", dir, "--database-url", dsn, "--check", "--output", "json")
 		if code != wantCode {
 			t.Fatalf("sync --check: exit %d, want %d\n%s%s", code, wantCode, out, errOut)
 		}
-		var s runSummary
+		var s summary.Run
 		if err := json.Unmarshal([]byte(out), &s); err != nil {
 			t.Fatalf("%v:\n%s", err, out)
 		}
 		return s
 	}
-	status := func(s runSummary) map[string]string {
+	status := func(s summary.Run) map[string]string {
 		m := map[string]string{}
 		for _, c := range s.Checks {
 			m[c.Name] = c.Status
@@ -331,7 +332,7 @@ func TestReportsWithoutDatabase(t *testing.T) {
 	if code != 1 {
 		t.Fatalf("exit %d, want 1\n%s", code, errOut)
 	}
-	var s runSummary
+	var s summary.Run
 	if err := json.Unmarshal([]byte(out), &s); err != nil || s.Status != "failed" || s.RunID != 0 || !strings.Contains(s.Error, "127.0.0.1:1") {
 		t.Errorf("summary %+v (%v), want failed with run 0 and the server named:\n%s", s, err, out)
 	}

@@ -107,6 +107,42 @@ func (r Result) Status() string {
 	}
 }
 
+// Counts counts results by Status, every status present.
+func Counts(results []Result) map[string]int {
+	counts := map[string]int{"pass": 0, "warn": 0, "fail": 0, "error": 0}
+	for _, r := range results {
+		counts[r.Status()]++
+	}
+	return counts
+}
+
+// JSONResult is a result as loader check --output json, and the checks of
+// a run's summary, print it.
+type JSONResult struct {
+	Name        string   `json:"name"`
+	Severity    string   `json:"severity"`
+	Status      string   `json:"status"`
+	Description string   `json:"description"`
+	Violations  int64    `json:"violations"`
+	Samples     []string `json:"samples"`
+	Error       string   `json:"error,omitempty"`
+}
+
+// JSON returns the results' JSON shape.
+func JSON(results []Result) []JSONResult {
+	out := make([]JSONResult, len(results))
+	for i, r := range results {
+		out[i] = JSONResult{
+			Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Description: r.Description,
+			Violations: r.Violations, Samples: r.Samples,
+		}
+		if r.Err != nil {
+			out[i].Error = r.Err.Error()
+		}
+	}
+	return out
+}
+
 var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9_]+$`)
 	headerRE = regexp.MustCompile(`^--\s?([a-z_]+):\s*(.*)$`)

@@ -15,29 +15,38 @@ import (
 // q runs the generated queries; each call takes its connection.
 var q = dbsqlc.New()
 
+// StoredResult is a result as meta.check_results stores it, and as loader
+// status --output json shows a failing one.
+type StoredResult struct {
+	Name       string   `json:"name"`
+	Severity   string   `json:"severity"`
+	Status     string   `json:"status"`
+	Violations int64    `json:"violations"`
+	Samples    []string `json:"samples"`
+	Error      *string  `json:"error"`
+}
+
+// Stored returns r as meta.check_results stores it.
+func (r Result) Stored() StoredResult {
+	s := StoredResult{Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Violations: r.Violations, Samples: r.Samples}
+	if s.Samples == nil {
+		s.Samples = []string{}
+	}
+	if r.Err != nil {
+		msg := r.Err.Error()
+		s.Error = &msg
+	}
+	return s
+}
+
 // Record stores results in meta.check_runs and meta.check_results, in one
 // transaction of its own, and returns the check run's id. only is what
 // --only selected (nil: every check). Run it after Run, whose transaction
 // is read-only: recording is a separate, short write.
 func Record(ctx context.Context, db DB, results []Result, opts Options, only []string) (int64, error) {
-	type row struct {
-		Name       string   `json:"name"`
-		Severity   string   `json:"severity"`
-		Status     string   `json:"status"`
-		Violations int64    `json:"violations"`
-		Samples    []string `json:"samples"`
-		Error      *string  `json:"error"`
-	}
-	rows := make([]row, len(results))
+	rows := make([]StoredResult, len(results))
 	for i, r := range results {
-		rows[i] = row{Name: r.Name, Severity: string(r.Severity), Status: r.Status(), Violations: r.Violations, Samples: r.Samples}
-		if rows[i].Samples == nil {
-			rows[i].Samples = []string{}
-		}
-		if r.Err != nil {
-			msg := r.Err.Error()
-			rows[i].Error = &msg
-		}
+		rows[i] = r.Stored()
 	}
 	doc, err := json.Marshal(rows)
 	if err != nil {

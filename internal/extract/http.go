@@ -9,12 +9,13 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/avast/retry-go/v4"
+
+	"github.com/spacex-elt/loader/internal/httpurl"
 )
 
 // maxRetryDelay caps one wait between attempts, Retry-After included.
@@ -51,7 +52,7 @@ func (e *StatusError) Error() string {
 func statusError(method, target string, page int, resp *http.Response) error {
 	se := &StatusError{
 		Method:     method,
-		URL:        redactURL(target),
+		URL:        httpurl.Redact(target),
 		Page:       page,
 		StatusCode: resp.StatusCode,
 		RetryAfter: retryAfter(resp),
@@ -131,7 +132,7 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 		resp, err := h.Client.Do(hreq)
 		if err != nil {
 			if permanentTLS(err) {
-				return fmt.Errorf("GET %s: %w", redactURL(target), err)
+				return fmt.Errorf("GET %s: %w", httpurl.Redact(target), err)
 			}
 			return &transportError{err}
 		}
@@ -147,9 +148,9 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 		body := &readRecorder{r: resp.Body}
 		if err := read(body); err != nil {
 			if body.err != nil {
-				return &transportError{fmt.Errorf("GET %s: reading body: %w", redactURL(target), body.err)}
+				return &transportError{fmt.Errorf("GET %s: reading body: %w", httpurl.Redact(target), body.err)}
 			}
-			return fmt.Errorf("GET %s: %w", redactURL(target), err)
+			return fmt.Errorf("GET %s: %w", httpurl.Redact(target), err)
 		}
 		return nil
 	})
@@ -180,14 +181,14 @@ func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) (
 		retry.OnRetry(func(n uint, err error) {
 			if n+1 < h.Retries+1 && retryable(err) && ctx.Err() == nil {
 				h.Logger.WarnContext(ctx, "request failed, retrying",
-					"url", redactURL(target), "attempt", n+1, "of", h.Retries+1, "err", err)
+					"url", httpurl.Redact(target), "attempt", n+1, "of", h.Retries+1, "err", err)
 			}
 		}),
 	)
 	return attempts, err
 }
 
-func (h *HTTP) String() string { return redactURL(h.BaseURL) }
+func (h *HTTP) String() string { return httpurl.Redact(h.BaseURL) }
 
 // retryable reports whether an attempt's error is worth another attempt.
 // A cancelled run is not: retry.Context stops the loop on its own.
@@ -222,21 +223,7 @@ func permanentTLS(err error) bool {
 }
 
 // CheckBaseURL validates an API base URL: http or https, with a host.
-func CheckBaseURL(raw string) error {
-	u, err := url.Parse(raw)
-	if err != nil {
-		// url's error quotes the whole URL, which may hold a secret.
-		var uerr *url.Error
-		if errors.As(err, &uerr) {
-			return fmt.Errorf("not a valid URL: %v", uerr.Err)
-		}
-		return errors.New("not a valid URL")
-	}
-	if u.Scheme != "http" && u.Scheme != "https" || u.Host == "" {
-		return fmt.Errorf("want an http:// or https:// URL with a host, got %q", redactURL(raw))
-	}
-	return nil
-}
+func CheckBaseURL(raw string) error { return httpurl.Check(raw) }
 
 // retryAfter parses Retry-After (seconds or an HTTP date) on 429 and 503.
 func retryAfter(resp *http.Response) time.Duration {
@@ -271,13 +258,4 @@ func (r *readRecorder) Read(p []byte) (int, error) {
 		r.err = err
 	}
 	return n, err
-}
-
-// redactURL drops any user info from a URL so it can be logged.
-func redactURL(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
-	}
-	return u.Redacted()
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"net/http"
 	"strings"
+
+	"github.com/spacex-elt/loader/internal/httpurl"
 )
 
 // ErrPaging marks /query answers whose pages do not add up: more or fewer
@@ -44,7 +46,7 @@ func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Docum
 			if d.err != nil && errors.Is(err, d.err) {
 				return err // it names the URL and page already
 			}
-			return fmt.Errorf("POST %s: %w", redactURL(target), err)
+			return fmt.Errorf("POST %s: %w", httpurl.Redact(target), err)
 		}
 		return nil
 	})
@@ -115,7 +117,7 @@ func (p *pager) close() {
 // errorf is an error of the current page, of kind ErrMalformed or
 // ErrPaging.
 func (p *pager) errorf(kind error, format string, args ...any) error {
-	return fmt.Errorf("POST %s page %d: %w: %s", redactURL(p.target), p.page, kind, fmt.Sprintf(format, args...))
+	return fmt.Errorf("POST %s page %d: %w: %s", httpurl.Redact(p.target), p.page, kind, fmt.Sprintf(format, args...))
 }
 
 // nextPaged is Next over /query envelopes: it walks the current page's
@@ -280,9 +282,9 @@ func (d *Documents) endPage() error {
 func (d *Documents) pageFail(err error) {
 	p := d.pages
 	if p.rec.err != nil {
-		d.err = &transportError{fmt.Errorf("POST %s page %d: reading body: %w", redactURL(p.target), p.page, p.rec.err)}
+		d.err = &transportError{fmt.Errorf("POST %s page %d: reading body: %w", httpurl.Redact(p.target), p.page, p.rec.err)}
 		return
 	}
 	d.fail(err)
-	d.err = fmt.Errorf("POST %s page %d: %w", redactURL(p.target), p.page, d.err)
+	d.err = fmt.Errorf("POST %s page %d: %w", httpurl.Redact(p.target), p.page, d.err)
 }

@@ -15,6 +15,8 @@ import (
 	"path"
 	"path/filepath"
 	"time"
+
+	"github.com/spacex-elt/loader/internal/httpurl"
 )
 
 // ManifestName is the file, in a recorded directory, that says what was
@@ -310,7 +312,7 @@ func (e *errWriter) write(b []byte) {
 func publicURL(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return redactURL(raw)
+		return httpurl.Redact(raw)
 	}
 	u.User, u.RawQuery, u.Fragment = nil, "", ""
 	return u.String()

@@ -5,8 +5,10 @@
 package metrics
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"os"
 	"strings"
@@ -17,6 +19,8 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/spacex-elt/loader/internal/httpurl"
+	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
 )
 
@@ -24,20 +28,58 @@ import (
 const Job = "spacex_loader"
 
 // Statuses a run can end in, each a series of spacex_loader_last_run_status.
-var Statuses = []string{"succeeded", "failed", "cancelled", "locked"}
+var Statuses = []ledger.Status{ledger.StatusSucceeded, ledger.StatusFailed, ledger.StatusCancelled, ledger.StatusLocked}
 
 const lastSuccess = "spacex_loader_last_success_timestamp_seconds"
 
 // Run is a finished run, as the metrics describe it.
 type Run struct {
 	Result   pipeline.Result
-	Status   string // one of Statuses
+	Status   ledger.Status // one of Statuses
 	Started  time.Time
 	Finished time.Time
 	// LastSuccess is when a run last succeeded, if known: Finished when
 	// this one did, else what an earlier run reported (zero: unknown, and
 	// the series is left out).
 	LastSuccess time.Time
+}
+
+// Targets are where a run's metrics go; an empty one is left out.
+type Targets struct {
+	// File is a node_exporter textfile (*.prom), replaced atomically.
+	File string
+	// Pushgateway is the URL of a Pushgateway.
+	Pushgateway string
+}
+
+// Emit writes and pushes the metrics of a run of command to t. A run that
+// succeeded is the last success; one that did not keeps the last success
+// the file reported (a push adds to what the gateway holds, so it keeps
+// its own). A failure is logged: it never changes the run's outcome.
+func Emit(ctx context.Context, logger *slog.Logger, t Targets, command string, run Run) {
+	if t.File == "" && t.Pushgateway == "" {
+		return
+	}
+	if run.Status == ledger.StatusSucceeded {
+		run.LastSuccess = run.Finished
+	} else if t.File != "" {
+		last, err := LastSuccess(t.File)
+		if err != nil {
+			logger.WarnContext(ctx, "read the last success from the metrics file", "path", t.File, "err", err)
+		}
+		run.LastSuccess = last
+	}
+	reg := Registry(run)
+	if t.File != "" {
+		if err := WriteFile(t.File, reg); err != nil {
+			logger.ErrorContext(ctx, "write the metrics file", "path", t.File, "err", err)
+		}
+	}
+	if t.Pushgateway != "" {
+		if err := Push(t.Pushgateway, &http.Client{Timeout: 30 * time.Second}, reg, command); err != nil {
+			logger.ErrorContext(ctx, "push metrics", "pushgateway", httpurl.Host(t.Pushgateway), "err", httpurl.ErrorWithout(err, t.Pushgateway))
+		}
+	}
 }
 
 // Registry holds the metrics of run.
@@ -62,7 +104,7 @@ func Registry(run Run) *prometheus.Registry {
 		if s == run.Status {
 			v = 1
 		}
-		status.WithLabelValues(s).Set(v)
+		status.WithLabelValues(string(s)).Set(v)
 	}
 	if !run.LastSuccess.IsZero() {
 		g := prometheus.NewGauge(prometheus.GaugeOpts{Name: lastSuccess, Help: "When a run last succeeded, in Unix seconds."})

@@ -14,7 +14,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
-	"github.com/spacex-elt/loader/internal/extract"
+	"github.com/spacex-elt/loader/internal/httpurl"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/metrics"
 	"github.com/spacex-elt/loader/internal/pipeline"
@@ -25,7 +25,7 @@ var (
 	finished = started.Add(90 * time.Second)
 )
 
-func run(status string) metrics.Run {
+func run(status ledger.Status) metrics.Run {
 	res := pipeline.Result{RunID: 7, ViewsRefreshed: []string{"gold.a", "gold.b"}, Resources: []pipeline.ResourceResult{
 		{Resource: "rockets", Extract: ledger.Extract{Documents: 4}, HTTPStatus: 200, Attempts: 3, LandingDuration: 2 * time.Second,
 			Counts: ledger.Counts{Inserted: 3, Updated: 1}, PromotionDuration: 500 * time.Millisecond},
@@ -33,7 +33,7 @@ func run(status string) metrics.Run {
 			Counts: ledger.Counts{Skipped: true, Unchanged: 205}},
 	}}
 	r := metrics.Run{Result: res, Status: status, Started: started, Finished: finished}
-	if status == "succeeded" {
+	if status == ledger.StatusSucceeded {
 		r.LastSuccess = finished
 	}
 	return r
@@ -81,7 +81,7 @@ func parse(t *testing.T, r io.Reader) map[string]*dto.MetricFamily {
 func TestTextfile(t *testing.T) {
 	t.Parallel()
 	path := filepath.Join(t.TempDir(), "spacex_loader.prom")
-	if err := metrics.WriteFile(path, metrics.Registry(run("succeeded"))); err != nil {
+	if err := metrics.WriteFile(path, metrics.Registry(run(ledger.StatusSucceeded))); err != nil {
 		t.Fatal(err)
 	}
 	f, err := os.Open(path)
@@ -119,7 +119,7 @@ func TestTextfile(t *testing.T) {
 	if err != nil || !last.Equal(finished) {
 		t.Fatalf("last success read back = %v, %v; want %v", last, err, finished)
 	}
-	failed := run("failed")
+	failed := run(ledger.StatusFailed)
 	failed.LastSuccess = last
 	if err := metrics.WriteFile(path, metrics.Registry(failed)); err != nil {
 		t.Fatal(err)
@@ -163,10 +163,10 @@ func TestPush(t *testing.T) {
 		w.WriteHeader(http.StatusOK)
 	}))
 	t.Cleanup(srv.Close)
-	if err := extract.CheckBaseURL(srv.URL); err != nil {
+	if err := httpurl.Check(srv.URL); err != nil {
 		t.Fatal(err)
 	}
-	if err := metrics.Push(srv.URL, srv.Client(), metrics.Registry(run("failed")), "sync"); err != nil {
+	if err := metrics.Push(srv.URL, srv.Client(), metrics.Registry(run(ledger.StatusFailed)), "sync"); err != nil {
 		t.Fatal(err)
 	}
 	mu.Lock()

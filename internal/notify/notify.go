@@ -10,8 +10,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/httpurl"
+	"github.com/spacex-elt/loader/internal/ledger"
 )
 
 // Message is what is posted.
@@ -49,4 +55,38 @@ func Post(ctx context.Context, client *http.Client, url string, m Message) error
 		return fmt.Errorf("notification answered HTTP %d", resp.StatusCode)
 	}
 	return nil
+}
+
+// Failure is the message of a run of command that failed with the error
+// text msg (already free of passwords).
+func Failure(command string, runID int64, msg string) Message {
+	first, _, _ := strings.Cut(msg, "\n")
+	return Message{
+		Text:    fmt.Sprintf("spacex-loader: %s run %d failed: %s", command, runID, first),
+		Command: command, RunID: runID, Status: string(ledger.StatusFailed), Error: msg,
+	}
+}
+
+// ChecksFailed is the message of the checks of severity error that failed
+// among results, after a run of command (runID 0: loader check itself).
+func ChecksFailed(command string, runID int64, results []check.Result) Message {
+	var failed []string
+	for _, r := range results {
+		if r.Status() == "fail" {
+			failed = append(failed, fmt.Sprintf("%s (%d)", r.Name, r.Violations))
+		}
+	}
+	return Message{
+		Text:    fmt.Sprintf("spacex-loader: %d data check(s) of severity error failed: %s", len(failed), strings.Join(failed, ", ")),
+		Command: command, RunID: runID, Status: "checks failed", Checks: failed,
+	}
+}
+
+// Send posts m to url, whatever the state of ctx: the run it reports is
+// over, and what ended it must not stop the news. A failure is logged without the URL's path, which is the
+// webhook's secret, and changes nothing.
+func Send(ctx context.Context, logger *slog.Logger, url string, m Message) {
+	if err := Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
+		logger.ErrorContext(ctx, "notification not delivered", "to", httpurl.Host(url), "err", httpurl.ErrorWithout(err, url))
+	}
 }

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
-	"github.com/spacex-elt/loader/internal/history"
+	"github.com/spacex-elt/loader/internal/ledger"
 )
 
 // Format says how a figure is shown. The exact value is always kept in the
@@ -170,7 +170,7 @@ func sections() []Section {
 // from the same snapshot.
 func Load(ctx context.Context, db dbsqlc.DBTX) (Data, error) {
 	var d Data
-	last, ok, err := history.LastSucceeded(ctx, db)
+	last, ok, err := ledger.LastSucceeded(ctx, db)
 	if err != nil {
 		return Data{}, err
 	}

@@ -1,4 +1,4 @@
-package main
+package progress
 
 import (
 	"bytes"
@@ -14,7 +14,7 @@ import (
 func TestProgressDisplay(t *testing.T) {
 	t.Parallel()
 	var buf bytes.Buffer
-	p := newProgress(&buf, 2)
+	p := New(&buf, 2)
 	p.Landing("launches", 500, 1_250_000)
 	p.Landing("launches", 205_000, 645_192_000)
 	p.Promoting("launches")
@@ -40,7 +40,7 @@ func TestProgressDisplay(t *testing.T) {
 
 func TestProgressOnlyOnATerminalWithTextLogs(t *testing.T) {
 	t.Parallel()
-	if wantProgress(&bytes.Buffer{}, "text") {
+	if Wanted(&bytes.Buffer{}, "text") {
 		t.Error("progress on a buffer")
 	}
 	f, err := os.CreateTemp(t.TempDir(), "stderr")
@@ -48,7 +48,7 @@ func TestProgressOnlyOnATerminalWithTextLogs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if wantProgress(f, "text") || wantProgress(f, "json") {
+	if Wanted(f, "text") || Wanted(f, "json") {
 		t.Error("progress on a file that is not a terminal")
 	}
 }

@@ -1,4 +1,6 @@
-package main
+// Package progress shows a sync or replay live on a terminal, as the
+// pipeline reports it (pipeline.Progress).
+package progress
 
 import (
 	"fmt"
@@ -10,25 +12,26 @@ import (
 	"golang.org/x/term"
 )
 
-// progress shows a run's resources live on a terminal: documents and
+// Bar shows a run's resources live on a terminal: documents and
 // bytes as each lands, then its promotion. It is also the writer of the
 // run's logs, which it prints above the bar.
-type progress struct {
+type Bar struct {
 	mu   sync.Mutex
 	out  io.Writer
 	bar  *progressbar.ProgressBar
 	done int
 }
 
-// wantProgress says whether to show progress: only on a terminal, and not
+// Wanted says whether to show progress: only on a terminal, and not
 // with JSON logs (for machines).
-func wantProgress(stderr io.Writer, logFormat string) bool {
+func Wanted(stderr io.Writer, logFormat string) bool {
 	f, ok := stderr.(*os.File)
 	return ok && logFormat == "text" && term.IsTerminal(int(f.Fd()))
 }
 
-func newProgress(out io.Writer, resources int) *progress {
-	return &progress{out: out, bar: progressbar.NewOptions(resources,
+// New is a Bar on out for a run of that many resources.
+func New(out io.Writer, resources int) *Bar {
+	return &Bar{out: out, bar: progressbar.NewOptions(resources,
 		progressbar.OptionSetWriter(out),
 		progressbar.OptionSetDescription("starting"),
 		progressbar.OptionShowCount(),
@@ -38,17 +41,17 @@ func newProgress(out io.Writer, resources int) *progress {
 }
 
 // Landing implements pipeline.Progress.
-func (p *progress) Landing(resource string, documents, bytes int64) {
+func (p *Bar) Landing(resource string, documents, bytes int64) {
 	p.describe(fmt.Sprintf("%-10s landed %d documents, %.1f MB", resource, documents, float64(bytes)/1e6))
 }
 
 // Promoting implements pipeline.Progress.
-func (p *progress) Promoting(resource string) {
+func (p *Bar) Promoting(resource string) {
 	p.describe(fmt.Sprintf("%-10s promoting to bronze", resource))
 }
 
 // Done implements pipeline.Progress.
-func (p *progress) Done(resource string) {
+func (p *Bar) Done(resource string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.done++
@@ -56,7 +59,7 @@ func (p *progress) Done(resource string) {
 	_ = p.bar.Set(p.done)
 }
 
-func (p *progress) describe(s string) {
+func (p *Bar) describe(s string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.bar.Describe(s)
@@ -64,7 +67,7 @@ func (p *progress) describe(s string) {
 }
 
 // Write prints a log line above the bar.
-func (p *progress) Write(b []byte) (int, error) {
+func (p *Bar) Write(b []byte) (int, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_ = p.bar.Clear()
@@ -74,7 +77,7 @@ func (p *progress) Write(b []byte) (int, error) {
 }
 
 // Finish clears the bar, before the summary is printed.
-func (p *progress) Finish() {
+func (p *Bar) Finish() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	_ = p.bar.Finish()
