@@ -101,13 +101,13 @@ type HTTP struct {
 // retries network errors, 408, 429 and 5xx, including a connection that
 // breaks while the body is being consumed, and honours Retry-After on 429
 // and 503. Other statuses fail at once; a 404 is ErrAbsent.
-func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
+func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error) {
 	if h.PageSize > 0 && !req.Object {
 		n, err := h.streamPages(ctx, req, consume)
 		if err != nil {
-			return Fetched{}, err
+			return Answer{}, err
 		}
-		return Fetched{Status: http.StatusOK, Attempts: n}, nil
+		return Answer{Status: http.StatusOK, Attempts: n}, nil
 	}
 	return h.get(ctx, req, func(body io.Reader) error {
 		return consume(newDocuments(body, req.Object))
@@ -116,10 +116,10 @@ func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents)
 
 // get is a conditional GET of req.Path that hands the body of a 200 to
 // read, again on each attempt.
-func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error) (Fetched, error) {
+func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error) (Answer, error) {
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path
 	etag := req.ETag
-	var got Fetched
+	var got Answer
 	n, err := h.retry(ctx, target, func() error {
 		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
@@ -137,9 +137,9 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 			return &transportError{err}
 		}
 		defer resp.Body.Close()
-		got = Fetched{ETag: resp.Header.Get("ETag"), Status: resp.StatusCode}
+		got = Answer{ETag: resp.Header.Get("ETag"), Status: resp.StatusCode}
 		if resp.StatusCode == http.StatusNotModified && etag != "" {
-			got = Fetched{ETag: etag, NotModified: true, Status: resp.StatusCode}
+			got = Answer{ETag: etag, NotModified: true, Status: resp.StatusCode}
 			return nil
 		}
 		if resp.StatusCode != http.StatusOK {
@@ -155,7 +155,7 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 		return nil
 	})
 	if err != nil {
-		return Fetched{}, err
+		return Answer{}, err
 	}
 	got.Attempts = n
 	return got, nil

@@ -83,7 +83,7 @@ func paged(url string, size int, retries uint) *extract.HTTP {
 
 // stream reads a resource to the end; attempts holds what each call of
 // consume saw.
-func stream(src extract.Source, req extract.Request) (docs []string, attempts int, fetched extract.Fetched, err error) {
+func stream(src extract.Source, req extract.Request) (docs []string, attempts int, fetched extract.Answer, err error) {
 	fetched, err = src.Stream(context.Background(), req, func(d *extract.Documents) error {
 		attempts++
 		var e error
@@ -115,7 +115,7 @@ func TestPagingReadsEveryPage(t *testing.T) {
 			if attempts != 1 || !reflect.DeepEqual(got, want) {
 				t.Errorf("%d attempts, %d documents; want 1 attempt and the GET's 225 sorted by id", attempts, len(got))
 			}
-			if fetched != (extract.Fetched{Status: http.StatusOK, Attempts: 1}) {
+			if fetched != (extract.Answer{Status: http.StatusOK, Attempts: 1}) {
 				t.Errorf("fetched = %+v, want no ETag and not NotModified", fetched)
 			}
 			reqs := requests()

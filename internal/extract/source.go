@@ -13,8 +13,9 @@ import (
 	"strings"
 )
 
-// Fetched is what a Stream learnt about the extract besides its documents.
-type Fetched struct {
+// Answer is how the source answered a Stream, besides the documents: what
+// identifies the extract, whether it changed, and the requests it took.
+type Answer struct {
 	// ETag identifies the extract's content, for the next Stream's etag;
 	// empty when the source gives none.
 	ETag string
@@ -41,7 +42,7 @@ type Request struct {
 	// Object: the route returns one JSON object, the resource's only
 	// document, instead of an array of them.
 	Object bool
-	// ETag is the Fetched.ETag of the extract the caller already holds,
+	// ETag is the Answer.ETag of the extract the caller already holds,
 	// or empty.
 	ETag string
 }
@@ -53,7 +54,7 @@ type Source interface {
 	// read them to the end and return Err's error, if any. A source that
 	// retries calls consume again on a fresh stream, so consume must undo
 	// whatever a failed call did.
-	Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error)
+	Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error)
 	// String describes the source for logs and the run ledger; it never
 	// contains credentials.
 	String() string
@@ -72,30 +73,30 @@ type Dir string
 // Stream implements Source, reading the file of req.Path or else of the
 // first of req.Alternates the directory has; with none, it fails with
 // ErrAbsent.
-func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Fetched, error) {
+func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error) {
 	name, err := d.File(req)
 	if err != nil {
-		return Fetched{}, err
+		return Answer{}, err
 	}
 	f, err := os.Open(name)
 	if err != nil {
-		return Fetched{}, err
+		return Answer{}, err
 	}
 	defer f.Close()
 	h := sha256.New()
 	if _, err := io.Copy(h, f); err != nil {
-		return Fetched{}, fmt.Errorf("%s: %w", name, err)
+		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	got := Fetched{ETag: `"sha256:` + hex.EncodeToString(h.Sum(nil)) + `"`}
+	got := Answer{ETag: `"sha256:` + hex.EncodeToString(h.Sum(nil)) + `"`}
 	if got.ETag == req.ETag {
 		got.NotModified = true
 		return got, nil
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return Fetched{}, fmt.Errorf("%s: %w", name, err)
+		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	if err := consume(newDocuments(f, req.Object)); err != nil {
-		return Fetched{}, fmt.Errorf("%s: %w", name, err)
+		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return got, nil
 }
