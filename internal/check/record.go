@@ -84,21 +84,21 @@ type Recorded struct {
 	Results []Result
 }
 
-// Latest returns the newest recorded check run, or ok false when none was
+// Latest returns the newest recorded check run, or nil when none was
 // recorded.
-func Latest(ctx context.Context, db dbsqlc.DBTX) (rec Recorded, ok bool, err error) {
+func Latest(ctx context.Context, db dbsqlc.DBTX) (*Recorded, error) {
 	run, err := q.CheckRunLatest(ctx, db)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Recorded{}, false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return Recorded{}, false, fmt.Errorf("read the last check run: %w", err)
+		return nil, fmt.Errorf("read the last check run: %w", err)
 	}
 	rows, err := q.CheckResultsOfRun(ctx, db, run.CheckRunID)
 	if err != nil {
-		return Recorded{}, false, fmt.Errorf("read check run %d's results: %w", run.CheckRunID, err)
+		return nil, fmt.Errorf("read check run %d's results: %w", run.CheckRunID, err)
 	}
-	rec = Recorded{
+	rec := &Recorded{
 		CheckRunID: run.CheckRunID, CheckedAt: run.CheckedAt, Only: run.OnlyChecks,
 		Age: time.Duration(run.AgeSeconds * float64(time.Second)), Results: make([]Result, len(rows)),
 	}
@@ -111,5 +111,5 @@ func Latest(ctx context.Context, db dbsqlc.DBTX) (rec Recorded, ok bool, err err
 			rec.Results[i].Samples = []string{}
 		}
 	}
-	return rec, true, nil
+	return rec, nil
 }

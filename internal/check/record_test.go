@@ -18,8 +18,8 @@ func TestRecordAndLatest(t *testing.T) {
 	ctx := context.Background()
 	pool := setup(t)
 
-	if _, ok, err := check.Latest(ctx, pool); ok || err != nil {
-		t.Fatalf("Latest before any: ok %v, %v; want none", ok, err)
+	if rec, err := check.Latest(ctx, pool); rec != nil || err != nil {
+		t.Fatalf("Latest before any: %+v, %v; want none", rec, err)
 	}
 	results := []check.Result{
 		{Name: "b_pass", Severity: check.Error, Samples: []string{}},
@@ -55,9 +55,9 @@ func TestRecordAndLatest(t *testing.T) {
 		t.Errorf("recorded %q, want %q", statuses, want)
 	}
 
-	rec, ok, err := check.Latest(ctx, pool)
-	if err != nil || !ok {
-		t.Fatalf("Latest: ok %v, %v", ok, err)
+	rec, err := check.Latest(ctx, pool)
+	if err != nil || rec == nil {
+		t.Fatalf("Latest: %+v, %v", rec, err)
 	}
 	if rec.CheckRunID != second || !slices.Equal(rec.Only, []string{"b_pass", "a_warn", "c_fail", "d_error"}) || rec.Age < 0 || rec.Age > time.Minute || rec.CheckedAt.IsZero() {
 		t.Errorf("Latest: %+v", rec)

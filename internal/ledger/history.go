@@ -98,18 +98,18 @@ type Succeeded struct {
 	Age time.Duration
 }
 
-// LastSucceeded returns the newest succeeded sync or replay, or ok false
-// when none succeeded.
-func LastSucceeded(ctx context.Context, db dbsqlc.DBTX) (s Succeeded, ok bool, err error) {
+// LastSucceeded returns the newest succeeded sync or replay, or nil when
+// none succeeded.
+func LastSucceeded(ctx context.Context, db dbsqlc.DBTX) (*Succeeded, error) {
 	r, err := q.RunLastSucceeded(ctx, db)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return Succeeded{}, false, nil
+		return nil, nil
 	}
 	if err != nil {
-		return Succeeded{}, false, fmt.Errorf("read the last succeeded run: %w", err)
+		return nil, fmt.Errorf("read the last succeeded run: %w", err)
 	}
-	return Succeeded{
+	return &Succeeded{
 		RunID: r.RunID, Source: r.Source, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
 		Age: time.Duration(r.AgeSeconds * float64(time.Second)),
-	}, true, nil
+	}, nil
 }

@@ -170,11 +170,13 @@ func sections() []Section {
 // from the same snapshot.
 func Load(ctx context.Context, db dbsqlc.DBTX) (Data, error) {
 	var d Data
-	last, ok, err := ledger.LastSucceeded(ctx, db)
+	last, err := ledger.LastSucceeded(ctx, db)
 	if err != nil {
 		return Data{}, err
 	}
-	d.LastSync, d.LastSyncOK, d.LastRunID = last.FinishedAt, ok, last.RunID
+	if last != nil {
+		d.LastSync, d.LastSyncOK, d.LastRunID = last.FinishedAt, true, last.RunID
+	}
 	d.Sections = sections()
 	for i := range d.Sections {
 		for j := range d.Sections[i].Tables {

@@ -86,22 +86,14 @@ func Read(ctx context.Context, db dbsqlc.DBTX, bin Binary) (Report, error) {
 	}
 	r.Files = CompareFiles(bin.Files, files)
 	if tables.Runs {
-		last, ok, err := ledger.LastSucceeded(ctx, db)
-		if err != nil {
+		if r.LastRun, err = ledger.LastSucceeded(ctx, db); err != nil {
 			return Report{}, err
-		}
-		if ok {
-			r.LastRun = &last
 		}
 	}
 	r.NoCheckTable = !tables.CheckRuns
 	if tables.CheckRuns {
-		last, ok, err := check.Latest(ctx, db)
-		if err != nil {
+		if r.LastCheck, err = check.Latest(ctx, db); err != nil {
 			return Report{}, err
-		}
-		if ok {
-			r.LastCheck = &last
 		}
 	}
 	return r, nil
