@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	iofs "io/fs"
@@ -253,15 +252,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	if rf.progress != nil {
 		rf.progress.Finish()
 	}
-	status := ledger.StatusSucceeded
-	switch {
-	case errors.Is(err, pipeline.ErrLocked):
-		status = ledger.StatusLocked // no run was opened
-	case errors.Is(err, context.Canceled):
-		status = ledger.StatusCancelled
-	case err != nil:
-		status = ledger.StatusFailed
-	}
+	status := pipeline.Status(err)
 	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})
 	if status == ledger.StatusFailed && rf.notifyURL != "" {
 		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, db.Mask(cfg.ConnConfig.Password).Replace(err.Error())))

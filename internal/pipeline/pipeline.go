@@ -46,6 +46,21 @@ var (
 	ErrNotReplayable = errors.New("run cannot be replayed")
 )
 
+// Status is the outcome of a Sync or Replay that returned err, as the
+// summary and the metrics report it: locked when no run was opened for
+// the lock, cancelled when interrupted, failed for any other error.
+func Status(err error) ledger.Status {
+	switch {
+	case err == nil:
+		return ledger.StatusSucceeded
+	case errors.Is(err, ErrLocked):
+		return ledger.StatusLocked
+	case errors.Is(err, context.Canceled):
+		return ledger.StatusCancelled
+	}
+	return ledger.StatusFailed
+}
+
 // Options tune a Syncer.
 type Options struct {
 	// LockTimeout is how long to wait for another run to finish; zero fails
