@@ -11,14 +11,11 @@ SELECT
 INSERT INTO meta.applied_sql (name, kind, sha256) VALUES (@name::text, @kind::text, @sha256::text)
 ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, sha256 = EXCLUDED.sha256, applied_at = clock_timestamp();
 
--- name: AppliedSQLViewsToRefresh :many
--- AppliedSQLViewsToRefresh lists the gold materialized views that read any
--- of the changed tables, directly or through other views, in refresh order.
-SELECT name::text FROM meta.views_to_refresh(CAST(@changed::text[] AS regclass[])) AS name;
-
--- name: AppliedSQLRefreshView :exec
--- AppliedSQLRefreshView refreshes one gold materialized view through
--- meta.refresh_view (db/functions/refresh.sql), which runs as the view's
--- owner: REFRESH needs ownership, which the writer role running a sync does
--- not have, and it refreshes only views loader migrate applied.
-SELECT meta.refresh_view(@name::text);
+-- name: AppliedSQLList :many
+-- AppliedSQLList lists the function and view files applied, by kind and
+-- name; present says whether a view's relation exists (always true for a
+-- function file).
+SELECT name, kind, sha256, applied_at,
+       (kind <> 'view' OR to_regclass(name) IS NOT NULL)::boolean AS present
+FROM meta.applied_sql
+ORDER BY kind, name;

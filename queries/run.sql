@@ -103,3 +103,26 @@ JOIN meta.runs r ON r.run_id = rr.run_id
 WHERE r.status = 'succeeded' AND rr.resource = @resource::text AND NOT rr.absent
 ORDER BY rr.run_id DESC
 LIMIT 1;
+
+-- name: RunList :many
+-- RunList lists the newest runs, newest first, each with the bronze rows
+-- it changed: inserted, updated (revived included) and soft-deleted, over
+-- its resources. A run whose promotion did not commit has NULL counts, so 0.
+SELECT r.run_id, r.status, r.source, r.started_at, r.finished_at, r.error,
+       coalesce(r.views_refreshed, '{}')::text[] AS views_refreshed,
+       coalesce(sum(coalesce(rr.inserted, 0) + coalesce(rr.updated, 0) + coalesce(rr.deleted, 0)), 0)::bigint AS rows_changed
+FROM meta.runs r
+LEFT JOIN meta.run_resources rr ON rr.run_id = r.run_id
+GROUP BY r.run_id
+ORDER BY r.run_id DESC
+LIMIT @max_runs::integer;
+
+-- name: RunLastSucceeded :one
+-- RunLastSucceeded returns the newest succeeded sync or replay (what
+-- bronze holds), with its age by the server's clock.
+SELECT run_id, source, started_at, finished_at::timestamptz AS finished_at,
+       extract(epoch FROM clock_timestamp() - finished_at)::float8 AS age_seconds
+FROM meta.runs
+WHERE status = 'succeeded'
+ORDER BY run_id DESC
+LIMIT 1;

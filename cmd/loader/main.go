@@ -205,14 +205,30 @@ func (f *flags) env(p *string, name, variable, def, usage string) {
 }
 
 // secret is env for a variable that may hold a secret (a password, a
-// webhook's path): --help shows def, never the variable's value.
+// webhook's path): --help shows def, never the variable's value. An empty
+// value given to the flag means unset, as an unset variable does.
 func (f *flags) secret(p *string, name, variable, def, usage string) {
 	shown := variable
 	if def != "" {
 		shown += ", default " + def
 	}
-	f.StringVar(p, name, "", usage+" (env "+shown+")")
-	*p = cmp.Or(f.getenv(variable), def)
+	v := &orDefault{p: p, def: cmp.Or(f.getenv(variable), def)}
+	*p = v.def
+	f.Var(v, name, usage+" (env "+shown+")")
+}
+
+// orDefault is a string flag that an empty value leaves at def; it shows
+// no default in --help.
+type orDefault struct {
+	p   *string
+	def string
+}
+
+func (v *orDefault) String() string { return "" }
+
+func (v *orDefault) Set(s string) error {
+	*v.p = cmp.Or(s, v.def)
+	return nil
 }
 
 // invocation is one run of a command: its common flags and outputs.
@@ -230,8 +246,7 @@ type invocation struct {
 
 // setup builds the logger, the one of every command (text for people,
 // JSON for machines), and for a command that takes one the pool
-// configuration; from then on stdout and stderr mask the database
-// password.
+// configuration; from then on stderr masks the database password.
 func (in *invocation) setup() (*pgxpool.Config, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(in.logLevel)); err != nil {
@@ -243,7 +258,6 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 		if cfg, err = db.ParseConfig(in.databaseURL); err != nil {
 			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
 		}
-		in.stdout = db.MaskWriter(in.stdout, cfg.ConnConfig.Password) // a JSON summary carries error texts
 		in.stderr = db.MaskWriter(in.stderr, cfg.ConnConfig.Password)
 	}
 	asJSON, err := isJSON("log-format", in.logFormat)

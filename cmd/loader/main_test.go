@@ -233,3 +233,30 @@ func TestPGEnvironment(t *testing.T) {
 		}
 	}
 }
+
+// TestEmptyFlagFallsBackToEnvironment: a flag given an empty value, as a
+// wrapper script passing "$VAR" may, means unset, so DATABASE_URL still
+// names the database.
+func TestEmptyFlagFallsBackToEnvironment(t *testing.T) {
+	t.Parallel()
+	env := map[string]string{"DATABASE_URL": pgtest.EmptyDSN(t)}
+	code, out, errOut := loader(t, env, "status", "--database-url", "")
+	if code != exitOK || !strings.Contains(out, "schema:      not migrated") {
+		t.Fatalf("status --database-url '': exit %d\nstdout: %s\nstderr: %s", code, out, errOut)
+	}
+}
+
+// TestEncodeJSON pins the bytes every --output json writes: indented by two
+// spaces, and API text such as "Galaxy 31 (23R) & 32 (17R)" as it is, not
+// as \u0026.
+func TestEncodeJSON(t *testing.T) {
+	t.Parallel()
+	var b bytes.Buffer
+	if err := encodeJSON(&b, map[string]any{"name": "Galaxy 31 (23R) & 32 <b>", "n": []int{1}}); err != nil {
+		t.Fatal(err)
+	}
+	want := "{\n  \"n\": [\n    1\n  ],\n  \"name\": \"Galaxy 31 (23R) & 32 <b>\"\n}\n"
+	if b.String() != want {
+		t.Errorf("encodeJSON wrote %q, want %q", b.String(), want)
+	}
+}

@@ -32,7 +32,7 @@ for each other.
 				return err
 			}
 			start := time.Now()
-			if err := migrate.Up(ctx, cfg.ConnString(), embedded, in.stdout, in.logger); err != nil {
+			if err := migrate.Up(ctx, cfg.ConnString(), embedded, db.MaskWriter(in.stdout, cfg.ConnConfig.Password), in.logger); err != nil {
 				return err
 			}
 			fmt.Fprintf(in.stdout, "migrate: %s is up to date (%s)\n", db.Describe(cfg.ConnConfig.Config), time.Since(start).Round(time.Millisecond))

@@ -134,8 +134,8 @@ func registerRun(f *flags) *runFlags {
 	r := &runFlags{}
 	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
 	f.DurationVar(&r.opts.LockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
-	f.Float64Var(&r.opts.Promotion.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
-	f.BoolVar(&r.opts.Promotion.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
+	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
@@ -157,8 +157,8 @@ func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 		return nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
 	r.opts.FailOnDrift = r.contract == "fail"
-	if r.opts.Promotion.MaxDeleteFraction < 0 || r.opts.Promotion.MaxDeleteFraction > 1 {
-		return nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.opts.Promotion.MaxDeleteFraction)}
+	if r.opts.MaxDeleteFraction < 0 || r.opts.MaxDeleteFraction > 1 {
+		return nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.opts.MaxDeleteFraction)}
 	}
 	if r.opts.KeepRuns < 1 {
 		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}
@@ -209,10 +209,7 @@ func (h *httpFlags) check() error {
 	if h.pageSize < 0 {
 		return usageError{fmt.Errorf("--page-size %d: want 0 (one GET) or more", h.pageSize)}
 	}
-	if err := extract.CheckBaseURL(h.apiURL); err != nil {
-		return usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)}
-	}
-	return nil
+	return checkURL("api-url / "+envAPIURL, h.apiURL)
 }
 
 // source is the API as the flags read it; call it after setup.
@@ -231,6 +228,7 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 // notification and, with --check, the data tests.
 func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
 	start := time.Now()
+	in.stdout = db.MaskWriter(in.stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
 	// Every outcome from here on is reported (summary, metrics,
 	// notification), a database that cannot be reached included.
 	var res pipeline.Result

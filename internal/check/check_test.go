@@ -24,7 +24,6 @@ import (
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
-	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -62,7 +61,7 @@ func load(t *testing.T, pool *pgxpool.Pool, dir string) {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 1, ForceDeletes: true}, KeepRuns: 10},
+		Options: pipeline.Options{MaxDeleteFraction: 1, ForceDeletes: true, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if _, err := s.Sync(context.Background()); err != nil {

@@ -222,9 +222,6 @@ func permanentTLS(err error) bool {
 		errors.As(err, &hostname) || errors.As(err, &invalid)
 }
 
-// CheckBaseURL validates an API base URL: http or https, with a host.
-func CheckBaseURL(raw string) error { return httpurl.Check(raw) }
-
 // retryAfter parses Retry-After (seconds or an HTTP date) on 429 and 503.
 func retryAfter(resp *http.Response) time.Duration {
 	if resp.StatusCode != http.StatusTooManyRequests && resp.StatusCode != http.StatusServiceUnavailable {

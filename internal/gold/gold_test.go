@@ -21,7 +21,6 @@ import (
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
-	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -48,7 +47,7 @@ func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: 10},
+		Options: pipeline.Options{MaxDeleteFraction: 0.1, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	res, err := s.Sync(context.Background())

@@ -17,18 +17,18 @@ var q = dbsqlc.New()
 // views, and returns their names in the order refreshed. A view that has
 // rows is refreshed CONCURRENTLY, so readers keep seeing its previous
 // contents until commit; an empty one (the first load) is refreshed
-// plainly, as there is nothing for readers to keep (meta.refresh_view in
-// db/functions/refresh.sql).
+// plainly, as there is nothing for readers to keep. The SQL is
+// db/functions/refresh.sql, called by queries/gold.sql.
 func Refresh(ctx context.Context, tx pgx.Tx, changed []string) ([]string, error) {
 	if len(changed) == 0 {
 		return nil, nil
 	}
-	names, err := q.AppliedSQLViewsToRefresh(ctx, tx, changed)
+	names, err := q.GoldViewsToRefresh(ctx, tx, changed)
 	if err != nil {
 		return nil, fmt.Errorf("find the gold views to refresh: %w", err)
 	}
 	for _, name := range names {
-		if err := q.AppliedSQLRefreshView(ctx, tx, name); err != nil {
+		if err := q.GoldRefreshView(ctx, tx, name); err != nil {
 			return nil, fmt.Errorf("refresh %s: %w", name, err)
 		}
 	}

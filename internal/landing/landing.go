@@ -18,6 +18,9 @@ import (
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
 
+// q runs the generated queries; each call takes its connection.
+var q = dbsqlc.New()
+
 // Documents is a stream of raw JSON documents.
 type Documents interface {
 	Next() bool
@@ -202,5 +205,5 @@ func hasSurrogateEscape(doc []byte) bool {
 // Prune drops the partitions that neither one of the newest keep runs nor
 // the newest succeeded run reads from, and returns their runs.
 func Prune(ctx context.Context, db dbsqlc.DBTX, keep int) ([]int64, error) {
-	return dbsqlc.New().LandingPrune(ctx, db, int32(max(1, keep)))
+	return q.LandingPrune(ctx, db, int32(max(1, keep)))
 }

@@ -157,7 +157,7 @@ func Promoted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string,
 	})
 }
 
-// Counts is what promoting one resource did: promote.Resource returns
+// Counts is what promoting one resource did: the pipeline's promotion returns
 // them, and the ledger records them.
 type Counts struct {
 	// Skipped: bronze already held this exact extract under the same

@@ -83,8 +83,9 @@ func ChecksFailed(command string, runID int64, results []check.Result) Message {
 }
 
 // Send posts m to url, whatever the state of ctx: the run it reports is
-// over, and what ended it must not stop the news. A failure is logged without the URL's path, which is the
-// webhook's secret, and changes nothing.
+// over, and what ended it must not stop the news. A failure is logged
+// without the URL's path, which is the webhook's secret, and changes
+// nothing.
 func Send(ctx context.Context, logger *slog.Logger, url string, m Message) {
 	if err := Post(context.WithoutCancel(ctx), &http.Client{}, url, m); err != nil {
 		logger.ErrorContext(ctx, "notification not delivered", "to", httpurl.Host(url), "err", httpurl.ErrorWithout(err, url))

@@ -2,12 +2,13 @@
 // with COPY, check it against its contract, then promote the run into
 // bronze and refresh gold in one transaction, keeping the run ledger. A
 // replay is the same promotion from a run already landed. The steps live
-// in their own packages (extract, landing, drift, promote, gold, ledger);
+// in their own packages (extract, landing, drift, gold, ledger) and in SQL;
 // this one puts them in order:
 //
 //   - run.go: a run's life, from the run lock to its outcome in the ledger;
 //   - land.go: which resources land, and which reuse an earlier landing;
-//   - promote.go: the promotion of each resource, and its drift check;
+//   - promote.go: the promotion of each resource into bronze (the calls
+//     of db/functions/bronze.sql, and the shrink guard), and its drift check;
 //   - replay.go: a replay's extracts, taken from an earlier run.
 package pipeline
 
@@ -25,7 +26,6 @@ import (
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/ledger"
-	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -37,8 +37,8 @@ var (
 	// ErrLocked: another sync or replay holds the run lock.
 	ErrLocked = ledger.ErrLocked
 	// ErrShrink: an extract would soft-delete more of a table than
-	// Options.Promotion.MaxDeleteFraction allows.
-	ErrShrink = promote.ErrShrink
+	// Options.MaxDeleteFraction allows.
+	ErrShrink = errors.New("extract shrank more than the allowed delete fraction")
 	// ErrDrift: the landed documents differ from their contract and
 	// Options.FailOnDrift is set.
 	ErrDrift = errors.New("schema drift from the contract")
@@ -66,8 +66,10 @@ type Options struct {
 	// LockTimeout is how long to wait for another run to finish; zero fails
 	// at once with ErrLocked.
 	LockTimeout time.Duration
-	// Promotion guards bronze against an extract that shrank.
-	Promotion promote.Options
+	// MaxDeleteFraction is the largest share of a table's live rows one run
+	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
+	MaxDeleteFraction float64
+	ForceDeletes      bool
 	// FailOnDrift fails the run when landed documents drift from their
 	// contract; otherwise drift is recorded and logged.
 	FailOnDrift bool

@@ -13,7 +13,6 @@ import (
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/gold"
 	"github.com/spacex-elt/loader/internal/ledger"
-	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -41,7 +40,7 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 			return promoted, nil, fmt.Errorf("resource %s: %w", res.Name, err)
 		}
 		if c.Changed() {
-			changed = append(changed, promote.Tables(res)...)
+			changed = append(changed, res.Tables()...)
 		}
 		promoted = append(promoted, ResourceResult{
 			Resource: res.Name, Extract: h.extract, HTTPStatus: h.status, Attempts: h.attempts,
@@ -97,7 +96,7 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		// A new contract alone changes no typed value: only a new schema
 		// or function version retypes what bronze holds.
 		retype := h.known && h.current.Transform.Schema != r.schema
-		if c, err = promote.Resource(ctx, r.tx, r.log, res, r.id, h.extract.LandedRunID, retype, r.Options.Promotion); err != nil {
+		if c, err = r.bronze(ctx, res, h.extract.LandedRunID, retype); err != nil {
 			return ledger.Counts{}, 0, fmt.Errorf("promote to bronze: %w", err)
 		}
 		took = time.Since(start)
@@ -107,6 +106,61 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
 	}
 	return c, took, nil
+}
+
+// bronze promotes the documents of res that run landedRunID landed:
+// stage them, guard against a suspect shrink, write what is new or changed
+// (everything when retype: the transform changed) with their issues, bring
+// the bridges in line, soft-delete what the complete extract lacks, and
+// count. The work is SQL (db/functions/bronze.sql), the same for every
+// resource.
+func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID int64, retype bool) (ledger.Counts, error) {
+	st, err := q.BronzeStage(ctx, r.tx, dbsqlc.BronzeStageParams{TableName: res.Table, Resource: res.Name, LandedRunID: landedRunID, Retype: retype})
+	if err != nil {
+		return ledger.Counts{}, fmt.Errorf("stage: %w", err)
+	}
+	// An extract with documents we cannot key is not verified complete: a
+	// record missing from it may be one of them, so nothing is deleted.
+	verified := st.Rejected == 0
+	if !verified && st.Missing > 0 {
+		r.log.WarnContext(ctx, "documents without a usable id: records missing from this extract are not soft-deleted",
+			"resource", res.Name, "rejected", st.Rejected, "missing", st.Missing)
+	}
+	if verified && st.Missing > 0 && !r.Options.ForceDeletes &&
+		float64(st.Missing) > r.Options.MaxDeleteFraction*float64(st.Live) {
+		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
+			ErrShrink, st.Missing, st.Live, res.Table,
+			100*float64(st.Missing)/float64(st.Live), 100*r.Options.MaxDeleteFraction)
+	}
+	arrays := make([]string, len(res.Bridges))
+	bridges := make([]string, len(res.Bridges))
+	for i, b := range res.Bridges {
+		arrays[i], bridges[i] = b.Array, b.Table
+	}
+	if err := q.BronzeUpsert(ctx, r.tx, dbsqlc.BronzeUpsertParams{
+		TableName: res.Table, Resource: res.Name, LandedRunID: landedRunID, RunID: r.id, Arrays: arrays,
+	}); err != nil {
+		return ledger.Counts{}, fmt.Errorf("write %s: %w", res.Table, err)
+	}
+	for i, b := range res.Bridges {
+		if err := q.BronzeReconcile(ctx, r.tx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: r.id, Retype: retype}); err != nil {
+			return ledger.Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
+		}
+	}
+	var deleted int64
+	if verified && st.Missing > 0 {
+		if deleted, err = q.BronzeSoftDelete(ctx, r.tx, dbsqlc.BronzeSoftDeleteParams{TableName: res.Table, RunID: r.id}); err != nil {
+			return ledger.Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
+		}
+	}
+	n, err := q.BronzeCounts(ctx, r.tx, bridges)
+	if err != nil {
+		return ledger.Counts{}, fmt.Errorf("count: %w", err)
+	}
+	return ledger.Counts{
+		Duplicates: st.Duplicates, Rejected: st.Rejected, BadValues: n.BadValues,
+		Inserted: n.Inserted, Updated: n.Updated, Unchanged: n.Unchanged, Deleted: deleted, Revived: n.Revived,
+	}, nil
 }
 
 // checkDrift finds the i-th resource's drift, in its documents, or, for a

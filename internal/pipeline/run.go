@@ -21,7 +21,7 @@ import (
 // A run is one sync or replay. It owns what its steps share: its id and
 // logger, the schema version it promotes under, its promotion transaction,
 // and the group of its goroutines, which the first error stops. The steps
-// hand each other values; the run builds its Result from them.
+// hand each other values, and do builds the Result from them.
 type run struct {
 	*Syncer
 	id  int64
@@ -31,7 +31,9 @@ type run struct {
 	schema string
 	tx     pgx.Tx
 	work   *errgroup.Group
-	// found carries the drift checks' findings, one per promoted resource.
+	// found carries the drift checks' findings: each promoted resource
+	// starts one check, which sends once, so a buffer of one per resource
+	// never blocks.
 	found chan found
 }
 

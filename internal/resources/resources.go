@@ -99,6 +99,16 @@ var All = []Resource{
 	{Name: "roadster", Path: "/v4/roadster", Object: true, Table: "bronze.roadster"},
 }
 
+// Tables lists the tables a promotion of r writes: its own, then its
+// bridges'.
+func (r Resource) Tables() []string {
+	tables := []string{r.Table}
+	for _, b := range r.Bridges {
+		tables = append(tables, b.Table)
+	}
+	return tables
+}
+
 // Names lists the names of All, in order.
 func Names() []string {
 	names := make([]string, len(All))

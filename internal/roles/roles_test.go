@@ -26,7 +26,6 @@ import (
 	"github.com/spacex-elt/loader/internal/migrate"
 	"github.com/spacex-elt/loader/internal/pgtest"
 	"github.com/spacex-elt/loader/internal/pipeline"
-	"github.com/spacex-elt/loader/internal/promote"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -154,7 +153,7 @@ func syncer(t *testing.T, pool *pgxpool.Pool, src extract.Source, keepRuns int) 
 	}
 	return &pipeline.Syncer{
 		Pool: pool, Source: src, Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{Promotion: promote.Options{MaxDeleteFraction: 0.1}, KeepRuns: keepRuns},
+		Options: pipeline.Options{MaxDeleteFraction: 0.1, KeepRuns: keepRuns},
 		Logger:  quiet,
 	}
 }

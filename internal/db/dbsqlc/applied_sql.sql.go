@@ -7,6 +7,7 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
 const appliedSQLGet = `-- name: AppliedSQLGet :one
@@ -30,6 +31,50 @@ func (q *Queries) AppliedSQLGet(ctx context.Context, db DBTX, name string) (Appl
 	return i, err
 }
 
+const appliedSQLList = `-- name: AppliedSQLList :many
+SELECT name, kind, sha256, applied_at,
+       (kind <> 'view' OR to_regclass(name) IS NOT NULL)::boolean AS present
+FROM meta.applied_sql
+ORDER BY kind, name
+`
+
+type AppliedSQLListRow struct {
+	Name      string
+	Kind      string
+	Sha256    string
+	AppliedAt time.Time
+	Present   bool
+}
+
+// AppliedSQLList lists the function and view files applied, by kind and
+// name; present says whether a view's relation exists (always true for a
+// function file).
+func (q *Queries) AppliedSQLList(ctx context.Context, db DBTX) ([]AppliedSQLListRow, error) {
+	rows, err := db.Query(ctx, appliedSQLList)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []AppliedSQLListRow
+	for rows.Next() {
+		var i AppliedSQLListRow
+		if err := rows.Scan(
+			&i.Name,
+			&i.Kind,
+			&i.Sha256,
+			&i.AppliedAt,
+			&i.Present,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const appliedSQLRecord = `-- name: AppliedSQLRecord :exec
 INSERT INTO meta.applied_sql (name, kind, sha256) VALUES ($1::text, $2::text, $3::text)
 ON CONFLICT (name) DO UPDATE SET kind = EXCLUDED.kind, sha256 = EXCLUDED.sha256, applied_at = clock_timestamp()
@@ -45,43 +90,4 @@ type AppliedSQLRecordParams struct {
 func (q *Queries) AppliedSQLRecord(ctx context.Context, db DBTX, arg AppliedSQLRecordParams) error {
 	_, err := db.Exec(ctx, appliedSQLRecord, arg.Name, arg.Kind, arg.Sha256)
 	return err
-}
-
-const appliedSQLRefreshView = `-- name: AppliedSQLRefreshView :exec
-SELECT meta.refresh_view($1::text)
-`
-
-// AppliedSQLRefreshView refreshes one gold materialized view through
-// meta.refresh_view (db/functions/refresh.sql), which runs as the view's
-// owner: REFRESH needs ownership, which the writer role running a sync does
-// not have, and it refreshes only views loader migrate applied.
-func (q *Queries) AppliedSQLRefreshView(ctx context.Context, db DBTX, name string) error {
-	_, err := db.Exec(ctx, appliedSQLRefreshView, name)
-	return err
-}
-
-const appliedSQLViewsToRefresh = `-- name: AppliedSQLViewsToRefresh :many
-SELECT name::text FROM meta.views_to_refresh(CAST($1::text[] AS regclass[])) AS name
-`
-
-// AppliedSQLViewsToRefresh lists the gold materialized views that read any
-// of the changed tables, directly or through other views, in refresh order.
-func (q *Queries) AppliedSQLViewsToRefresh(ctx context.Context, db DBTX, changed []string) ([]string, error) {
-	rows, err := db.Query(ctx, appliedSQLViewsToRefresh, changed)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var items []string
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return nil, err
-		}
-		items = append(items, name)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return items, nil
 }

@@ -80,6 +80,92 @@ func (q *Queries) RunFinish(ctx context.Context, db DBTX, arg RunFinishParams) (
 	return result.RowsAffected(), nil
 }
 
+const runLastSucceeded = `-- name: RunLastSucceeded :one
+SELECT run_id, source, started_at, finished_at::timestamptz AS finished_at,
+       extract(epoch FROM clock_timestamp() - finished_at)::float8 AS age_seconds
+FROM meta.runs
+WHERE status = 'succeeded'
+ORDER BY run_id DESC
+LIMIT 1
+`
+
+type RunLastSucceededRow struct {
+	RunID      int64
+	Source     string
+	StartedAt  time.Time
+	FinishedAt time.Time
+	AgeSeconds float64
+}
+
+// RunLastSucceeded returns the newest succeeded sync or replay (what
+// bronze holds), with its age by the server's clock.
+func (q *Queries) RunLastSucceeded(ctx context.Context, db DBTX) (RunLastSucceededRow, error) {
+	row := db.QueryRow(ctx, runLastSucceeded)
+	var i RunLastSucceededRow
+	err := row.Scan(
+		&i.RunID,
+		&i.Source,
+		&i.StartedAt,
+		&i.FinishedAt,
+		&i.AgeSeconds,
+	)
+	return i, err
+}
+
+const runList = `-- name: RunList :many
+SELECT r.run_id, r.status, r.source, r.started_at, r.finished_at, r.error,
+       coalesce(r.views_refreshed, '{}')::text[] AS views_refreshed,
+       coalesce(sum(coalesce(rr.inserted, 0) + coalesce(rr.updated, 0) + coalesce(rr.deleted, 0)), 0)::bigint AS rows_changed
+FROM meta.runs r
+LEFT JOIN meta.run_resources rr ON rr.run_id = r.run_id
+GROUP BY r.run_id
+ORDER BY r.run_id DESC
+LIMIT $1::integer
+`
+
+type RunListRow struct {
+	RunID          int64
+	Status         string
+	Source         string
+	StartedAt      time.Time
+	FinishedAt     *time.Time
+	Error          *string
+	ViewsRefreshed []string
+	RowsChanged    int64
+}
+
+// RunList lists the newest runs, newest first, each with the bronze rows
+// it changed: inserted, updated (revived included) and soft-deleted, over
+// its resources. A run whose promotion did not commit has NULL counts, so 0.
+func (q *Queries) RunList(ctx context.Context, db DBTX, maxRuns int32) ([]RunListRow, error) {
+	rows, err := db.Query(ctx, runList, maxRuns)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []RunListRow
+	for rows.Next() {
+		var i RunListRow
+		if err := rows.Scan(
+			&i.RunID,
+			&i.Status,
+			&i.Source,
+			&i.StartedAt,
+			&i.FinishedAt,
+			&i.Error,
+			&i.ViewsRefreshed,
+			&i.RowsChanged,
+		); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const runLockTimeout = `-- name: RunLockTimeout :exec
 SELECT set_config('lock_timeout', $1::text, true)
 `

@@ -1,0 +1,11 @@
+-- name: GoldViewsToRefresh :many
+-- GoldViewsToRefresh lists the gold materialized views that read any
+-- of the changed tables, directly or through other views, in refresh order.
+SELECT name::text FROM meta.views_to_refresh(CAST(@changed::text[] AS regclass[])) AS name;
+
+-- name: GoldRefreshView :exec
+-- GoldRefreshView refreshes one gold materialized view through
+-- meta.refresh_view (db/functions/refresh.sql), which runs as the view's
+-- owner: REFRESH needs ownership, which the writer role running a sync does
+-- not have, and it refreshes only views loader migrate applied.
+SELECT meta.refresh_view(@name::text);
