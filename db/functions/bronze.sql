@@ -265,6 +265,25 @@ BEGIN
 END
 $$;
 
+-- The two columns of a bridge's primary key, in order: the parent's id and
+-- the element's position, whatever the bridge names them.
+CREATE OR REPLACE FUNCTION bronze.bridge_key(bridge regclass) RETURNS name[]
+LANGUAGE plpgsql STABLE STRICT AS $$
+DECLARE
+    key name[];
+BEGIN
+    SELECT array_agg(a.attname ORDER BY k.i) INTO key
+    FROM pg_index x
+    CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
+    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
+    WHERE x.indrelid = bridge AND x.indisprimary;
+    IF cardinality(key) IS DISTINCT FROM 2 THEN
+        RAISE EXCEPTION '%: a bridge''s primary key must be (parent id, position), found %', bridge, key;
+    END IF;
+    RETURN key;
+END
+$$;
+
 -- Brings a bridge table in line with the n-th source array of the
 -- documents just written (see bronze.upsert): one row per element, keyed
 -- by the parent's id and the element's position (the bridge's primary
@@ -278,14 +297,7 @@ DECLARE
     key    name[];
     upsert boolean;
 BEGIN
-    SELECT array_agg(a.attname ORDER BY k.i) INTO key
-    FROM pg_index x
-    CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
-    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-    WHERE x.indrelid = bridge AND x.indisprimary;
-    IF cardinality(key) IS DISTINCT FROM 2 THEN
-        RAISE EXCEPTION '%: a bridge''s primary key must be (parent id, position), found %', bridge, key;
-    END IF;
+    key := bronze.bridge_key(bridge);
     -- A new parent has no bridge rows yet: only rewritten ones can lose some.
     EXECUTE format($q$
         DELETE FROM %1$s c
@@ -358,8 +370,7 @@ BEGIN
         FOREACH b IN ARRAY coalesce(bridges, '{}') LOOP
             bad := bad || format(
                 ' UNION SELECT c.%2$I FROM %1$s c JOIN stage s ON s.id = c.%2$I WHERE c.issues IS NOT NULL', b,
-                (SELECT a.attname FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
-                 WHERE x.indrelid = b AND x.indisprimary));
+                (bronze.bridge_key(b))[1]);
         END LOOP;
     END IF;
     EXECUTE format('SELECT count(*) FROM (%s) x', bad) INTO bad_values;

@@ -26,14 +26,7 @@ LANGUAGE plpgsql STABLE STRICT AS $$
 DECLARE
     key name[];
 BEGIN
-    SELECT array_agg(a.attname ORDER BY k.i) INTO key
-    FROM pg_index x
-    CROSS JOIN LATERAL unnest(x.indkey) WITH ORDINALITY AS k(attnum, i)
-    JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = k.attnum
-    WHERE x.indrelid = bridge AND x.indisprimary;
-    IF cardinality(key) IS DISTINCT FROM 2 THEN
-        RAISE EXCEPTION '%: a bridge''s primary key must be (parent id, position), found %', bridge, key;
-    END IF;
+    key := bronze.bridge_key(bridge);
     RETURN QUERY EXECUTE format('SELECT %I, %I, elem, issues FROM %s', key[1], key[2], bridge);
 END
 $$;
