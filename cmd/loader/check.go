@@ -12,6 +12,7 @@ import (
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/notify"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // defaultMaxAge is how old the last succeeded run may be before runs_fresh
@@ -119,7 +120,7 @@ func runChecks(ctx context.Context, in *invocation, pool *pgxpool.Pool, checks [
 	}
 	in.logger.DebugContext(ctx, "checks run", "checks", len(results), "elapsed", time.Since(start).Round(time.Millisecond))
 	if id, err := check.Record(ctx, pool, results, check.Options{MaxAge: maxAge}, only); err != nil {
-		fmt.Fprintf(in.stderr, "loader %s: the results were checked but not recorded (loader status will not show them): %v\n", in.name, err)
+		fmt.Fprintf(in.stderr, "loader %s: the results were checked but not recorded (loader status will not show them): %s\n", in.name, termtext.Escape(err.Error()))
 	} else {
 		in.logger.DebugContext(ctx, "check results recorded", "check_run_id", id)
 	}
@@ -135,7 +136,7 @@ func checksOutcome(ctx context.Context, in *invocation, url string, runID int64,
 	for _, r := range results {
 		switch r.Status() {
 		case "error":
-			fmt.Fprintf(in.stderr, "loader %s: %v\n", in.name, r.Err)
+			fmt.Fprintf(in.stderr, "loader %s: %s\n", in.name, termtext.Escape(r.Err.Error()))
 			code = exitFailed
 		case "fail":
 			if code == exitOK {

@@ -22,6 +22,7 @@ import (
 
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // Exit codes, part of the command's interface.
@@ -325,7 +326,7 @@ type exit int
 func (e exit) Error() string { return fmt.Sprintf("exit %d", int(e)) }
 
 func fail(w io.Writer, cmd string, err error) int {
-	fmt.Fprintf(w, "loader %s: %v\n", cmd, err)
+	fmt.Fprintf(w, "loader %s: %s\n", cmd, termtext.Escape(err.Error())) // one line, whatever the error quotes
 	switch {
 	case errors.As(err, new(usageError)):
 		return exitUsage

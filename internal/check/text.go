@@ -19,17 +19,27 @@ func WriteText(w io.Writer, results []Result) {
 		if status != "pass" {
 			label = strings.ToUpper(status)
 		}
-		detail := strings.Join(r.Samples, " | ")
+		detail := SampleText(r.Samples)
 		if more := r.Violations - int64(len(r.Samples)); more > 0 {
 			detail += fmt.Sprintf(" (+%d more)", more)
 		}
 		if r.Err != nil {
-			detail = r.Err.Error()
+			detail = termtext.Escape(r.Err.Error())
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, r.Name, r.Violations, detail)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", label, termtext.Escape(r.Name), r.Violations, detail)
 	}
 	tw.Flush()
 	fmt.Fprintln(w, Tally(results))
+}
+
+// SampleText is a check's samples as a text report shows them: escaped
+// (they are keys of rows, from the API), separated by " | ".
+func SampleText(samples []string) string {
+	escaped := make([]string, len(samples))
+	for i, s := range samples {
+		escaped[i] = termtext.Escape(s)
+	}
+	return strings.Join(escaped, " | ")
 }
 
 // Tally counts results by status in words.

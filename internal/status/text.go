@@ -17,18 +17,18 @@ func age(d time.Duration) string {
 
 // WriteText writes the report as loader status prints it, for people.
 func (r Report) WriteText(w io.Writer) {
-	fmt.Fprintf(w, "database:    %s\n", r.Database)
+	fmt.Fprintf(w, "database:    %s\n", termtext.Escape(r.Database))
 	s := r.Schema
 	switch {
 	case !r.Migrated:
 		fmt.Fprintf(w, "schema:      not migrated (no schema_migrations table); %d migrations to apply: run loader migrate\n", len(s.Pending))
 	case len(s.Pending) == 0:
-		fmt.Fprintf(w, "schema:      migration %s, %d applied, none pending\n", s.Version, s.Applied)
+		fmt.Fprintf(w, "schema:      migration %s, %d applied, none pending\n", termtext.Escape(s.Version), s.Applied)
 	default:
-		fmt.Fprintf(w, "schema:      migration %s, %d applied, %d pending: %s (run loader migrate)\n", s.Version, s.Applied, len(s.Pending), strings.Join(s.Pending, ", "))
+		fmt.Fprintf(w, "schema:      migration %s, %d applied, %d pending: %s (run loader migrate)\n", termtext.Escape(s.Version), s.Applied, len(s.Pending), escapeJoin(s.Pending, ", "))
 	}
 	if len(s.Unknown) > 0 {
-		fmt.Fprintf(w, "             applied but not in this loader (a newer one migrated): %s\n", strings.Join(s.Unknown, ", "))
+		fmt.Fprintf(w, "             applied but not in this loader (a newer one migrated): %s\n", escapeJoin(s.Unknown, ", "))
 	}
 
 	drifted, fixable := 0, 0
@@ -55,12 +55,12 @@ func (r Report) WriteText(w io.Writer) {
 		if f.AppliedAt != nil {
 			at = f.AppliedAt.UTC().Format(time.RFC3339)
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", f.Kind, f.Name, short(f.AppliedSHA256), short(f.ShippedSHA256), at, f.State)
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", termtext.Escape(f.Kind), termtext.Escape(f.Name), short(f.AppliedSHA256), short(f.ShippedSHA256), at, f.State)
 	}
 	tw.Flush()
 
 	if l := r.LastRun; l != nil {
-		fmt.Fprintf(w, "last run:    run %d succeeded at %s, %s (%s)\n", l.RunID, l.FinishedAt.UTC().Format(time.RFC3339), age(l.Age), l.Source)
+		fmt.Fprintf(w, "last run:    run %d succeeded at %s, %s (%s)\n", l.RunID, l.FinishedAt.UTC().Format(time.RFC3339), age(l.Age), termtext.Escape(l.Source))
 	} else {
 		fmt.Fprintln(w, "last run:    no sync or replay has succeeded")
 	}
@@ -69,16 +69,16 @@ func (r Report) WriteText(w io.Writer) {
 	case c != nil:
 		scope := ""
 		if c.Only != nil {
-			scope = " (--only " + strings.Join(c.Only, ",") + ")"
+			scope = " (--only " + escapeJoin(c.Only, ",") + ")"
 		}
 		fmt.Fprintf(w, "last check:  check run %d at %s, %s%s: %s\n",
 			c.CheckRunID, c.CheckedAt.UTC().Format(time.RFC3339), age(c.Age), scope, check.Tally(c.Results))
 		for _, cr := range c.Results {
 			switch cr.Status() {
 			case "fail":
-				fmt.Fprintf(w, "             FAIL %s %d %s\n", cr.Name, cr.Violations, strings.Join(cr.Samples, " | "))
+				fmt.Fprintf(w, "             FAIL %s %d %s\n", termtext.Escape(cr.Name), cr.Violations, check.SampleText(cr.Samples))
 			case "error":
-				fmt.Fprintf(w, "             ERROR %s %s\n", cr.Name, termtext.FirstLine(cr.Err.Error(), termtext.ErrorWidth))
+				fmt.Fprintf(w, "             ERROR %s %s\n", termtext.Escape(cr.Name), termtext.FirstLine(cr.Err.Error(), termtext.ErrorWidth))
 			}
 		}
 	case r.NoCheckTable:
@@ -88,10 +88,19 @@ func (r Report) WriteText(w io.Writer) {
 	}
 }
 
+// escapeJoin joins names read from the database, escaped.
+func escapeJoin(names []string, sep string) string {
+	escaped := make([]string, len(names))
+	for i, n := range names {
+		escaped[i] = termtext.Escape(n)
+	}
+	return strings.Join(escaped, sep)
+}
+
 // short abbreviates a sha256 as git does its hashes; "-" for none.
 func short(sha string) string {
 	if sha == "" {
 		return "-"
 	}
-	return sha[:min(12, len(sha))]
+	return termtext.Escape(sha[:min(12, len(sha))])
 }

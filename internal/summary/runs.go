@@ -23,7 +23,7 @@ func ListText(w io.Writer, runs []ledger.Run) {
 		if r.FinishedAt != nil {
 			took = r.FinishedAt.Sub(r.StartedAt).Round(time.Millisecond).String()
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.RunID, r.Status, r.Source,
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\n", r.RunID, termtext.Escape(string(r.Status)), termtext.Escape(r.Source),
 			r.StartedAt.UTC().Format(time.RFC3339), took, r.RowsChanged, termtext.FirstLine(r.Error, termtext.ErrorWidth))
 	}
 	tw.Flush()

@@ -16,6 +16,7 @@ import (
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // Run is the machine-readable summary of a sync or replay
@@ -111,7 +112,7 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
 	views := "none"
 	if len(res.ViewsRefreshed) > 0 {
-		views = strings.Join(res.ViewsRefreshed, ", ")
+		views = termtext.Escape(strings.Join(res.ViewsRefreshed, ", "))
 	}
 	defer fmt.Fprintf(w, "gold views refreshed: %s\n", views)
 	for _, id := range res.Abandoned {
@@ -127,7 +128,7 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		case "reused":
 			how = fmt.Sprintf("run %d's", r.LandedRunID) // a replay
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", r.Resource, how, r.Documents, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t\n", termtext.Escape(r.Resource), how, r.Documents, r.Inserted, r.Updated, r.Unchanged, r.Deleted, r.Revived)
 	}
 	tw.Flush()
 	for _, r := range res.Resources {
@@ -145,7 +146,7 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 			notes = append(notes, "drift from the contract: "+drift.Describe(r.Drift))
 		}
 		if len(notes) > 0 {
-			fmt.Fprintf(w, "%s: %s\n", r.Resource, strings.Join(notes, "; "))
+			fmt.Fprintf(w, "%s: %s\n", termtext.Escape(r.Resource), termtext.Escape(strings.Join(notes, "; ")))
 		}
 	}
 }
