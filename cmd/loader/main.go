@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pipeline"
 )
@@ -157,7 +158,7 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if i := slices.IndexFunc(args, isHelp); i >= 0 && !slices.Contains(args[:i], "--") {
 		fs.SetOutput(stdout) // asked-for help is output, not an error
 	}
-	err := fs.Parse(args)
+	err := cliflag.Parse(fs, args) // flags before or after the arguments
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/spacex-elt/loader/internal/fakeapi"
+)
+
+// TestFlagsAfterArguments: flags may come before or after a command's
+// positional arguments, and "--" still ends the flags (issue 13 item 16).
+func TestFlagsAfterArguments(t *testing.T) {
+	t.Parallel()
+	unreachable := map[string]string{"DATABASE_URL": "postgres://loader@127.0.0.1:1/spacex?connect_timeout=2"}
+
+	t.Run("replay RUN_ID --output json", func(t *testing.T) {
+		t.Parallel()
+		// The database cannot be reached, and the failed run's summary is
+		// still printed: as JSON, since --output json was read.
+		code, out, errOut := loader(t, unreachable, "replay", "1", "--output", "json")
+		var summary struct{ Status string }
+		if code != 1 || json.Unmarshal([]byte(out), &summary) != nil || summary.Status != "failed" {
+			t.Errorf("exit %d, stdout %q, stderr %q; want 1 and a JSON summary of status failed", code, out, errOut)
+		}
+	})
+	t.Run("snapshot DIR --api-url URL", func(t *testing.T) {
+		t.Parallel()
+		// An API that serves nothing: the snapshot reaches it (and fails
+		// saying so), so --api-url after DIR was read.
+		srv := httptest.NewServer(fakeapi.New(t.TempDir()))
+		t.Cleanup(srv.Close)
+		dir := filepath.Join(t.TempDir(), "out")
+		code, _, errOut := loader(t, nil, "snapshot", dir, "--api-url", srv.URL, "--retries", "0")
+		if code != 1 || !strings.Contains(errOut, "404 for every resource") {
+			t.Errorf("exit %d, stderr %q; want 1 and a message that every resource was a 404", code, errOut)
+		}
+	})
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"replay", "1", "--output", "xml"}, `--output "xml": want text or json`},
+		{[]string{"replay", "1", "--keep-runs=0"}, "--keep-runs 0"},
+		{[]string{"snapshot", "d", "--page-size", "-1"}, "--page-size -1"},
+		{[]string{"snapshot", "d", "--force", "--api-url", "ftp://x"}, "want an http:// or https:// URL"},
+		{[]string{"replay", "1", "--no-such-flag"}, "flag provided but not defined: -no-such-flag"},
+		// After "--", a flag is an argument.
+		{[]string{"replay", "--", "1", "--output", "json"}, "want 1 argument(s), got 3"},
+		{[]string{"migrate", "--", "--help"}, `unexpected argument "--help"`},
+	} {
+		code, _, errOut := loader(t, unreachable, tc.args...)
+		if code != 2 || !strings.Contains(errOut, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want 2 and %q", tc.args, code, errOut, tc.want)
+		}
+	}
+	// --help after the argument is help, on stdout.
+	if code, out, _ := loader(t, nil, "replay", "1", "--help"); code != 0 || !strings.Contains(out, "loader replay [flags] RUN_ID") {
+		t.Errorf("replay 1 --help: exit %d, stdout %q; want 0 and the usage", code, out)
+	}
+}

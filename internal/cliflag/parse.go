@@ -1,0 +1,48 @@
+// Package cliflag holds what the loader's command line needs beyond the
+// standard flag package: flags after positional arguments, durations in
+// days that are never negative, and lists that are never empty.
+package cliflag
+
+import (
+	"flag"
+	"strings"
+)
+
+// Parse parses args into fs as fs.Parse does, except that flags may come
+// after positional arguments too (`loader replay 1 --output json`): the
+// flag package stops at the first argument that is not a flag. "--" still
+// ends the flags, and a lone "-" is an argument. fs.Args() is then the
+// positional arguments, in their order.
+func Parse(fs *flag.FlagSet, args []string) error {
+	var flags, positional []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" {
+			positional = append(positional, args[i+1:]...)
+			break
+		}
+		if len(a) < 2 || a[0] != '-' {
+			positional = append(positional, a)
+			continue
+		}
+		flags = append(flags, a)
+		// A flag that takes a value and is not given one with "=" takes
+		// the next argument, whatever it looks like, as fs.Parse would.
+		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		if strings.Contains(name, "=") || i+1 == len(args) {
+			continue
+		}
+		if f := fs.Lookup(name); f != nil && !isBool(f) {
+			i++
+			flags = append(flags, args[i])
+		}
+	}
+	return fs.Parse(append(append(flags, "--"), positional...))
+}
+
+// isBool says whether f is a flag that takes no value, as the flag
+// package tells.
+func isBool(f *flag.Flag) bool {
+	b, ok := f.Value.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
