@@ -29,10 +29,10 @@ func Parse(fs *flag.FlagSet, args []string) error {
 		// A flag that takes a value and is not given one with "=" takes
 		// the next argument, whatever it looks like, as fs.Parse would.
 		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if strings.Contains(name, "=") || i+1 == len(args) {
-			continue
-		}
 		if f := fs.Lookup(name); f != nil && !isBool(f) {
+			if i+1 == len(args) {
+				return fs.Parse(flags) // "flag needs an argument"
+			}
 			i++
 			flags = append(flags, args[i])
 		}
