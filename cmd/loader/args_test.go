@@ -61,3 +61,46 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Errorf("replay 1 --help: exit %d, stdout %q; want 0 and the usage", code, out)
 	}
 }
+
+// TestBadArgumentsAreRefused: an unknown help topic, a negative duration,
+// a duration in days, an empty or unknown --only are answered with exit 2
+// and a message naming the flag and what it takes (issue 13 item 17).
+func TestBadArgumentsAreRefused(t *testing.T) {
+	t.Parallel()
+	unreachable := map[string]string{"DATABASE_URL": "postgres://loader@127.0.0.1:1/spacex?connect_timeout=2"}
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"help", "bogus"}, []string{`unknown command "bogus"`}},
+		{[]string{"help", "sync", "bogus"}, []string{`unknown command "sync bogus"`}},
+		{[]string{"--help", "bogus"}, []string{`unknown command "bogus"`}},
+		{[]string{"sync", "--lock-timeout", "-5s"}, []string{"-lock-timeout", "must not be negative"}},
+		{[]string{"replay", "1", "--lock-timeout=-1m"}, []string{"-lock-timeout", "must not be negative"}},
+		{[]string{"sync", "--http-timeout", "-1s"}, []string{"-http-timeout", "must not be negative"}},
+		{[]string{"snapshot", "d", "--retry-delay", "-1s"}, []string{"-retry-delay", "must not be negative"}},
+		{[]string{"check", "--max-age", "-1h"}, []string{"-max-age", "must not be negative"}},
+		{[]string{"check", "--max-age", "-1d"}, []string{"-max-age", "must not be negative"}},
+		{[]string{"check", "--max-age", "1w"}, []string{"-max-age", "90s, 15m, 36h or 2d", "units: ms, s, m, h, d"}},
+		{[]string{"check", "--only", ""}, []string{"-only", "want one or more comma-separated names"}},
+		{[]string{"check", "--only", " , "}, []string{"-only", "want one or more comma-separated names"}},
+		{[]string{"check", "--only", "nope"}, []string{`no check named "nope"; the checks are `, "runs_fresh", "launches_name_unique", "bridges_match_documents"}},
+	} {
+		code, _, errOut := loader(t, unreachable, tc.args...)
+		if code != 2 {
+			t.Errorf("%v: exit %d, want 2 (stderr %q)", tc.args, code, errOut)
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(errOut, w) {
+				t.Errorf("%v: stderr %q lacks %q", tc.args, errOut, w)
+			}
+		}
+	}
+	// Days are a unit: --max-age 1d is read, and the command goes on to
+	// the database (which cannot be reached here: exit 1, not 2).
+	for _, age := range []string{"1d", "2d", "1d12h"} {
+		if code, _, errOut := loader(t, unreachable, "check", "--max-age", age); code != 1 || !strings.Contains(errOut, "connect to") {
+			t.Errorf("check --max-age %s: exit %d, stderr %q; want 1 from connecting", age, code, errOut)
+		}
+	}
+}

@@ -95,12 +95,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch name, rest := args[0], args[1:]; {
 	case lookup(name) != nil:
 		return lookup(name).run(ctx, rest, stdout, stderr, getenv)
-	case name == "help" || isHelp(name):
-		if len(rest) == 1 && lookup(rest[0]) != nil {
-			return lookup(rest[0]).run(ctx, []string{"--help"}, stdout, stderr, getenv)
-		}
+	case (name == "help" || isHelp(name)) && len(rest) == 0:
 		fmt.Fprint(stdout, mainUsage())
 		return exitOK
+	case (name == "help" || isHelp(name)) && len(rest) == 1 && lookup(rest[0]) != nil:
+		return lookup(rest[0]).run(ctx, []string{"--help"}, stdout, stderr, getenv)
+	case name == "help" || isHelp(name):
+		fmt.Fprintf(stderr, "loader help: unknown command %q\n\n%s", strings.Join(rest, " "), mainUsage())
+		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "loader: unknown command %q\n\n%s", name, mainUsage())
 		return exitUsage

@@ -23,7 +23,7 @@ var (
 
 func (d Duration) String() string {
 	if d.P == nil {
-		return ""
+		return "0s" // the zero Duration, which --help compares the default to
 	}
 	return d.P.String()
 }
