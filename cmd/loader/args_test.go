@@ -2,12 +2,16 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
+	"io/fs"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
+	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
 // TestFlagsAfterArguments: flags may come before or after a command's
@@ -102,5 +106,68 @@ func TestBadArgumentsAreRefused(t *testing.T) {
 		if code, _, errOut := loader(t, unreachable, "check", "--max-age", age); code != 1 || !strings.Contains(errOut, "connect to") {
 			t.Errorf("check --max-age %s: exit %d, stderr %q; want 1 from connecting", age, code, errOut)
 		}
+	}
+}
+
+// TestReportOutDirAndStdout: --out naming a directory is bad usage, said
+// before the database is read, and --out - writes the page to stdout, not
+// to a file named "-" (issue 13 item 19).
+func TestReportOutDirAndStdout(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	code, out, errOut := loader(t, nil, "report", "--out", dir, "--database-url", "postgres://loader@127.0.0.1:1/spacex?connect_timeout=2")
+	if want := "loader report: --out " + dir + ": is a directory: name a file, such as " + filepath.Join(dir, "report.html") + "\n"; code != 2 || errOut != want {
+		t.Errorf("--out DIR: exit %d, stderr %q; want 2 and %q", code, errOut, want)
+	}
+	if left, _ := os.ReadDir(dir); len(left) > 0 || out != "" {
+		t.Errorf("--out DIR: wrote %v into it, stdout %q", left, out)
+	}
+
+	code, out, errOut = loader(t, nil, "report", "--out", "-", "--database-url", pgtest.DSN(t))
+	if code != 0 || !strings.HasPrefix(out, "<!DOCTYPE html>") || !strings.HasSuffix(out, "</html>\n") || errOut != "" {
+		t.Errorf("--out -: exit %d, stderr %q, stdout starts %.40q; want 0 and the page alone on stdout", code, errOut, out)
+	}
+	if _, err := os.Stat("-"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("--out - wrote a file named -: %v", err)
+		os.Remove("-")
+	}
+}
+
+// TestSourceFileMessages: sync --source names a bad file as a file, says
+// an empty one is empty, and reads a file that starts with a UTF-8
+// byte-order mark (issue 13 item 19).
+func TestSourceFileMessages(t *testing.T) {
+	t.Parallel()
+	rockets, err := os.ReadFile(filepath.Join(snapshot, "v4", "rockets.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name string
+		body []byte
+		code int
+		want string // on stderr
+	}{
+		{"empty", nil, 1, filepath.Join("v4", "rockets.json") + ": malformed file: the file is empty, with no JSON value"},
+		{"truncated", rockets[:len(rockets)-10], 1, filepath.Join("v4", "rockets.json") + ": malformed file: truncated JSON after byte"},
+		{"byte-order mark", append([]byte("\xef\xbb\xbf"), rockets...), 0, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "v4"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "v4", "rockets.json"), tc.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out, errOut := loader(t, nil, "sync", "--source", dir, "--database-url", pgtest.DSN(t))
+			if code != tc.code || !strings.Contains(errOut, tc.want) || strings.Contains(errOut, "response") {
+				t.Errorf("exit %d, stderr %q; want %d and %q, and no \"response\"", code, errOut, tc.code, tc.want)
+			}
+			if tc.code == 0 && !hasRow(out, "rockets", "landed", "4", "4") {
+				t.Errorf("the rockets were not loaded:\n%s", out)
+			}
+		})
 	}
 }
