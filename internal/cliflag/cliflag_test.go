@@ -55,9 +55,9 @@ func TestDuration(t *testing.T) {
 		{"2d", 48 * time.Hour, ""},
 		{"1d12h", 36 * time.Hour, ""},
 		{"1.5d", 36 * time.Hour, ""},
-		{"-5s", 0, "must not be negative"},
-		{"-1d", 0, "must not be negative"},
-		{"-1d2h", 0, "must not be negative"},
+		{"-5s", -5 * time.Second, ""},
+		{"-1d", -24 * time.Hour, ""},
+		{"-1d2h", -26 * time.Hour, ""},
 		{"1x", 0, "want a duration such as 90s, 15m, 36h or 2d"},
 		{"d", 0, "want a duration"},
 		{"1d-5h", 0, "want a duration"},
@@ -83,6 +83,34 @@ func TestList(t *testing.T) {
 	for _, in := range []string{"", " ", ",", " , "} {
 		if err := (cliflag.List{P: &l}).Set(in); err == nil || !strings.Contains(err.Error(), "want one or more comma-separated names") {
 			t.Errorf("%q: error %v, want one asking for names", in, err)
+		}
+	}
+}
+
+// TestParseRefusesNegativeDurations: Parse refuses a negative Duration,
+// naming the flag and its value, on fs.Output().
+func TestParseRefusesNegativeDurations(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--wait", "-5s"}, "--wait -5s: must not be negative"},
+		{[]string{"a", "--wait=-1d"}, "--wait -24h0m0s: must not be negative"},
+		{[]string{"--wait", "0"}, ""},
+		{[]string{"--wait", "2d", "a"}, ""},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		var out strings.Builder
+		fs.SetOutput(&out)
+		var d time.Duration
+		fs.Var(cliflag.Duration{P: &d}, "wait", "")
+		err := cliflag.Parse(fs, tc.args)
+		if tc.want == "" && (err != nil || out.Len() > 0) {
+			t.Errorf("%q: %v, %q; want none", tc.args, err, out.String())
+		}
+		if tc.want != "" && (err == nil || err.Error() != tc.want || out.String() != "loader t: "+tc.want+"\n") {
+			t.Errorf("%q: error %v, output %q; want %q", tc.args, err, out.String(), tc.want)
 		}
 	}
 }

@@ -5,6 +5,7 @@ package cliflag
 
 import (
 	"flag"
+	"fmt"
 	"strings"
 )
 
@@ -13,7 +14,27 @@ import (
 // flag package stops at the first argument that is not a flag. "--" still
 // ends the flags, and a lone "-" is an argument. fs.Args() is then the
 // positional arguments, in their order.
+//
+// A Duration flag given a negative value is refused. Like the flag
+// package, Parse says why on fs.Output(), as "loader NAME: --flag VALUE:
+// must not be negative", and returns the error.
 func Parse(fs *flag.FlagSet, args []string) error {
+	if err := reorder(fs, args); err != nil {
+		return err
+	}
+	var err error
+	fs.Visit(func(f *flag.Flag) {
+		if d, ok := f.Value.(Duration); ok && *d.P < 0 && err == nil {
+			err = fmt.Errorf("--%s %s: must not be negative", f.Name, *d.P)
+			fmt.Fprintf(fs.Output(), "loader %s: %v\n", fs.Name(), err)
+		}
+	})
+	return err
+}
+
+// reorder parses args into fs, moving the flags ahead of the positional
+// arguments.
+func reorder(fs *flag.FlagSet, args []string) error {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
 		a := args[i]

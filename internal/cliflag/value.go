@@ -8,18 +8,16 @@ import (
 	"time"
 )
 
-// Duration is a flag.Value of a time.Duration that is never negative and
-// may be given in days: "2d", "1d12h", "1.5d", besides every unit
-// time.ParseDuration takes. Its type shows as "duration" in --help when
-// its usage names `duration`, as flag.DurationVar's does by itself.
+// Duration is a flag.Value of a time.Duration that may be given in days:
+// "2d", "1d12h", "1.5d", besides every unit time.ParseDuration takes.
+// Parse refuses a negative one, naming the flag. Its type shows as
+// "duration" in --help when its usage names `duration`, as
+// flag.DurationVar's does by itself.
 type Duration struct{ P *time.Duration }
 
-// errDuration is what a value that is no duration, or is negative, gets;
-// the flag package adds the flag's name and the value.
-var (
-	errDuration = errors.New("want a duration such as 90s, 15m, 36h or 2d (units: ms, s, m, h, d)")
-	errNegative = errors.New("must not be negative")
-)
+// errDuration is what a value that is no duration gets; the flag package
+// adds the flag's name and the value.
+var errDuration = errors.New("want a duration such as 90s, 15m, 36h or 2d (units: ms, s, m, h, d)")
 
 func (d Duration) String() string {
 	if d.P == nil {
@@ -28,14 +26,11 @@ func (d Duration) String() string {
 	return d.P.String()
 }
 
-// Set parses s, refusing a negative duration.
+// Set parses s.
 func (d Duration) Set(s string) error {
 	v, err := parseDuration(s)
-	switch {
-	case err != nil:
+	if err != nil {
 		return errDuration
-	case v < 0:
-		return errNegative
 	}
 	*d.P = v
 	return nil
