@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	iofs "io/fs"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/notify"
 	"github.com/spacex-elt/loader/internal/termtext"
 )
@@ -60,22 +60,21 @@ count), 4 when one did, and 1 when a check could not run (an ERROR line,
 which takes precedence) or the database could not be reached.
 `,
 	flags: func(f *flags) func(context.Context, *invocation) error {
-		maxAge := f.Duration("max-age", defaultMaxAge, "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails; 0 means no limit, but some run must have succeeded")
+		maxAge := defaultMaxAge
+		f.Var(cliflag.Duration{P: &maxAge}, "max-age", "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails (a `duration`: 36h, 2d, 1d12h); 0 means no limit, but some run must have succeeded")
 		var notifyURL string
 		f.secret(&notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing")
-		only := f.String("only", "", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
+		var only []string
+		f.Var(cliflag.List{P: &only}, "only", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
 		return func(ctx context.Context, in *invocation) error {
 			if err := checkURL("notify-url / "+envNotifyURL, notifyURL); err != nil {
 				return err
-			}
-			if *maxAge < 0 {
-				return usageError{fmt.Errorf("--max-age %s: must not be negative", *maxAge)}
 			}
 			checks, err := loadChecks()
 			if err != nil {
 				return err
 			}
-			if checks, err = check.Select(checks, names(*only)); err != nil {
+			if checks, err = check.Select(checks, only); err != nil {
 				return usageError{fmt.Errorf("--only: %w", err)}
 			}
 			pool, _, err := in.open(ctx)
@@ -83,7 +82,7 @@ which takes precedence) or the database could not be reached.
 				return err
 			}
 			defer pool.Close()
-			results, err := runChecks(ctx, in, pool, checks, *maxAge, names(*only))
+			results, err := runChecks(ctx, in, pool, checks, maxAge, only)
 			if err != nil {
 				return err
 			}
@@ -148,15 +147,4 @@ func checksOutcome(ctx context.Context, in *invocation, url string, runID int64,
 		notify.Send(ctx, in.logger, url, notify.ChecksFailed(in.name, runID, results))
 	}
 	return code
-}
-
-// names splits a comma-separated list, ignoring blanks.
-func names(list string) []string {
-	var out []string
-	for _, n := range strings.Split(list, ",") {
-		if n = strings.TrimSpace(n); n != "" {
-			out = append(out, n)
-		}
-	}
-	return out
 }

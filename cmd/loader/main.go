@@ -20,6 +20,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/termtext"
@@ -95,12 +96,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch name, rest := args[0], args[1:]; {
 	case lookup(name) != nil:
 		return lookup(name).run(ctx, rest, stdout, stderr, getenv)
-	case name == "help" || isHelp(name):
-		if len(rest) == 1 && lookup(rest[0]) != nil {
-			return lookup(rest[0]).run(ctx, []string{"--help"}, stdout, stderr, getenv)
-		}
+	case (name == "help" || isHelp(name)) && len(rest) == 0:
 		fmt.Fprint(stdout, mainUsage())
 		return exitOK
+	case (name == "help" || isHelp(name)) && len(rest) == 1 && lookup(rest[0]) != nil:
+		return lookup(rest[0]).run(ctx, []string{"--help"}, stdout, stderr, getenv)
+	case name == "help" || isHelp(name):
+		fmt.Fprintf(stderr, "loader help: unknown command %q\n\n%s", strings.Join(rest, " "), mainUsage())
+		return exitUsage
 	default:
 		fmt.Fprintf(stderr, "loader: unknown command %q\n\n%s", name, mainUsage())
 		return exitUsage
@@ -158,7 +161,7 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	if i := slices.IndexFunc(args, isHelp); i >= 0 && !slices.Contains(args[:i], "--") {
 		fs.SetOutput(stdout) // asked-for help is output, not an error
 	}
-	err := fs.Parse(args)
+	err := cliflag.Parse(fs, args) // flags before or after the arguments
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK

@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/spacex-elt/loader/internal/atomicfile"
 	"github.com/spacex-elt/loader/internal/report"
 )
 
@@ -25,15 +27,21 @@ outside the file, so it opens offline and can be mailed.
 It only reads, in one read-only transaction, so the figures come from one
 snapshot. The file is written to a temporary file beside PATH and renamed
 over it: a reader never sees half a report, and a failure leaves the old one.
+A new file gets mode 0666 less the umask; a file written over keeps its
+mode. --out - writes the page to stdout instead.
 
 The exit code is 0 when the report was written, 1 when the database could
-not be read or the file not written, 2 on bad usage (no --out).
+not be read or the file not written, 2 on bad usage (no --out, or --out a
+directory: name a file in it).
 `,
 	flags: func(f *flags) func(context.Context, *invocation) error {
-		out := f.String("out", "", "write the report to `PATH` (required), replacing it atomically")
+		out := f.String("out", "", "write the report to `PATH` (required), replacing it atomically; - is stdout")
 		return func(ctx context.Context, in *invocation) error {
 			if *out == "" {
 				return usageError{fmt.Errorf("--out PATH is required")}
+			}
+			if err := atomicfile.Check(*out); err != nil && *out != "-" {
+				return usageError{fmt.Errorf("--out %w: name a file, such as %s", err, filepath.Join(*out, "report.html"))}
 			}
 			var data report.Data
 			_, err := in.read(ctx, func(tx pgx.Tx) (err error) {
@@ -42,6 +50,9 @@ not be read or the file not written, 2 on bad usage (no --out).
 			})
 			if err != nil {
 				return err
+			}
+			if *out == "-" {
+				return report.Render(in.stdout, data)
 			}
 			if err := report.WriteFile(*out, data); err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
+	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/httpurl"
@@ -133,7 +134,7 @@ type runFlags struct {
 func registerRun(f *flags) *runFlags {
 	r := &runFlags{}
 	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
-	f.DurationVar(&r.opts.LockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
+	f.Var(cliflag.Duration{P: &r.opts.LockTimeout}, "lock-timeout", "how long to wait for another sync or replay to finish (a `duration`: 30s, 5m, 1h); 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
@@ -194,8 +195,10 @@ func registerHTTP(f *flags) *httpFlags {
 	h := &httpFlags{}
 	f.secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
 	f.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
-	f.DurationVar(&h.retryDelay, "retry-delay", 15*time.Second, "base delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
-	f.DurationVar(&h.httpTimeout, "http-timeout", time.Minute, "timeout of one HTTP request, body included")
+	h.retryDelay = 15 * time.Second
+	f.Var(cliflag.Duration{P: &h.retryDelay}, "retry-delay", "base `duration` of the delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
+	h.httpTimeout = time.Minute
+	f.Var(cliflag.Duration{P: &h.httpTimeout}, "http-timeout", "how long one HTTP request may take, body included (a `duration`)")
 	f.IntVar(&h.pageSize, "page-size", 0, "read each list through its paged POST <route>/query, `N` documents a request, instead of one GET; "+
 		"company and roadster always use a GET. If a resource's pages do not add up to their totalDocs, the command fails and "+
 		"nothing of that resource is landed or written. /query answers carry no ETag, so nothing is skipped as unchanged. 0: one GET per resource")

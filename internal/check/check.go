@@ -224,7 +224,11 @@ func Select(checks []Check, names []string) ([]Check, error) {
 	}
 	for _, n := range names {
 		if !slices.ContainsFunc(checks, func(c Check) bool { return c.Name == n }) {
-			return nil, fmt.Errorf("no check named %q", n)
+			valid := make([]string, len(checks))
+			for i, c := range checks {
+				valid[i] = c.Name
+			}
+			return nil, fmt.Errorf("no check named %q; the checks are %s", n, strings.Join(valid, ", "))
 		}
 	}
 	return slices.DeleteFunc(slices.Clone(checks), func(c Check) bool { return !slices.Contains(names, c.Name) }), nil

@@ -4,15 +4,41 @@
 package extract
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 )
 
-// ErrMalformed marks a response that is not the JSON array the API serves.
-// It is never retried: fetching the same bytes again will not mend them.
+// ErrMalformed marks a response, or a snapshot file, that is not the JSON
+// the API serves. It is never retried: fetching the same bytes again will
+// not mend them. The error's text names which was read ("malformed file").
 var ErrMalformed = errors.New("malformed response")
+
+// malformed is ErrMalformed under the name of what was read: "response"
+// or "file".
+type malformed string
+
+func (m malformed) Error() string        { return "malformed " + string(m) }
+func (m malformed) Is(target error) bool { return target == ErrMalformed }
+
+// bom is the UTF-8 byte-order mark. Editors on Windows and some servers put
+// it before JSON; RFC 8259 lets a parser ignore it, and encoding/json
+// reads it as "invalid character 'ï'", so it is skipped.
+var bom = []byte{0xEF, 0xBB, 0xBF}
+
+// skipBOM returns r without a leading byte-order mark, and how many bytes
+// it skipped (0 or 3).
+func skipBOM(r io.Reader) (io.Reader, int64) {
+	br := bufio.NewReader(r)
+	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
+		_, _ = br.Discard(len(bom))
+		return br, int64(len(bom))
+	}
+	return br, 0
+}
 
 // Documents decodes a JSON array element by element, so a response is never
 // held in memory whole. Each element is returned as its raw bytes. A
@@ -27,17 +53,36 @@ type Documents struct {
 	err     error
 	// pages, when set, reads /query envelopes; dec is on its current page.
 	pages *pager
+	// noun is what is read, as errors name it: "response" or "file".
+	noun string
+	// skipped is the bytes of a byte-order mark before the JSON, which
+	// byte offsets in errors count.
+	skipped int64
 }
 
-// NewDocuments returns a decoder over a JSON array read from r.
+// NewDocuments returns a decoder over a JSON array read from r, an HTTP
+// response's body.
 func NewDocuments(r io.Reader) *Documents {
-	return newDocuments(r, false)
+	return newDocuments(r, false, "response")
 }
 
 // newDocuments returns a decoder over a JSON array read from r or, if
-// object, over the single JSON object r holds.
-func newDocuments(r io.Reader, object bool) *Documents {
-	return &Documents{dec: json.NewDecoder(r), object: object}
+// object, over the single JSON object r holds; noun says what r is, a
+// "response" or a "file". A leading byte-order mark is skipped.
+func newDocuments(r io.Reader, object bool, noun string) *Documents {
+	r, skipped := skipBOM(r)
+	return &Documents{dec: json.NewDecoder(r), object: object, noun: noun, skipped: skipped}
+}
+
+// malformed is an error of kind ErrMalformed that names what was read.
+func (d *Documents) malformed(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", malformed(d.noun), fmt.Sprintf(format, args...))
+}
+
+// empty is the error of a response or file with no JSON value in it,
+// which encoding/json calls the end of the input.
+func (d *Documents) empty() {
+	d.err = fmt.Errorf("%w: the %s is empty, with no JSON value", malformed(d.noun), d.noun)
 }
 
 // Next advances to the next element. It returns false at the end of the
@@ -55,12 +100,16 @@ func (d *Documents) Next() bool {
 	if !d.started {
 		d.started = true
 		tok, err := d.dec.Token()
+		if err == io.EOF {
+			d.empty()
+			return false
+		}
 		if err != nil {
 			d.fail(err)
 			return false
 		}
 		if delim, ok := tok.(json.Delim); !ok || delim != '[' {
-			d.err = fmt.Errorf("%w: expected a JSON array, found %s", ErrMalformed, describe(tok))
+			d.err = d.malformed("expected a JSON array, found %s", describe(tok))
 			return false
 		}
 	}
@@ -87,12 +136,15 @@ func (d *Documents) nextObject() bool {
 		return false
 	}
 	d.started = true
-	if err := d.dec.Decode(&d.raw); err != nil {
+	if err := d.dec.Decode(&d.raw); err == io.EOF {
+		d.empty()
+		return false
+	} else if err != nil {
 		d.fail(err)
 		return false
 	}
 	if d.raw[0] != '{' {
-		d.err = fmt.Errorf("%w: expected a JSON object, found %s", ErrMalformed, describeRaw(d.raw))
+		d.err = d.malformed("expected a JSON object, found %s", describeRaw(d.raw))
 		return false
 	}
 	return d.atEnd("object")
@@ -105,7 +157,7 @@ func (d *Documents) atEnd(what string) bool {
 	case io.EOF:
 		return true
 	case nil:
-		d.err = fmt.Errorf("%w: data after the end of the %s", ErrMalformed, what)
+		d.err = d.malformed("data after the end of the %s", what)
 	default:
 		d.fail(err)
 	}
@@ -122,9 +174,9 @@ func (d *Documents) fail(err error) {
 	var syntax *json.SyntaxError
 	switch {
 	case errors.As(err, &syntax):
-		d.err = fmt.Errorf("%w: %v at byte %d", ErrMalformed, err, syntax.Offset)
+		d.err = d.malformed("%v at byte %d", err, d.skipped+syntax.Offset)
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
-		d.err = fmt.Errorf("%w: truncated JSON after byte %d", ErrMalformed, d.dec.InputOffset())
+		d.err = d.malformed("truncated JSON after byte %d", d.skipped+d.dec.InputOffset())
 	default:
 		d.err = err
 	}

@@ -8,6 +8,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -43,7 +45,11 @@ func TestDocuments(t *testing.T) {
 		{"truncated", `[{"id":"a"}, {"id":`, []string{`{"id":"a"}`}, "truncated JSON"},
 		{"missing comma", `[{"id":"a"} {"id":"b"}]`, []string{`{"id":"a"}`}, "at byte 12"},
 		{"trailing data", `[{"id":"a"}] [`, []string{`{"id":"a"}`}, "data after the end of the array"},
-		{"empty body", ``, nil, "truncated JSON"},
+		{"empty body", ``, nil, "malformed response: the response is empty, with no JSON value"},
+		{"white space only", " \n\t", nil, "the response is empty"},
+		{"byte-order mark", "\ufeff[{\"id\":\"a\"}]", []string{`{"id":"a"}`}, ""},
+		{"byte-order mark, then bad JSON", "\ufeff[{\"id\":\"a\"} {}]", []string{`{"id":"a"}`}, "at byte 15"},
+		{"byte-order mark only", "\ufeff", nil, "the response is empty"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -296,5 +302,60 @@ func TestDirNamesMissingFile(t *testing.T) {
 	_, err := streamCount(extract.Dir(t.TempDir()), "/v4/rockets")
 	if err == nil || !strings.Contains(err.Error(), "v4/rockets.json") {
 		t.Fatalf("err = %v, want it to name v4/rockets.json", err)
+	}
+}
+
+// TestInputMessages: a snapshot file is called a file, not a response; an
+// empty one says it is empty; a leading UTF-8 byte-order mark is skipped,
+// in a file and in an HTTP body, and byte offsets count it (issue 13 item
+// 19).
+func TestInputMessages(t *testing.T) {
+	t.Parallel()
+	const bomb = "\xef\xbb\xbf"
+	for _, tc := range []struct {
+		name, body string
+		docs       int
+		file, http string // the error each says; "" for none
+	}{
+		{"empty", "", 0, "rockets.json: malformed file: the file is empty, with no JSON value",
+			"malformed response: the response is empty, with no JSON value"},
+		{"truncated", `[{"id":"a"},`, 1, "rockets.json: malformed file: truncated JSON after byte 12", "malformed response: truncated JSON after byte 12"},
+		{"not an array", `{}`, 0, "rockets.json: malformed file: expected a JSON array, found an object", "malformed response: expected a JSON array"},
+		{"byte-order mark", bomb + `[{"id":"a"},{"id":"b"}]`, 2, "", ""},
+		{"byte-order mark, bad JSON", bomb + `[{"id":"a"} {}]`, 1,
+			"rockets.json: malformed file: expected comma after array element at byte 15",
+			"malformed response: expected comma after array element at byte 15"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, "v4"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, "v4", "rockets.json"), []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(tc.body))
+			}))
+			t.Cleanup(srv.Close)
+			for _, src := range []struct {
+				extract.Source
+				want string
+			}{{extract.Dir(dir), tc.file}, {newHTTP(srv.URL, 0), tc.http}} {
+				n, err := streamCount(src, "/v4/rockets")
+				if n != tc.docs {
+					t.Errorf("%s: %d documents, want %d", src, n, tc.docs)
+				}
+				switch {
+				case src.want == "" && err != nil:
+					t.Errorf("%s: err = %v, want none", src, err)
+				case src.want != "" && (!errors.Is(err, extract.ErrMalformed) || !strings.Contains(err.Error(), src.want)):
+					t.Errorf("%s: err = %v, want ErrMalformed saying %q", src, err, src.want)
+				case src.Source == extract.Dir(dir) && err != nil && strings.Contains(err.Error(), "response"):
+					t.Errorf("%s: err = %v calls the file a response", src, err)
+				}
+			}
+		})
 	}
 }

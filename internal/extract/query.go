@@ -103,7 +103,8 @@ func (p *pager) open(d *Documents, n int) error {
 		return statusError(http.MethodPost, p.target, n, resp)
 	}
 	p.page, p.body, p.rec, p.meta = n, resp.Body, &readRecorder{r: resp.Body}, pageMeta{}
-	d.dec = json.NewDecoder(p.rec)
+	body, _ := skipBOM(p.rec) // byte offsets in a page's errors are after it
+	d.dec = json.NewDecoder(body)
 	return nil
 }
 

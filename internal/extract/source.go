@@ -95,7 +95,7 @@ func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) e
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := consume(newDocuments(f, req.Object)); err != nil {
+	if err := consume(newDocuments(f, req.Object, "file")); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return got, nil

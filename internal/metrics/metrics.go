@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -19,6 +20,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/spacex-elt/loader/internal/atomicfile"
 	"github.com/spacex-elt/loader/internal/httpurl"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
@@ -157,12 +159,26 @@ func LastSuccess(path string) (time.Time, error) {
 }
 
 // WriteFile writes the metrics in node_exporter's textfile format,
-// atomically (a temporary file renamed over path).
+// atomically (a temporary file renamed over path), as
+// prometheus.WriteToTextfile does, but with the mode every output file of
+// the loader gets (atomicfile): that one makes every file 0644, whatever
+// the umask and the mode of the file it replaces.
 func WriteFile(path string, reg *prometheus.Registry) error {
 	if !strings.HasSuffix(path, ".prom") {
 		return fmt.Errorf("metrics file %s: node_exporter's textfile collector reads only *.prom files", path)
 	}
-	return prometheus.WriteToTextfile(path, reg)
+	families, err := reg.Gather()
+	if err != nil {
+		return fmt.Errorf("metrics file %s: %w", path, err)
+	}
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		for _, mf := range families {
+			if _, err := expfmt.MetricFamilyToText(w, mf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Push sends the metrics to the Pushgateway at url under Job, grouped by

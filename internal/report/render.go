@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"html/template"
 	"io"
-	"os"
-	"path/filepath"
 	"time"
+
+	"github.com/spacex-elt/loader/internal/atomicfile"
 )
 
 // page is the whole document: inline CSS, inline SVG, no script, and no
@@ -99,30 +99,15 @@ func Render(w io.Writer, d Data) error {
 
 // WriteFile renders the page into path atomically: into a temporary file
 // beside it, renamed over path only once complete, so a reader never sees
-// half a report and a failure leaves the old one.
+// half a report and a failure leaves the old one. Its mode is atomicfile's:
+// a new file's follows the umask, an existing one's is kept.
 func WriteFile(path string, d Data) error {
 	var buf bytes.Buffer
 	if err := Render(&buf, d); err != nil {
 		return err
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	defer os.Remove(f.Name()) // after a successful rename, nothing
-	if _, err := f.Write(buf.Bytes()); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, func(w io.Writer) error {
+		_, err := w.Write(buf.Bytes())
+		return err
+	})
 }

@@ -1,0 +1,91 @@
+package cliflag
+
+import (
+	"errors"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Duration is a flag.Value of a time.Duration that may be given in days:
+// "2d", "1d12h", "1.5d", besides every unit time.ParseDuration takes.
+// Parse refuses a negative one, naming the flag. Its type shows as
+// "duration" in --help when its usage names `duration`, as
+// flag.DurationVar's does by itself.
+type Duration struct{ P *time.Duration }
+
+// errDuration is what a value that is no duration gets; the flag package
+// adds the flag's name and the value.
+var errDuration = errors.New("want a duration such as 90s, 15m, 36h or 2d (units: ms, s, m, h, d)")
+
+func (d Duration) String() string {
+	if d.P == nil {
+		return "0s" // the zero Duration, which --help compares the default to
+	}
+	return d.P.String()
+}
+
+// Set parses s.
+func (d Duration) Set(s string) error {
+	v, err := parseDuration(s)
+	if err != nil {
+		return errDuration
+	}
+	*d.P = v
+	return nil
+}
+
+// parseDuration reads an optional number of days ("2d", "-1d", "1.5d"),
+// then what time.ParseDuration reads, if anything ("1d12h").
+func parseDuration(s string) (time.Duration, error) {
+	days, rest, ok := strings.Cut(s, "d")
+	if !ok {
+		return time.ParseDuration(s)
+	}
+	digits := strings.TrimPrefix(days, "-")
+	if digits == "" || strings.Trim(digits, "0123456789.") != "" || strings.HasPrefix(rest, "-") || strings.HasPrefix(rest, "+") {
+		return 0, errDuration
+	}
+	n, err := strconv.ParseFloat(days, 64)
+	if err != nil || math.Abs(n) > float64(math.MaxInt64/int64(24*time.Hour)) {
+		return 0, errDuration
+	}
+	v := time.Duration(0)
+	if rest != "" {
+		if v, err = time.ParseDuration(rest); err != nil {
+			return 0, err
+		}
+	}
+	if n < 0 {
+		v = -v
+	}
+	return time.Duration(n*float64(24*time.Hour)) + v, nil
+}
+
+// List is a flag.Value of comma-separated names. A value with no name in
+// it ("", " , ") is refused: given on purpose, it would otherwise mean the
+// same as the flag left out.
+type List struct{ P *[]string }
+
+func (l List) String() string {
+	if l.P == nil {
+		return ""
+	}
+	return strings.Join(*l.P, ",")
+}
+
+// Set splits s at commas, ignoring blanks.
+func (l List) Set(s string) error {
+	var names []string
+	for n := range strings.SplitSeq(s, ",") {
+		if n = strings.TrimSpace(n); n != "" {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return errors.New("want one or more comma-separated names")
+	}
+	*l.P = names
+	return nil
+}
