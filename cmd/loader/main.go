@@ -216,23 +216,9 @@ func (f *flags) secret(p *string, name, variable, def, usage string) {
 	if def != "" {
 		shown += ", default " + def
 	}
-	v := &orDefault{p: p, def: cmp.Or(f.getenv(variable), def)}
-	*p = v.def
+	v := cliflag.OrDefault{P: p, Default: cmp.Or(f.getenv(variable), def)}
+	*p = v.Default
 	f.Var(v, name, usage+" (env "+shown+")")
-}
-
-// orDefault is a string flag that an empty value leaves at def; it shows
-// no default in --help.
-type orDefault struct {
-	p   *string
-	def string
-}
-
-func (v *orDefault) String() string { return "" }
-
-func (v *orDefault) Set(s string) error {
-	*v.p = cmp.Or(s, v.def)
-	return nil
 }
 
 // invocation is one run of a command: its common flags and outputs.
@@ -345,21 +331,3 @@ func fail(w io.Writer, cmd string, err error) int {
 
 // isHelp says whether arg asks for help.
 func isHelp(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
-
-// wrap breaks text at spaces into lines of at most width bytes, each
-// prefixed by indent.
-func wrap(text string, width int, indent string) string {
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(text) {
-		if line != "" && len(indent)+len(line)+1+len(w) > width {
-			lines = append(lines, indent+line)
-			line = ""
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	return strings.Join(append(lines, indent+line), "\n")
-}

@@ -26,6 +26,7 @@ import (
 	"github.com/spacex-elt/loader/internal/progress"
 	"github.com/spacex-elt/loader/internal/resources"
 	"github.com/spacex-elt/loader/internal/summary"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 const runHelp = `
@@ -49,7 +50,7 @@ var cmdSync = &command{
 	name: "sync", usage: "[flags]", short: "extract, land, promote to bronze, refresh gold", output: runOutput,
 	long: `Extracts every resource of the API (or of a snapshot directory with
 --source):
-` + wrap(strings.Join(resources.Names(), ", "), 74, "  ") + `
+` + termtext.Wrap(strings.Join(resources.Names(), ", "), 74, "  ") + `
 Each request is conditional: a resource whose ETag (sent as If-None-Match
 over HTTP) or file hash (--source) is that of the last succeeded run is not
 downloaded or landed again (with --page-size, lists are read page by page

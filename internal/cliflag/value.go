@@ -1,6 +1,7 @@
 package cliflag
 
 import (
+	"cmp"
 	"errors"
 	"math"
 	"strconv"
@@ -87,5 +88,21 @@ func (l List) Set(s string) error {
 		return errors.New("want one or more comma-separated names")
 	}
 	*l.P = names
+	return nil
+}
+
+// OrDefault is a string flag that an empty value leaves at Default, as an
+// unset variable would; it shows no default in --help, so a Default taken
+// from a secret's variable is never printed.
+type OrDefault struct {
+	P       *string
+	Default string
+}
+
+func (v OrDefault) String() string { return "" }
+
+// Set stores s, or Default when s is empty.
+func (v OrDefault) Set(s string) error {
+	*v.P = cmp.Or(s, v.Default)
 	return nil
 }

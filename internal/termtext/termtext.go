@@ -111,3 +111,21 @@ func (t *Table) Flush() error {
 	t.buf.Reset()
 	return nil
 }
+
+// Wrap breaks text at spaces into lines of at most width bytes, each
+// prefixed by indent.
+func Wrap(text string, width int, indent string) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && len(indent)+len(line)+1+len(w) > width {
+			lines = append(lines, indent+line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	return strings.Join(append(lines, indent+line), "\n")
+}
