@@ -135,6 +135,7 @@ func registerRun(f *flags) *runFlags {
 	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
 	f.DurationVar(&r.opts.LockTimeout, "lock-timeout", 0, "how long to wait for another sync or replay to finish; 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	f.Float64Var(&r.opts.MaxRejectFraction, "max-reject-fraction", 0.1, "largest `fraction` of a resource's documents that may lack a usable id (left in landing, unloaded); more fails the run")
 	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
 	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
@@ -159,6 +160,9 @@ func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 	r.opts.FailOnDrift = r.contract == "fail"
 	if r.opts.MaxDeleteFraction < 0 || r.opts.MaxDeleteFraction > 1 {
 		return nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.opts.MaxDeleteFraction)}
+	}
+	if r.opts.MaxRejectFraction < 0 || r.opts.MaxRejectFraction > 1 {
+		return nil, usageError{fmt.Errorf("--max-reject-fraction %g: want 0 to 1", r.opts.MaxRejectFraction)}
 	}
 	if r.opts.KeepRuns < 1 {
 		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}

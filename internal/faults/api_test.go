@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -388,6 +389,50 @@ func TestDocumentsWithoutUsableID(t *testing.T) {
 	// The 256-byte id, absent from this extract, goes too.
 	if n := e.int("SELECT deleted FROM meta.run_resources WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1"); n != int64(len(lostID)+len(dropped)+1) {
 		t.Errorf("without rejected documents: ledger deleted = %d, want %d", n, len(lostID)+len(dropped)+1)
+	}
+}
+
+// An extract with no usable document (a launches file of numbers, or of
+// one empty object) fails the run, naming the resource, as soon as more
+// than --max-reject-fraction (default 10%) of its documents lack an id;
+// bronze and gold stay as they were. Raised to 1, the flag lets it through,
+// and loader check then reports the resource's rejected documents.
+func TestExtractWithoutUsableDocuments(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, body, share string }{
+		{"numbers", "[1,2,3]", "3 of 3 documents (100.0%, more than 10.0%)"},
+		{"an empty object", "[{}]", "1 of 1 documents (100.0%, more than 10.0%)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			before := e.seedOld()
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(snapshotFile(dir, "launches"), []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out := e.loader("sync", "--source", dir)
+			e.assertFailedIntact(code, out, before, "failed",
+				"resource launches: too many documents without a usable id: "+tc.share)
+			if strings.Contains(out, "succeeded") {
+				t.Errorf("output says succeeded:\n%s", out)
+			}
+			if _, msg := e.lastRun(); !strings.Contains(msg, "resource launches: too many documents without a usable id") {
+				t.Errorf("ledger error %q does not name launches and the rejected documents", msg)
+			}
+
+			code, out = e.loader("sync", "--source", dir, "--max-reject-fraction", "1")
+			if code != 0 {
+				t.Fatalf("--max-reject-fraction 1: exit %d\n%s", code, out)
+			}
+			code, out = e.loader("check", "--only", "extracts_keyed")
+			if want := "launches: " + strings.SplitN(tc.share, " (", 2)[0] + " in run 3"; code != 0 || !strings.Contains(out, "WARN") || !strings.Contains(out, want) {
+				t.Errorf("loader check --only extracts_keyed: exit %d, want 0 and a WARN saying %q:\n%s", code, want, out)
+			}
+		})
 	}
 }
 

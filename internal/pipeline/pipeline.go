@@ -39,6 +39,9 @@ var (
 	// ErrShrink: an extract would soft-delete more of a table than
 	// Options.MaxDeleteFraction allows.
 	ErrShrink = errors.New("extract shrank more than the allowed delete fraction")
+	// ErrRejected: more of an extract's documents have no usable id than
+	// Options.MaxRejectFraction allows.
+	ErrRejected = errors.New("too many documents without a usable id")
 	// ErrDrift: the landed documents differ from their contract and
 	// Options.FailOnDrift is set.
 	ErrDrift = errors.New("schema drift from the contract")
@@ -70,6 +73,11 @@ type Options struct {
 	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
 	MaxDeleteFraction float64
 	ForceDeletes      bool
+	// MaxRejectFraction is the largest share of a resource's extracted
+	// documents that may lack a usable id (ledger.Counts.Rejected); more
+	// fails the run with ErrRejected: an extract that is mostly garbage
+	// must not pass as a run that succeeded.
+	MaxRejectFraction float64
 	// FailOnDrift fails the run when landed documents drift from their
 	// contract; otherwise drift is recorded and logged.
 	FailOnDrift bool
