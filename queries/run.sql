@@ -117,6 +117,10 @@ GROUP BY r.run_id
 ORDER BY r.run_id DESC
 LIMIT @max_runs::integer;
 
+-- name: RunGet :one
+-- RunGet returns one run of the ledger, by id.
+SELECT * FROM meta.runs WHERE run_id = @run_id::bigint;
+
 -- name: RunLastSucceeded :one
 -- RunLastSucceeded returns the newest succeeded sync or replay (what
 -- bronze holds), with its age by the server's clock.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	iofs "io/fs"
@@ -141,7 +142,7 @@ func registerRun(f *flags) *runFlags {
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	f.StringVar(&r.metrics.Pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
-	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
+	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run that succeeds")
 	return r
 }
 
@@ -253,6 +254,9 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	}
 	if rf.progress != nil {
 		rf.progress.Finish()
+	}
+	if errors.Is(err, pipeline.ErrNoRun) {
+		return usageError{err} // a mistaken RUN_ID, not a run: nothing to report
 	}
 	status := pipeline.Status(err)
 	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})

@@ -48,6 +48,25 @@ type RunResource struct {
 	Revived     *int64 `json:"revived"`
 }
 
+// ErrNoRun: the ledger has no run of the id asked for.
+var ErrNoRun = errors.New("no run")
+
+// Get returns the run runID, without its resources; an error wrapping
+// ErrNoRun ("no run 999") when the ledger has none.
+func Get(ctx context.Context, db dbsqlc.DBTX, runID int64) (Run, error) {
+	r, err := q.RunGet(ctx, db, runID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, fmt.Errorf("%w %d", ErrNoRun, runID)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("read run %d: %w", runID, err)
+	}
+	return Run{
+		RunID: r.RunID, Status: Status(r.Status), Source: r.Source, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		Error: deref(r.Error), ViewsRefreshed: r.ViewsRefreshed,
+	}, nil
+}
+
 // Runs returns the newest limit runs, newest first, with their resources.
 func Runs(ctx context.Context, db dbsqlc.DBTX, limit int) ([]Run, error) {
 	if limit < 1 {

@@ -45,6 +45,9 @@ var (
 	// ErrDrift: the landed documents differ from their contract and
 	// Options.FailOnDrift is set.
 	ErrDrift = errors.New("schema drift from the contract")
+	// ErrNoRun: the run asked to replay is not in the ledger; the replay
+	// opened no run of its own.
+	ErrNoRun = ledger.ErrNoRun
 	// ErrNotReplayable: the run asked to replay has no complete landing.
 	ErrNotReplayable = errors.New("run cannot be replayed")
 )
@@ -155,8 +158,13 @@ func (s *Syncer) Sync(ctx context.Context) (Result, error) {
 }
 
 // Replay promotes the documents an earlier run extracted into bronze and
-// gold again, as a new run, without calling the API.
+// gold again, as a new run, without calling the API. A fromRunID the
+// ledger lacks fails with ErrNoRun before anything is recorded or pruned:
+// it is a mistaken argument, not a run.
 func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
+	if _, err := ledger.Get(ctx, s.Pool, fromRunID); err != nil {
+		return Result{}, err
+	}
 	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, r *run, hand func(handoff) error) error {
 		return r.reuse(ctx, fromRunID, hand)
 	})

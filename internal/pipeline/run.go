@@ -63,7 +63,9 @@ type found struct {
 }
 
 // do runs a sync or replay under the run lock, with the ledger kept: it
-// opens the run, runs it, prunes landing, and records a failure.
+// opens the run, runs it, and then prunes landing if it succeeded, or
+// records its failure. A failed run prunes nothing: the partitions it
+// would drop may be what the next replay needs.
 func (s *Syncer) do(ctx context.Context, source string, fill fill) (Result, error) {
 	lockConn, unlock, err := ledger.Lock(ctx, s.Pool, s.Options.LockTimeout)
 	if err != nil {
@@ -86,13 +88,13 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (Result, erro
 	r.log.InfoContext(ctx, "run started", "source", source)
 
 	promoted, views, err := r.run(ctx, lockConn, fill)
-	// Landing keeps what kept runs read; the rest goes, whatever the outcome.
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	defer r.prune(pctx)
 	res := Result{RunID: id, Abandoned: abandoned, Resources: promoted, ViewsRefreshed: views}
 	if err == nil {
 		r.log.InfoContext(ctx, "run succeeded", "views_refreshed", views)
+		// Landing keeps what kept runs read; the rest goes.
+		r.prune(pctx)
 		return res, nil
 	}
 	// The promotion did not commit: nothing it counted was written.

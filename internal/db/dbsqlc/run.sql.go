@@ -80,6 +80,26 @@ func (q *Queries) RunFinish(ctx context.Context, db DBTX, arg RunFinishParams) (
 	return result.RowsAffected(), nil
 }
 
+const runGet = `-- name: RunGet :one
+SELECT run_id, status, source, started_at, finished_at, error, views_refreshed FROM meta.runs WHERE run_id = $1::bigint
+`
+
+// RunGet returns one run of the ledger, by id.
+func (q *Queries) RunGet(ctx context.Context, db DBTX, runID int64) (MetaRun, error) {
+	row := db.QueryRow(ctx, runGet, runID)
+	var i MetaRun
+	err := row.Scan(
+		&i.RunID,
+		&i.Status,
+		&i.Source,
+		&i.StartedAt,
+		&i.FinishedAt,
+		&i.Error,
+		&i.ViewsRefreshed,
+	)
+	return i, err
+}
+
 const runLastSucceeded = `-- name: RunLastSucceeded :one
 SELECT run_id, source, started_at, finished_at::timestamptz AS finished_at,
        extract(epoch FROM clock_timestamp() - finished_at)::float8 AS age_seconds
