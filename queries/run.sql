@@ -36,8 +36,9 @@ WHERE status = 'running'
 RETURNING run_id;
 
 -- name: RunCreate :one
--- RunCreate opens a ledger row for a new sync or replay and returns its id.
-INSERT INTO meta.runs (source) VALUES (@source::text)
+-- RunCreate opens a ledger row for a new sync or replay, with the contract
+-- mode it runs under, and returns its id.
+INSERT INTO meta.runs (source, contract) VALUES (@source::text, @contract::text)
 RETURNING run_id;
 
 -- name: RunFinish :execrows

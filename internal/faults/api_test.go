@@ -436,6 +436,64 @@ func TestExtractWithoutUsableDocuments(t *testing.T) {
 	}
 }
 
+// A replay runs under the contract mode recorded with its run unless
+// --contract is given, and its summary says which: a run refused under
+// --contract fail is refused again by its replay under no flag, so the
+// drifted documents reach bronze only when someone asks with --contract
+// warn.
+func TestReplayKeepsContract(t *testing.T) {
+	t.Parallel()
+	drifted := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		d[1]["brand_new"] = true
+		return d
+	})
+	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body(drifted)))
+	before := e.seedOld() // run 1
+	contract := func(run int) string {
+		t.Helper()
+		c, _ := e.query("SELECT contract FROM meta.runs WHERE run_id = $1", run)[0].(string)
+		return c
+	}
+
+	code, out := e.sync("--contract", "fail") // run 2
+	e.assertFailedIntact(code, out, before, "failed", "resource launches", `new key "brand_new"`)
+
+	code, out = e.loader("replay", "--output", "json", "2") // run 3
+	e.assertFailedIntact(code, out, before, "failed", "resource launches", `new key "brand_new"`, `"contract": "fail"`)
+	if c := contract(3); c != "fail" {
+		t.Errorf("replay of run 2 recorded with contract %q, want fail, run 2's", c)
+	}
+
+	code, out = e.loader("replay", "--contract", "warn", "2") // run 4
+	if code != 0 || !strings.Contains(out, "run 4 succeeded in ") || !strings.Contains(out, " under --contract warn\n") {
+		t.Fatalf("replay --contract warn 2: exit %d, want 0 and a summary saying --contract warn\n%s", code, out)
+	}
+	if c := contract(4); c != "warn" {
+		t.Errorf("replay --contract warn recorded with contract %q, want warn", c)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches WHERE doc ? 'brand_new'"); n != 1 {
+		t.Errorf("%d launches with the drifted key after replay --contract warn, want 1", n)
+	}
+
+	// A run that succeeded under --contract fail replays under fail too.
+	if code, out := e.loader("sync", "--source", snapshot, "--contract", "fail"); code != 0 || !strings.Contains(out, "run 5 succeeded in ") || !strings.Contains(out, " under --contract fail\n") { // run 5
+		t.Fatalf("sync --contract fail of the snapshot: exit %d\n%s", code, out)
+	}
+	if code, out := e.loader("replay", "5"); code != 0 || !strings.Contains(out, "run 6 succeeded in ") || !strings.Contains(out, " under --contract fail\n") { // run 6
+		t.Errorf("replay 5: exit %d, want 0 and a summary saying --contract fail\n%s", code, out)
+	}
+	if c := contract(6); c != "fail" {
+		t.Errorf("replay of run 5 recorded with contract %q, want fail", c)
+	}
+	// A sync without the flag runs under warn, and says so.
+	if code, out := e.loader("sync", "--source", snapshot); code != 0 || !strings.Contains(out, " under --contract warn\n") { // run 7
+		t.Errorf("sync: exit %d, want 0 and a summary saying --contract warn\n%s", code, out)
+	}
+	if c := contract(7); c != "warn" {
+		t.Errorf("sync recorded with contract %q, want warn", c)
+	}
+}
+
 // Drift from the committed contract is recorded every run; with
 // --contract=fail it fails the run before bronze is touched.
 func TestContractDrift(t *testing.T) {

@@ -20,7 +20,10 @@ type Run struct {
 	StartedAt  time.Time
 	FinishedAt *time.Time
 	// Error is "" when the run recorded none.
-	Error          string
+	Error string
+	// Contract is the contract mode it ran under (warn or fail); "" for
+	// a run recorded before meta.runs had the column.
+	Contract       string
 	ViewsRefreshed []string
 	// RowsChanged is the bronze rows it inserted, updated (revived
 	// included) or soft-deleted, over its resources: 0 when its promotion
@@ -63,7 +66,7 @@ func Get(ctx context.Context, db dbsqlc.DBTX, runID int64) (Run, error) {
 	}
 	return Run{
 		RunID: r.RunID, Status: Status(r.Status), Source: r.Source, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
-		Error: deref(r.Error), ViewsRefreshed: r.ViewsRefreshed,
+		Error: deref(r.Error), Contract: deref(r.Contract), ViewsRefreshed: r.ViewsRefreshed,
 	}, nil
 }
 

@@ -20,6 +20,8 @@ type MetaRun struct {
 	Error      *string
 	// The gold views a succeeded run refreshed: those reading a table the run changed.
 	ViewsRefreshed []string
+	// What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run's unless --contract is given. NULL for runs recorded before the column existed.
+	Contract *string
 }
 
 // Per-resource record of a run: where its documents are, what was fetched, and what happened to bronze.
