@@ -1771,8 +1771,10 @@ CREATE TABLE meta.runs (
     finished_at timestamp with time zone,
     error text,
     views_refreshed text[],
+    contract text,
     CONSTRAINT runs_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT runs_check1 CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+    CONSTRAINT runs_contract_check CHECK ((contract = ANY (ARRAY['warn'::text, 'fail'::text]))),
     CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text, 'abandoned'::text])))
 );
 
@@ -1803,6 +1805,13 @@ COMMENT ON COLUMN meta.runs.source IS 'Where the run extracted from: the API bas
 --
 
 COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run refreshed: those reading a table the run changed.';
+
+
+--
+-- Name: COLUMN runs.contract; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.contract IS 'What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run''s unless --contract is given. NULL for runs recorded before the column existed.';
 
 
 --
@@ -2503,4 +2512,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261128180000'),
     ('20261128210000'),
     ('20261128220000'),
-    ('20261128230000');
+    ('20261128230000'),
+    ('20261206120000');

@@ -36,8 +36,9 @@ WHERE status = 'running'
 RETURNING run_id;
 
 -- name: RunCreate :one
--- RunCreate opens a ledger row for a new sync or replay and returns its id.
-INSERT INTO meta.runs (source) VALUES (@source::text)
+-- RunCreate opens a ledger row for a new sync or replay, with the contract
+-- mode it runs under, and returns its id.
+INSERT INTO meta.runs (source, contract) VALUES (@source::text, @contract::text)
 RETURNING run_id;
 
 -- name: RunFinish :execrows
@@ -116,6 +117,10 @@ LEFT JOIN meta.run_resources rr ON rr.run_id = r.run_id
 GROUP BY r.run_id
 ORDER BY r.run_id DESC
 LIMIT @max_runs::integer;
+
+-- name: RunGet :one
+-- RunGet returns one run of the ledger, by id.
+SELECT * FROM meta.runs WHERE run_id = @run_id::bigint;
 
 -- name: RunLastSucceeded :one
 -- RunLastSucceeded returns the newest succeeded sync or replay (what

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	iofs "io/fs"
@@ -137,12 +138,13 @@ func registerRun(f *flags) *runFlags {
 	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
 	f.Var(cliflag.Duration{P: &r.opts.LockTimeout}, "lock-timeout", "how long to wait for another sync or replay to finish (a `duration`: 30s, 5m, 1h); 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
+	f.Float64Var(&r.opts.MaxRejectFraction, "max-reject-fraction", 0.1, "largest `fraction` of a resource's documents that may lack a usable id (left in landing, unloaded); more fails the run")
 	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
-	f.StringVar(&r.contract, "contract", "warn", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run)")
+	f.StringVar(&r.contract, "contract", "", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run); unset, warn for a sync, and for a replay the mode its run was recorded with")
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	f.StringVar(&r.metrics.Pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
-	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run")
+	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run that succeeds")
 	return r
 }
 
@@ -155,12 +157,13 @@ func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 	if err := checkURL("pushgateway", r.metrics.Pushgateway); err != nil {
 		return nil, err
 	}
-	if r.contract != "warn" && r.contract != "fail" {
+	if r.opts.Contract = pipeline.Contract(r.contract); r.contract != "" && r.contract != "warn" && r.contract != "fail" {
 		return nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
-	r.opts.FailOnDrift = r.contract == "fail"
-	if r.opts.MaxDeleteFraction < 0 || r.opts.MaxDeleteFraction > 1 {
-		return nil, usageError{fmt.Errorf("--max-delete-fraction %g: want 0 to 1", r.opts.MaxDeleteFraction)}
+	for name, v := range map[string]float64{"delete": r.opts.MaxDeleteFraction, "reject": r.opts.MaxRejectFraction} {
+		if v < 0 || v > 1 {
+			return nil, usageError{fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)}
+		}
 	}
 	if r.opts.KeepRuns < 1 {
 		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}
@@ -253,6 +256,9 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	}
 	if rf.progress != nil {
 		rf.progress.Finish()
+	}
+	if errors.Is(err, pipeline.ErrNoRun) {
+		return usageError{err} // a mistaken RUN_ID, not a run: nothing to report
 	}
 	status := pipeline.Status(err)
 	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})

@@ -52,7 +52,7 @@ func setup(t *testing.T) *pgxpool.Pool {
 }
 
 // load syncs the snapshot directory dir into pool, soft-deleting whatever
-// it lacks.
+// it lacks, and loading it however many of its documents lack an id.
 func load(t *testing.T, pool *pgxpool.Pool, dir string) {
 	t.Helper()
 	contracts, err := fs.Sub(schema.FS, schema.ContractsDir)
@@ -61,7 +61,7 @@ func load(t *testing.T, pool *pgxpool.Pool, dir string) {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{MaxDeleteFraction: 1, ForceDeletes: true, KeepRuns: 10},
+		Options: pipeline.Options{MaxDeleteFraction: 1, ForceDeletes: true, MaxRejectFraction: 1, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	if _, err := s.Sync(context.Background()); err != nil {
@@ -596,6 +596,14 @@ func TestViolations(t *testing.T) {
 			},
 		},
 		{
+			name: "document without an id", file: "v4/rockets.json", check: "extracts_keyed", want: 1,
+			first: "rockets: 1 of 4 documents in run 1",
+			edit: func(t *testing.T, docs []doc) []doc {
+				find(t, docs, "name", "Falcon 1")["id"] = nil
+				return docs
+			},
+		},
+		{
 			// A soft-deleted record no longer counts: USSF-44 gone (its
 			// row and bridge rows stay, with deleted_at set), its cores'
 			// disagreement goes with it.
@@ -730,6 +738,42 @@ func TestBridgeFaults(t *testing.T) {
 		} else if r.Err != nil || r.Violations != want[c.Name] {
 			t.Errorf("%s = %d %q (%v), want %d as on the snapshot", c.Name, r.Violations, r.Samples, r.Err, want[c.Name])
 		}
+	}
+}
+
+// TestRejectedExtract: extracts_keyed reports a resource whose last
+// extract, that of the newest succeeded run, had documents without a
+// usable id, and forgets it once a later run's extract has none.
+func TestRejectedExtract(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	checks := only(t, "extracts_keyed")
+	keyed := func() check.Result {
+		t.Helper()
+		return runAll(t, pool, checks, defaults)["extracts_keyed"]
+	}
+	load(t, pool, snapshot) // run 1
+	if r := keyed(); r.Err != nil || r.Violations != 0 {
+		t.Fatalf("after a clean load: extracts_keyed = %d %q (%v), want 0", r.Violations, r.Samples, r.Err)
+	}
+	load(t, pool, edited(t, "v4/rockets.json", func(t *testing.T, docs []doc) []doc {
+		delete(find(t, docs, "id", "5e9d0d95eda69955f709d1eb"), "id")
+		return docs
+	})) // run 2
+	r := keyed()
+	if want := []string{"rockets: 1 of 4 documents in run 2"}; r.Err != nil || r.Violations != 1 || !slices.Equal(r.Samples, want) || r.Severity != check.Warn {
+		t.Fatalf("after an extract with a rocket without id: extracts_keyed = %d %q %s (%v), want 1 %q warn", r.Violations, r.Samples, r.Severity, r.Err, want)
+	}
+	// A failed run does not count: bronze still holds run 2's extract.
+	if _, err := pool.Exec(context.Background(), `INSERT INTO meta.runs (source, status, finished_at, error) VALUES ('test', 'failed', now(), 'boom')`); err != nil {
+		t.Fatal(err)
+	}
+	if r := keyed(); r.Violations != 1 {
+		t.Errorf("after a failed run: extracts_keyed = %d %q, want 1", r.Violations, r.Samples)
+	}
+	load(t, pool, snapshot) // run 4
+	if r := keyed(); r.Err != nil || r.Violations != 0 {
+		t.Errorf("after a clean load again: extracts_keyed = %d %q (%v), want 0", r.Violations, r.Samples, r.Err)
 	}
 }
 

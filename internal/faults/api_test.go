@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -388,6 +389,108 @@ func TestDocumentsWithoutUsableID(t *testing.T) {
 	// The 256-byte id, absent from this extract, goes too.
 	if n := e.int("SELECT deleted FROM meta.run_resources WHERE resource = 'payloads' ORDER BY run_id DESC LIMIT 1"); n != int64(len(lostID)+len(dropped)+1) {
 		t.Errorf("without rejected documents: ledger deleted = %d, want %d", n, len(lostID)+len(dropped)+1)
+	}
+}
+
+// An extract with no usable document (a launches file of numbers, or of
+// one empty object) fails the run, naming the resource, as soon as more
+// than --max-reject-fraction (default 10%) of its documents lack an id;
+// bronze and gold stay as they were. Raised to 1, the flag lets it through,
+// and loader check then reports the resource's rejected documents.
+func TestExtractWithoutUsableDocuments(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, body, share string }{
+		{"numbers", "[1,2,3]", "3 of 3 documents (100.0%, more than 10.0%)"},
+		{"an empty object", "[{}]", "1 of 1 documents (100.0%, more than 10.0%)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t)
+			before := e.seedOld()
+			dir := t.TempDir()
+			if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(snapshotFile(dir, "launches"), []byte(tc.body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, out := e.loader("sync", "--source", dir)
+			e.assertFailedIntact(code, out, before, "failed",
+				"resource launches: too many documents without a usable id: "+tc.share)
+			if strings.Contains(out, "succeeded") {
+				t.Errorf("output says succeeded:\n%s", out)
+			}
+			if _, msg := e.lastRun(); !strings.Contains(msg, "resource launches: too many documents without a usable id") {
+				t.Errorf("ledger error %q does not name launches and the rejected documents", msg)
+			}
+
+			code, out = e.loader("sync", "--source", dir, "--max-reject-fraction", "1")
+			if code != 0 {
+				t.Fatalf("--max-reject-fraction 1: exit %d\n%s", code, out)
+			}
+			code, out = e.loader("check", "--only", "extracts_keyed")
+			if want := "launches: " + strings.SplitN(tc.share, " (", 2)[0] + " in run 3"; code != 0 || !strings.Contains(out, "WARN") || !strings.Contains(out, want) {
+				t.Errorf("loader check --only extracts_keyed: exit %d, want 0 and a WARN saying %q:\n%s", code, want, out)
+			}
+		})
+	}
+}
+
+// A replay runs under the contract mode recorded with its run unless
+// --contract is given, and its summary says which: a run refused under
+// --contract fail is refused again by its replay under no flag, so the
+// drifted documents reach bronze only when someone asks with --contract
+// warn.
+func TestReplayKeepsContract(t *testing.T) {
+	t.Parallel()
+	drifted := snapshotBody(t, "launches", func(d []map[string]any) []map[string]any {
+		d[1]["brand_new"] = true
+		return d
+	})
+	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body(drifted)))
+	before := e.seedOld() // run 1
+	contract := func(run int) string {
+		t.Helper()
+		c, _ := e.query("SELECT contract FROM meta.runs WHERE run_id = $1", run)[0].(string)
+		return c
+	}
+
+	code, out := e.sync("--contract", "fail") // run 2
+	e.assertFailedIntact(code, out, before, "failed", "resource launches", `new key "brand_new"`)
+
+	code, out = e.loader("replay", "--output", "json", "2") // run 3
+	e.assertFailedIntact(code, out, before, "failed", "resource launches", `new key "brand_new"`, `"contract": "fail"`)
+	if c := contract(3); c != "fail" {
+		t.Errorf("replay of run 2 recorded with contract %q, want fail, run 2's", c)
+	}
+
+	code, out = e.loader("replay", "--contract", "warn", "2") // run 4
+	if code != 0 || !strings.Contains(out, "run 4 succeeded in ") || !strings.Contains(out, " under --contract warn\n") {
+		t.Fatalf("replay --contract warn 2: exit %d, want 0 and a summary saying --contract warn\n%s", code, out)
+	}
+	if c := contract(4); c != "warn" {
+		t.Errorf("replay --contract warn recorded with contract %q, want warn", c)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.launches WHERE doc ? 'brand_new'"); n != 1 {
+		t.Errorf("%d launches with the drifted key after replay --contract warn, want 1", n)
+	}
+
+	// A run that succeeded under --contract fail replays under fail too.
+	if code, out := e.loader("sync", "--source", snapshot, "--contract", "fail"); code != 0 || !strings.Contains(out, "run 5 succeeded in ") || !strings.Contains(out, " under --contract fail\n") { // run 5
+		t.Fatalf("sync --contract fail of the snapshot: exit %d\n%s", code, out)
+	}
+	if code, out := e.loader("replay", "5"); code != 0 || !strings.Contains(out, "run 6 succeeded in ") || !strings.Contains(out, " under --contract fail\n") { // run 6
+		t.Errorf("replay 5: exit %d, want 0 and a summary saying --contract fail\n%s", code, out)
+	}
+	if c := contract(6); c != "fail" {
+		t.Errorf("replay of run 5 recorded with contract %q, want fail", c)
+	}
+	// A sync without the flag runs under warn, and says so.
+	if code, out := e.loader("sync", "--source", snapshot); code != 0 || !strings.Contains(out, " under --contract warn\n") { // run 7
+		t.Errorf("sync: exit %d, want 0 and a summary saying --contract warn\n%s", code, out)
+	}
+	if c := contract(7); c != "warn" {
+		t.Errorf("sync recorded with contract %q, want warn", c)
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,6 +301,82 @@ func TestReplay(t *testing.T) {
 	failing.mustLoad("sync", "--source", compactSnapshot(t), "--keep-runs", "1")
 	if code, out := failing.loader("replay", "1"); code != 1 || !strings.Contains(out, "no longer in landing") {
 		t.Errorf("replay of a pruned run: exit %d\n%s", code, out)
+	}
+}
+
+// landingPartitions lists the runs whose partitions landing holds.
+func (e *env) landingPartitions() []string {
+	e.t.Helper()
+	return strings.Fields(e.query(`SELECT coalesce(string_agg(c.relname, ' ' ORDER BY c.relname), '')
+		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+		WHERE i.inhparent = 'landing.documents'::regclass`)[0].(string))
+}
+
+// loader replay of a run the ledger lacks is a mistaken argument: exit 2,
+// "no run 999", no ledger row, and landing, bronze and gold untouched.
+func TestReplayUnknownRun(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.seedOld() // run 1
+	parts := e.landingPartitions()
+	code, out := e.loader("replay", "--keep-runs", "1", "999")
+	if code != 2 || !strings.Contains(out, "loader replay: no run 999\n") {
+		t.Errorf("replay 999: exit %d, want 2 and %q:\n%s", code, "no run 999", out)
+	}
+	if n := e.int("SELECT count(*) FROM meta.runs"); n != 1 {
+		t.Errorf("meta.runs holds %d runs after replay 999, want 1: the seed alone", n)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id <> 1"); n != 0 {
+		t.Errorf("meta.run_resources holds %d rows of other runs than the seed, want none", n)
+	}
+	if got := e.landingPartitions(); !slices.Equal(got, parts) {
+		t.Errorf("landing partitions %q after replay 999, want %q as before", got, parts)
+	}
+	if after := pgtest.FullHash(t, e.pool); after != before {
+		t.Error("bronze/gold changed by replay 999")
+	}
+}
+
+// Only a run that succeeded prunes landing: a failed sync or replay drops
+// no partition, not even with --keep-runs 1, so a succeeded run's
+// documents stay there for inspection and replay.
+func TestFailedRunsKeepLanding(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Status(400)))
+	e.mustLoad("sync", "--source", snapshot)           // run 1
+	e.mustLoad("sync", "--source", compactSnapshot(t)) // run 2: lands every resource anew
+	parts := e.landingPartitions()
+	if !slices.Equal(parts, []string{"documents_r1", "documents_r2"}) {
+		t.Fatalf("landing partitions %q, want runs 1 and 2's", parts)
+	}
+	// kept says whether every partition landing held before is still there.
+	kept := func(after string) {
+		t.Helper()
+		got := e.landingPartitions()
+		for _, p := range parts {
+			if !slices.Contains(got, p) {
+				t.Errorf("after %s: landing partition %s dropped (before %q, now %q)", after, p, parts, got)
+			}
+		}
+	}
+	if code, out := e.sync("--keep-runs", "1"); code != 1 { // run 3
+		t.Fatalf("failing sync: exit %d, want 1\n%s", code, out)
+	}
+	kept("a failed sync with --keep-runs 1")
+	for _, run := range []string{"4", "5"} { // replays of the failed run 3
+		if code, out := e.loader("replay", "--keep-runs", "1", "3"); code != 1 || !strings.Contains(out, "run 3 did not land resource launches") {
+			t.Fatalf("replay 3 (run %s): exit %d, want 1 naming the resource run 3 did not land\n%s", run, code, out)
+		}
+		kept("failed replay run " + run + " with --keep-runs 1")
+	}
+	if n := e.int("SELECT count(*) FROM meta.runs WHERE status = 'failed'"); n != 3 {
+		t.Errorf("failed runs = %d, want 3 (the sync and the two replays)", n)
+	}
+	// Run 1, succeeded, can still be replayed; and this replay, which
+	// succeeds, prunes down to what --keep-runs 1 keeps.
+	e.mustLoad("replay", "--keep-runs", "1", "1") // run 6
+	if got := e.landingPartitions(); !slices.Equal(got, []string{"documents_r1"}) {
+		t.Errorf("after a succeeded replay with --keep-runs 1: landing partitions %q, want only run 1's, which it read", got)
 	}
 }
 

@@ -20,7 +20,10 @@ type Run struct {
 	StartedAt  time.Time
 	FinishedAt *time.Time
 	// Error is "" when the run recorded none.
-	Error          string
+	Error string
+	// Contract is the contract mode it ran under (warn or fail); "" for
+	// a run recorded before meta.runs had the column.
+	Contract       string
 	ViewsRefreshed []string
 	// RowsChanged is the bronze rows it inserted, updated (revived
 	// included) or soft-deleted, over its resources: 0 when its promotion
@@ -46,6 +49,25 @@ type RunResource struct {
 	Unchanged   *int64 `json:"unchanged"`
 	Deleted     *int64 `json:"deleted"`
 	Revived     *int64 `json:"revived"`
+}
+
+// ErrNoRun: the ledger has no run of the id asked for.
+var ErrNoRun = errors.New("no run")
+
+// Get returns the run runID, without its resources; an error wrapping
+// ErrNoRun ("no run 999") when the ledger has none.
+func Get(ctx context.Context, db dbsqlc.DBTX, runID int64) (Run, error) {
+	r, err := q.RunGet(ctx, db, runID)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Run{}, fmt.Errorf("%w %d", ErrNoRun, runID)
+	}
+	if err != nil {
+		return Run{}, fmt.Errorf("read run %d: %w", runID, err)
+	}
+	return Run{
+		RunID: r.RunID, Status: Status(r.Status), Source: r.Source, StartedAt: r.StartedAt, FinishedAt: r.FinishedAt,
+		Error: deref(r.Error), Contract: deref(r.Contract), ViewsRefreshed: r.ViewsRefreshed,
+	}, nil
 }
 
 // Runs returns the newest limit runs, newest first, with their resources.

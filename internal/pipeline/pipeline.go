@@ -39,9 +39,15 @@ var (
 	// ErrShrink: an extract would soft-delete more of a table than
 	// Options.MaxDeleteFraction allows.
 	ErrShrink = errors.New("extract shrank more than the allowed delete fraction")
-	// ErrDrift: the landed documents differ from their contract and
-	// Options.FailOnDrift is set.
+	// ErrRejected: more of an extract's documents have no usable id than
+	// Options.MaxRejectFraction allows.
+	ErrRejected = errors.New("too many documents without a usable id")
+	// ErrDrift: the landed documents differ from their contract and the
+	// run's contract mode is ContractFail.
 	ErrDrift = errors.New("schema drift from the contract")
+	// ErrNoRun: the run asked to replay is not in the ledger; the replay
+	// opened no run of its own.
+	ErrNoRun = ledger.ErrNoRun
 	// ErrNotReplayable: the run asked to replay has no complete landing.
 	ErrNotReplayable = errors.New("run cannot be replayed")
 )
@@ -70,17 +76,35 @@ type Options struct {
 	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
 	MaxDeleteFraction float64
 	ForceDeletes      bool
-	// FailOnDrift fails the run when landed documents drift from their
-	// contract; otherwise drift is recorded and logged.
-	FailOnDrift bool
+	// MaxRejectFraction is the largest share of a resource's extracted
+	// documents that may lack a usable id (ledger.Counts.Rejected); more
+	// fails the run with ErrRejected: an extract that is mostly garbage
+	// must not pass as a run that succeeded.
+	MaxRejectFraction float64
+	// Contract is what drift of the landed documents from their contract
+	// does. Empty: ContractWarn for a sync, and for a replay the mode its
+	// run was recorded with (ContractWarn when it has none).
+	Contract Contract
 	// KeepRuns is how many runs' landing partitions are kept (at least 1),
 	// besides those a kept run still reads.
 	KeepRuns int
 }
 
+// Contract is what drift from a resource's contract does to a run; the
+// ledger records it with the run (meta.runs.contract).
+type Contract string
+
+// Contract modes.
+const (
+	ContractWarn Contract = "warn" // drift is recorded and logged
+	ContractFail Contract = "fail" // drift is recorded, and fails the run
+)
+
 // Result is the outcome of a run.
 type Result struct {
-	RunID     int64
+	RunID int64
+	// Contract is the contract mode the run ran under.
+	Contract  Contract
 	Abandoned []int64 // earlier runs found dead and marked abandoned
 	// Resources are the resources promoted, in the registry's order (of a
 	// run that failed, those it got to, with zero counts: nothing it
@@ -141,15 +165,28 @@ type Syncer struct {
 // exactly as they were. The returned error names the run and the resource
 // at fault.
 func (s *Syncer) Sync(ctx context.Context) (Result, error) {
-	return s.do(ctx, s.Source.String(), func(ctx context.Context, r *run, hand func(handoff) error) error {
+	return s.do(ctx, s.Source.String(), s.Options.Contract, func(ctx context.Context, r *run, hand func(handoff) error) error {
 		return r.land(ctx, hand)
 	})
 }
 
 // Replay promotes the documents an earlier run extracted into bronze and
-// gold again, as a new run, without calling the API.
+// gold again, as a new run, without calling the API, under the contract
+// mode that run was recorded with unless Options.Contract says otherwise:
+// documents a run was refused for under ContractFail are not promoted by
+// its replay under a default. A fromRunID the ledger lacks fails with
+// ErrNoRun before anything is recorded or pruned: it is a mistaken
+// argument, not a run.
 func (s *Syncer) Replay(ctx context.Context, fromRunID int64) (Result, error) {
-	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), func(ctx context.Context, r *run, hand func(handoff) error) error {
+	from, err := ledger.Get(ctx, s.Pool, fromRunID)
+	if err != nil {
+		return Result{}, err
+	}
+	contract := s.Options.Contract
+	if contract == "" {
+		contract = Contract(from.Contract)
+	}
+	return s.do(ctx, fmt.Sprintf("replay of run %d", fromRunID), contract, func(ctx context.Context, r *run, hand func(handoff) error) error {
 		return r.reuse(ctx, fromRunID, hand)
 	})
 }

@@ -65,7 +65,7 @@ func syncer(t testing.TB, pool *pgxpool.Pool, src extract.Source) *pipeline.Sync
 	}
 	return &pipeline.Syncer{
 		Pool: pool, Source: src, Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{MaxDeleteFraction: 0.1, KeepRuns: 10},
+		Options: pipeline.Options{MaxDeleteFraction: 0.1, MaxRejectFraction: 0.1, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 }

@@ -102,6 +102,10 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		took = time.Since(start)
 		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took)
 	}
+	if docs := h.extract.Documents; c.Rejected > 0 && float64(c.Rejected) > r.Options.MaxRejectFraction*float64(docs) {
+		return ledger.Counts{}, 0, fmt.Errorf("%w: %d of %d documents (%.1f%%, more than %.1f%%)",
+			ErrRejected, c.Rejected, docs, 100*float64(c.Rejected)/float64(docs), 100*r.Options.MaxRejectFraction)
+	}
 	if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, transform, c); err != nil {
 		return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/drift"
 	"github.com/spacex-elt/loader/internal/landing"
 	"github.com/spacex-elt/loader/internal/ledger"
@@ -24,8 +25,9 @@ import (
 // hand each other values, and do builds the Result from them.
 type run struct {
 	*Syncer
-	id  int64
-	log *slog.Logger
+	id       int64
+	contract Contract
+	log      *slog.Logger
 	// schema is meta.transform_version(): the migrations and functions
 	// that decide what bronze holds for a document.
 	schema string
@@ -63,8 +65,14 @@ type found struct {
 }
 
 // do runs a sync or replay under the run lock, with the ledger kept: it
-// opens the run, runs it, prunes landing, and records a failure.
-func (s *Syncer) do(ctx context.Context, source string, fill fill) (Result, error) {
+// opens the run, runs it, and then prunes landing if it succeeded, or
+// records its failure. A failed run prunes nothing: the partitions it
+// would drop may be what the next replay needs. The run is recorded with
+// its contract mode, ContractWarn when contract is empty.
+func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill fill) (Result, error) {
+	if contract == "" {
+		contract = ContractWarn
+	}
 	lockConn, unlock, err := ledger.Lock(ctx, s.Pool, s.Options.LockTimeout)
 	if err != nil {
 		return Result{}, err
@@ -78,21 +86,21 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (Result, erro
 	for _, id := range abandoned {
 		s.Logger.WarnContext(ctx, "earlier run marked abandoned: its process died mid-run", "abandoned_run_id", id)
 	}
-	id, err := q.RunCreate(ctx, s.Pool, source)
+	id, err := q.RunCreate(ctx, s.Pool, dbsqlc.RunCreateParams{Source: source, Contract: string(contract)})
 	if err != nil {
-		return Result{Abandoned: abandoned}, fmt.Errorf("open run in ledger: %w", err)
+		return Result{Abandoned: abandoned, Contract: contract}, fmt.Errorf("open run in ledger: %w", err)
 	}
-	r := &run{Syncer: s, id: id, log: s.Logger.With("run_id", id)}
-	r.log.InfoContext(ctx, "run started", "source", source)
+	r := &run{Syncer: s, id: id, contract: contract, log: s.Logger.With("run_id", id)}
+	r.log.InfoContext(ctx, "run started", "source", source, "contract", contract)
 
 	promoted, views, err := r.run(ctx, lockConn, fill)
-	// Landing keeps what kept runs read; the rest goes, whatever the outcome.
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
-	defer r.prune(pctx)
-	res := Result{RunID: id, Abandoned: abandoned, Resources: promoted, ViewsRefreshed: views}
+	res := Result{RunID: id, Contract: contract, Abandoned: abandoned, Resources: promoted, ViewsRefreshed: views}
 	if err == nil {
 		r.log.InfoContext(ctx, "run succeeded", "views_refreshed", views)
+		// Landing keeps what kept runs read; the rest goes.
+		r.prune(pctx)
 		return res, nil
 	}
 	// The promotion did not commit: nothing it counted was written.
@@ -107,7 +115,7 @@ func (s *Syncer) do(ctx context.Context, source string, fill fill) (Result, erro
 // the run lock's session, as soon as fill has it, so that a resource is
 // promoted while the next one is still landing, and its drift is checked
 // meanwhile. The transaction commits only when every resource landed and
-// promoted, and, with FailOnDrift, none drifted. It returns what it did
+// promoted, and, under ContractFail, none drifted. It returns what it did
 // with each resource it got to, and the gold views refreshed.
 func (r *run) run(ctx context.Context, lockConn *pgxpool.Conn, fill fill) (promoted []ResourceResult, views []string, err error) {
 	if r.schema, err = q.BronzeTransformVersion(ctx, r.Pool); err != nil {
@@ -157,7 +165,7 @@ func (r *run) run(ctx context.Context, lockConn *pgxpool.Conn, fill fill) (promo
 			failures = append(failures, fmt.Sprintf("resource %s: %s", p.Resource, drift.Describe(p.Drift)))
 		}
 	}
-	if r.Options.FailOnDrift && len(failures) > 0 {
+	if r.contract == ContractFail && len(failures) > 0 {
 		return promoted, views, fmt.Errorf("%w: %s", ErrDrift, strings.Join(failures, "; "))
 	}
 	// Once COMMIT is sent, its outcome is the run's: a signal arriving now

@@ -22,13 +22,16 @@ import (
 // Run is the machine-readable summary of a sync or replay
 // (--output json), printed whether the run succeeded or not.
 type Run struct {
-	RunID          int64         `json:"run_id"`
-	Status         ledger.Status `json:"status"`
-	Error          string        `json:"error,omitempty"`
-	DurationMS     int64         `json:"duration_ms"`
-	Abandoned      []int64       `json:"abandoned_runs"`
-	Resources      []Resource    `json:"resources"`
-	ViewsRefreshed []string      `json:"views_refreshed"`
+	RunID  int64         `json:"run_id"`
+	Status ledger.Status `json:"status"`
+	Error  string        `json:"error,omitempty"`
+	// Contract is the contract mode the run ran under: warn or fail (empty
+	// when no run was opened).
+	Contract       pipeline.Contract `json:"contract"`
+	DurationMS     int64             `json:"duration_ms"`
+	Abandoned      []int64           `json:"abandoned_runs"`
+	Resources      []Resource        `json:"resources"`
+	ViewsRefreshed []string          `json:"views_refreshed"`
 	// Checks are the data tests' results, with --check.
 	Checks []check.JSONResult `json:"checks,omitempty"`
 }
@@ -63,7 +66,7 @@ type Resource struct {
 // a run that did not succeed, its error; checked are its checks (--check).
 func JSON(res pipeline.Result, status ledger.Status, runErr error, elapsed time.Duration, checked []check.Result) Run {
 	out := Run{
-		RunID: res.RunID, Status: status, DurationMS: elapsed.Milliseconds(),
+		RunID: res.RunID, Status: status, Contract: res.Contract, DurationMS: elapsed.Milliseconds(),
 		Abandoned: res.Abandoned, Resources: []Resource{}, ViewsRefreshed: res.ViewsRefreshed,
 		Checks: check.JSON(checked),
 	}
@@ -107,9 +110,11 @@ func extractKind(runID int64, r pipeline.ResourceResult) string {
 
 // WriteText writes the summary of a run that succeeded, for people: a
 // table of its resources, then a line per resource that needs one (bad
-// values, repeated ids, drift, ...) and the gold views refreshed.
+// values, repeated ids, drift, ...) and the gold views refreshed. The first
+// line says the contract mode the run ran under: a replay's may be its
+// run's rather than the flag's default.
 func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
-	fmt.Fprintf(w, "run %d succeeded in %s\n", res.RunID, elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "run %d succeeded in %s under --contract %s\n", res.RunID, elapsed.Round(time.Millisecond), res.Contract)
 	views := "none"
 	if len(res.ViewsRefreshed) > 0 {
 		views = termtext.Escape(strings.Join(res.ViewsRefreshed, ", "))

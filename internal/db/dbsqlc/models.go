@@ -4,6 +4,26 @@
 
 package dbsqlc
 
+import (
+	"time"
+)
+
+// One row per sync or replay: status, timing and the error of a failed run.
+type MetaRun struct {
+	RunID int64
+	// running, succeeded, failed, cancelled (SIGINT/SIGTERM), or abandoned (the process died; found by the next run).
+	Status string
+	// Where the run extracted from: the API base URL, the snapshot directory, or the run it replays.
+	Source     string
+	StartedAt  time.Time
+	FinishedAt *time.Time
+	Error      *string
+	// The gold views a succeeded run refreshed: those reading a table the run changed.
+	ViewsRefreshed []string
+	// What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run's unless --contract is given. NULL for runs recorded before the column existed.
+	Contract *string
+}
+
 // Per-resource record of a run: where its documents are, what was fetched, and what happened to bronze.
 type MetaRunResource struct {
 	RunID    int64

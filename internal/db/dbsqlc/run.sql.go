@@ -43,13 +43,19 @@ func (q *Queries) RunAbandonStale(ctx context.Context, db DBTX) ([]int64, error)
 }
 
 const runCreate = `-- name: RunCreate :one
-INSERT INTO meta.runs (source) VALUES ($1::text)
+INSERT INTO meta.runs (source, contract) VALUES ($1::text, $2::text)
 RETURNING run_id
 `
 
-// RunCreate opens a ledger row for a new sync or replay and returns its id.
-func (q *Queries) RunCreate(ctx context.Context, db DBTX, source string) (int64, error) {
-	row := db.QueryRow(ctx, runCreate, source)
+type RunCreateParams struct {
+	Source   string
+	Contract string
+}
+
+// RunCreate opens a ledger row for a new sync or replay, with the contract
+// mode it runs under, and returns its id.
+func (q *Queries) RunCreate(ctx context.Context, db DBTX, arg RunCreateParams) (int64, error) {
+	row := db.QueryRow(ctx, runCreate, arg.Source, arg.Contract)
 	var run_id int64
 	err := row.Scan(&run_id)
 	return run_id, err
@@ -78,6 +84,27 @@ func (q *Queries) RunFinish(ctx context.Context, db DBTX, arg RunFinishParams) (
 		return 0, err
 	}
 	return result.RowsAffected(), nil
+}
+
+const runGet = `-- name: RunGet :one
+SELECT run_id, status, source, started_at, finished_at, error, views_refreshed, contract FROM meta.runs WHERE run_id = $1::bigint
+`
+
+// RunGet returns one run of the ledger, by id.
+func (q *Queries) RunGet(ctx context.Context, db DBTX, runID int64) (MetaRun, error) {
+	row := db.QueryRow(ctx, runGet, runID)
+	var i MetaRun
+	err := row.Scan(
+		&i.RunID,
+		&i.Status,
+		&i.Source,
+		&i.StartedAt,
+		&i.FinishedAt,
+		&i.Error,
+		&i.ViewsRefreshed,
+		&i.Contract,
+	)
+	return i, err
 }
 
 const runLastSucceeded = `-- name: RunLastSucceeded :one
