@@ -118,6 +118,38 @@ func TestBadDSNIsClearAndHidesPassword(t *testing.T) {
 	}
 }
 
+// TestDSNWithSpaceOrBarePasswordHidesIt (issue 13, item 4): a key=value
+// password with a space in it, quoted or not, and a bare password pasted as
+// the whole DSN, show in no part of the output.
+func TestDSNWithSpaceOrBarePasswordHidesIt(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, dsn string
+		code      int
+		want      string
+	}{
+		// Unquoted, pgx cannot parse it; it masked only the first word.
+		{"unquoted space", "host=127.0.0.1 port=1 user=loader password=Sup3r " + testPassword, 2,
+			"loader migrate: --database-url / DATABASE_URL: invalid database connection string: "},
+		{"quoted space", "host=127.0.0.1 port=1 user=loader password='Sup3r " + testPassword + "' connect_timeout=2", 1,
+			"loader migrate: connect to postgres://loader@127.0.0.1:1/"},
+		{"bare password", testPassword, 2,
+			"loader migrate: --database-url / DATABASE_URL: invalid database connection string: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := loader(t, map[string]string{"DATABASE_URL": tc.dsn}, "migrate")
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tc.code, tc.want)
+			}
+			if strings.Contains(out+errOut, testPassword) {
+				t.Errorf("output shows the password:\n%s%s", out, errOut)
+			}
+		})
+	}
+}
+
 // TestMigrateAndSyncOverHTTP runs the commands end to end against a local
 // server with the snapshot at the API's paths, with a password-protected
 // role, at debug level, and checks that the password shows nowhere.

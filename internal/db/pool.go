@@ -22,8 +22,7 @@ import (
 func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		// pgx redacts the password in its parse errors already.
-		return nil, fmt.Errorf("invalid database connection string: %w", err)
+		return nil, fmt.Errorf("invalid database connection string: %w", withoutConnString(err))
 	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "spacex-loader"
@@ -31,6 +30,41 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	cfg.AfterConnect = preferLZ4
 	return cfg, nil
 }
+
+// withoutConnString is a parse error without the connection string it
+// quotes. pgx masks the password there only where it can tell where one
+// is: not in password=Sup3r S3cret (its second word), nor in a bare
+// password pasted as the whole string. pgx's reason stays; a cause that
+// quotes the string (url.Parse's) keeps only its own reason.
+func withoutConnString(err error) error {
+	var pce *pgconn.ParseConfigError
+	if !errors.As(err, &pce) {
+		return err
+	}
+	// A ParseConfigError's text is "cannot parse `S`: REASON", S being the
+	// masked string; an error made with the same string and no reason
+	// gives the prefix to cut.
+	prefix := pgconn.NewParseConfigError(pce.ConnString, "", nil).Error()
+	reason, ok := strings.CutPrefix(pce.Error(), prefix)
+	if !ok || pce.ConnString != "" && strings.Contains(reason, pce.ConnString) {
+		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+			reason = uerr.Err.Error()
+		} else {
+			reason = "not a postgres:// URL nor key=value settings"
+		}
+	}
+	return &parseError{reason: reason, err: err}
+}
+
+// parseError is a connection string's parse error without the string.
+// Unwrap keeps pgx's error for errors.As; its text is not to be shown.
+type parseError struct {
+	reason string
+	err    error
+}
+
+func (e *parseError) Error() string { return e.reason }
+func (e *parseError) Unwrap() error { return e.err }
 
 // preferLZ4 makes the session compress the documents it writes (landing
 // and bronze keep every document) with lz4 where the server has it: lz4
