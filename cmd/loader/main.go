@@ -255,7 +255,13 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 	var cfg *pgxpool.Config
 	if !in.noDatabase {
 		var err error
-		if cfg, err = db.ParseConfig(in.databaseURL); err != nil {
+		cfg, err = db.ParseConfig(in.databaseURL)
+		if errors.Is(err, db.ErrNoDatabase) {
+			// Exit 1, as when the defaults were tried and failed to connect.
+			return nil, fmt.Errorf("no database given: neither --database-url / %s nor any PG* variable (%s) is set",
+				envDatabaseURL, strings.Join(db.TargetVars, ", "))
+		}
+		if err != nil {
 			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
 		}
 		in.stderr = db.MaskWriter(in.stderr, cfg.ConnConfig.Password)

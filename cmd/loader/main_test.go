@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -263,6 +264,30 @@ func TestPGEnvironment(t *testing.T) {
 		if strings.Contains(out+errOut, password) {
 			t.Errorf("%v: output shows PGPASSWORD", args)
 		}
+	}
+}
+
+// TestNoDatabaseGiven (issue 13, item 14): with DATABASE_URL unset and no
+// PG* variable, every command that needs a database says so, exit 1,
+// instead of failing to reach a default socket nobody named. Not parallel:
+// it clears process environment, which pgx reads.
+func TestNoDatabaseGiven(t *testing.T) {
+	for _, v := range []string{"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"} {
+		t.Setenv(v, "")
+	}
+	for _, args := range [][]string{{"migrate"}, {"sync", "--source", snapshot}, {"status"}, {"runs"}, {"check"}, {"report", "--out", filepath.Join(t.TempDir(), "r.html")}, {"replay", "1"}} {
+		code, out, errOut := loader(t, nil, args...)
+		want := "loader " + args[0] + ": no database given: neither --database-url / DATABASE_URL nor any PG* variable"
+		if code != exitFailed || !strings.Contains(errOut, want) || strings.Contains(errOut, "connect to") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, out, errOut, want)
+		}
+	}
+	// One PG* variable is enough to mean the rest are libpq's defaults.
+	t.Setenv("PGHOST", "127.0.0.1")
+	t.Setenv("PGPORT", "1")
+	code, _, errOut := loader(t, nil, "migrate")
+	if code != exitFailed || !strings.Contains(errOut, "loader migrate: connect to postgres://") {
+		t.Errorf("PGHOST set: exit %d, stderr %q; want 1 and a connection error", code, errOut)
 	}
 }
 

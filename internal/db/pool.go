@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,7 +20,15 @@ import (
 // pairs, into a pool configuration. Settings it does not name come from the
 // standard PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD,
 // PGDATABASE, PGSSLMODE, ...), as with psql. Errors never carry the password.
+//
+// With neither a connection string nor any of TargetVars set, it fails
+// with ErrNoDatabase rather than try libpq's defaults (a local socket, the
+// login's name as user): a scheduled job that lost its DATABASE_URL should
+// say so, not that a socket it was never meant to use is missing.
 func ParseConfig(dsn string) (*pgxpool.Config, error) {
+	if dsn == "" && !slices.ContainsFunc(TargetVars, func(v string) bool { return os.Getenv(v) != "" }) {
+		return nil, ErrNoDatabase
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
 		return nil, fmt.Errorf("invalid database connection string: %w", withoutConnString(err))
@@ -30,6 +39,14 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	cfg.AfterConnect = preferLZ4
 	return cfg, nil
 }
+
+// TargetVars are the PG* variables that say which database to reach; with
+// one of them set, an empty connection string means "the rest from PG*".
+var TargetVars = []string{"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"}
+
+// ErrNoDatabase: no connection string was given and no PG* variable names
+// a database.
+var ErrNoDatabase = errors.New("no connection string and none of " + strings.Join(TargetVars, ", ") + " is set")
 
 // withoutConnString is a parse error without the connection string it
 // quotes. pgx masks the password there only where it can tell where one
