@@ -291,6 +291,31 @@ func TestNoDatabaseGiven(t *testing.T) {
 	}
 }
 
+// TestAPIURLWithQueryOrFragmentRefused (issue 13, item 3): a query or
+// fragment in the API's base URL, from the flag or SPACEX_API_URL, is
+// refused with exit 2, naming both, without showing what followed ? or #.
+func TestAPIURLWithQueryOrFragmentRefused(t *testing.T) {
+	t.Parallel()
+	secret := "tok-" + rand.Text()
+	want := "--api-url / SPACEX_API_URL: want a base URL without a query (?…) or fragment (#…)"
+	for _, u := range []string{"http://127.0.0.1:1/base?tok=" + secret, "http://127.0.0.1:1/base#" + secret} {
+		for _, args := range [][]string{
+			{"sync", "--retries", "0", "--api-url", u},
+			{"snapshot", "--retries", "0", "--api-url", u, t.TempDir()},
+			{"sync", "--retries", "0"}, // from SPACEX_API_URL
+		} {
+			env := map[string]string{"DATABASE_URL": "postgres://loader@127.0.0.1:1/spacex", "SPACEX_API_URL": u}
+			code, out, errOut := loader(t, env, args...)
+			if code != exitUsage || !strings.Contains(errOut, "loader "+args[0]+": "+want) {
+				t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, errOut, want)
+			}
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("%v: output shows the token:\n%s%s", args, out, errOut)
+			}
+		}
+	}
+}
+
 // TestEmptyFlagFallsBackToEnvironment: a flag given an empty value, as a
 // wrapper script passing "$VAR" may, means unset, so DATABASE_URL still
 // names the database.

@@ -209,7 +209,10 @@ func (h *httpFlags) check() error {
 	if h.pageSize < 0 {
 		return usageError{fmt.Errorf("--page-size %d: want 0 (one GET) or more", h.pageSize)}
 	}
-	return checkURL("api-url / "+envAPIURL, h.apiURL)
+	if err := httpurl.CheckBase(h.apiURL); err != nil {
+		return usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)}
+	}
+	return nil
 }
 
 // source is the API as the flags read it; call it after setup.
