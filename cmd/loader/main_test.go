@@ -282,10 +282,20 @@ func TestNoDatabaseGiven(t *testing.T) {
 			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, out, errOut, want)
 		}
 	}
+	// A sync reports it as the failed run it is: JSON summary and
+	// notification, as for a database it cannot reach.
+	var posts atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { posts.Add(1) }))
+	t.Cleanup(hook.Close)
+	code, out, errOut := loader(t, nil, "sync", "--source", snapshot, "--output", "json", "--notify-url", hook.URL)
+	if code != exitFailed || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, "no database given") || posts.Load() != 1 {
+		t.Errorf("sync --output json --notify-url: exit %d, %d notification(s), stdout %q, stderr %q; want 1, one, a failed summary naming it",
+			code, posts.Load(), out, errOut)
+	}
 	// One PG* variable is enough to mean the rest are libpq's defaults.
 	t.Setenv("PGHOST", "127.0.0.1")
 	t.Setenv("PGPORT", "1")
-	code, _, errOut := loader(t, nil, "migrate")
+	code, _, errOut = loader(t, nil, "migrate")
 	if code != exitFailed || !strings.Contains(errOut, "loader migrate: connect to postgres://") {
 		t.Errorf("PGHOST set: exit %d, stderr %q; want 1 and a connection error", code, errOut)
 	}
