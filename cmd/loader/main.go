@@ -236,23 +236,29 @@ type invocation struct {
 
 // setup builds the logger, the one of every command (text for people,
 // JSON for machines), and for a command that takes one the pool
-// configuration; from then on stderr masks the database password.
+// configuration; from then on stderr masks the database password. When
+// nothing names a database it returns errNoDatabase, with the logger built.
 func (in *invocation) setup() (*pgxpool.Config, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(in.logLevel)); err != nil {
 		return nil, usageError{fmt.Errorf("--log-level %q: want debug, info, warn or error", in.logLevel)}
 	}
-	var cfg *pgxpool.Config
-	if !in.noDatabase {
-		var err error
-		if cfg, err = db.ParseConfig(in.databaseURL); err != nil {
-			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
-		}
-		in.stderr = db.MaskWriter(in.stderr, cfg.ConnConfig.Password)
-	}
 	asJSON, err := isJSON("log-format", in.logFormat)
 	if err != nil {
 		return nil, err
+	}
+	var cfg *pgxpool.Config
+	var noDatabase error
+	if !in.noDatabase {
+		cfg, err = db.ParseConfig(in.databaseURL)
+		switch {
+		case errors.Is(err, db.ErrNoDatabase):
+			noDatabase = errNoDatabase
+		case err != nil:
+			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
+		default:
+			in.stderr = db.MaskWriter(in.stderr, cfg.ConnConfig.Password)
+		}
 	}
 	opts := &slog.HandlerOptions{Level: level}
 	in.logger = slog.New(slog.NewTextHandler(in.stderr, opts))
@@ -262,8 +268,16 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 	if cfg != nil {
 		in.logger.Debug("configuration", "database", db.Describe(cfg.ConnConfig.Config), "log_format", in.logFormat, "log_level", level.String())
 	}
-	return cfg, nil
+	return cfg, noDatabase
 }
+
+// errNoDatabase is setup's error when nothing names a database. It exits
+// 1, as connecting to libpq's defaults (a local socket, the login's name as
+// user), which the loader tried before, failed; the logger is set up by
+// then, so sync and replay report it as a failed run (summary, metrics,
+// notification), like a database they cannot reach.
+var errNoDatabase = errors.New("no database given: neither --database-url / " + envDatabaseURL +
+	" nor any PG* variable (" + strings.Join(db.TargetVars, ", ") + ") is set")
 
 // open sets up and connects; the caller closes the pool.
 func (in *invocation) open(ctx context.Context) (*pgxpool.Pool, *pgxpool.Config, error) {

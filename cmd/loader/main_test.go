@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -115,6 +116,38 @@ func TestBadDSNIsClearAndHidesPassword(t *testing.T) {
 	code, _, errOut := loader(t, map[string]string{"DATABASE_URL": "postgres://loader:" + testPassword + "@127.0.0.1:notaport/x"}, "migrate")
 	if code != 2 || !strings.Contains(errOut, "DATABASE_URL") || strings.Contains(errOut, testPassword) {
 		t.Errorf("unparseable DSN: exit %d, stderr %q; want 2, naming DATABASE_URL, no password", code, errOut)
+	}
+}
+
+// TestDSNWithSpaceOrBarePasswordHidesIt (issue 13, item 4): a key=value
+// password with a space in it, quoted or not, and a bare password pasted as
+// the whole DSN, show in no part of the output.
+func TestDSNWithSpaceOrBarePasswordHidesIt(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name, dsn string
+		code      int
+		want      string
+	}{
+		// Unquoted, pgx cannot parse it; it masked only the first word.
+		{"unquoted space", "host=127.0.0.1 port=1 user=loader password=Sup3r " + testPassword, 2,
+			"loader migrate: --database-url / DATABASE_URL: invalid database connection string: "},
+		{"quoted space", "host=127.0.0.1 port=1 user=loader password='Sup3r " + testPassword + "' connect_timeout=2", 1,
+			"loader migrate: connect to postgres://loader@127.0.0.1:1/"},
+		{"bare password", testPassword, 2,
+			"loader migrate: --database-url / DATABASE_URL: invalid database connection string: "},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := loader(t, map[string]string{"DATABASE_URL": tc.dsn}, "migrate")
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, tc.code, tc.want)
+			}
+			if strings.Contains(out+errOut, testPassword) {
+				t.Errorf("output shows the password:\n%s%s", out, errOut)
+			}
+		})
 	}
 }
 
@@ -230,6 +263,65 @@ func TestPGEnvironment(t *testing.T) {
 		}
 		if strings.Contains(out+errOut, password) {
 			t.Errorf("%v: output shows PGPASSWORD", args)
+		}
+	}
+}
+
+// TestNoDatabaseGiven (issue 13, item 14): with DATABASE_URL unset and no
+// PG* variable, every command that needs a database says so, exit 1,
+// instead of failing to reach a default socket nobody named. Not parallel:
+// it clears process environment, which pgx reads.
+func TestNoDatabaseGiven(t *testing.T) {
+	for _, v := range []string{"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"} {
+		t.Setenv(v, "")
+	}
+	for _, args := range [][]string{{"migrate"}, {"sync", "--source", snapshot}, {"status"}, {"runs"}, {"check"}, {"report", "--out", filepath.Join(t.TempDir(), "r.html")}, {"replay", "1"}} {
+		code, out, errOut := loader(t, nil, args...)
+		want := "loader " + args[0] + ": no database given: neither --database-url / DATABASE_URL nor any PG* variable"
+		if code != exitFailed || !strings.Contains(errOut, want) || strings.Contains(errOut, "connect to") {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, out, errOut, want)
+		}
+	}
+	// A sync reports it as the failed run it is: JSON summary and
+	// notification, as for a database it cannot reach.
+	var posts atomic.Int32
+	hook := httptest.NewServer(http.HandlerFunc(func(http.ResponseWriter, *http.Request) { posts.Add(1) }))
+	t.Cleanup(hook.Close)
+	code, out, errOut := loader(t, nil, "sync", "--source", snapshot, "--output", "json", "--notify-url", hook.URL)
+	if code != exitFailed || !strings.Contains(out, `"status": "failed"`) || !strings.Contains(out, "no database given") || posts.Load() != 1 {
+		t.Errorf("sync --output json --notify-url: exit %d, %d notification(s), stdout %q, stderr %q; want 1, one, a failed summary naming it",
+			code, posts.Load(), out, errOut)
+	}
+	// One PG* variable is enough to mean the rest are libpq's defaults.
+	t.Setenv("PGHOST", "127.0.0.1")
+	t.Setenv("PGPORT", "1")
+	code, _, errOut = loader(t, nil, "migrate")
+	if code != exitFailed || !strings.Contains(errOut, "loader migrate: connect to postgres://") {
+		t.Errorf("PGHOST set: exit %d, stderr %q; want 1 and a connection error", code, errOut)
+	}
+}
+
+// TestAPIURLWithQueryOrFragmentRefused (issue 13, item 3): a query or
+// fragment in the API's base URL, from the flag or SPACEX_API_URL, is
+// refused with exit 2, naming both, without showing what followed ? or #.
+func TestAPIURLWithQueryOrFragmentRefused(t *testing.T) {
+	t.Parallel()
+	secret := "tok-" + rand.Text()
+	want := "--api-url / SPACEX_API_URL: want a base URL without a query (?…) or fragment (#…)"
+	for _, u := range []string{"http://127.0.0.1:1/base?tok=" + secret, "http://127.0.0.1:1/base#" + secret} {
+		for _, args := range [][]string{
+			{"sync", "--retries", "0", "--api-url", u},
+			{"snapshot", "--retries", "0", "--api-url", u, t.TempDir()},
+			{"sync", "--retries", "0"}, // from SPACEX_API_URL
+		} {
+			env := map[string]string{"DATABASE_URL": "postgres://loader@127.0.0.1:1/spacex", "SPACEX_API_URL": u}
+			code, out, errOut := loader(t, env, args...)
+			if code != exitUsage || !strings.Contains(errOut, "loader "+args[0]+": "+want) {
+				t.Errorf("%v: exit %d, stderr %q; want 2 and %q", args, code, errOut, want)
+			}
+			if strings.Contains(out+errOut, secret) {
+				t.Errorf("%v: output shows the token:\n%s%s", args, out, errOut)
+			}
 		}
 	}
 }

@@ -80,7 +80,7 @@ loaded fails the run instead. The database must be migrated first.
 				return err
 			}
 			cfg, err := rf.setup(in)
-			if err != nil {
+			if err != nil && !errors.Is(err, errNoDatabase) { // execute reports that one
 				return err
 			}
 			var src extract.Source = hf.source(in)
@@ -112,7 +112,7 @@ The run must be complete and still in landing (see --keep-runs).
 				return usageError{fmt.Errorf("RUN_ID %q: want a run id from meta.runs", f.Arg(0))}
 			}
 			cfg, err := rf.setup(in)
-			if err != nil {
+			if err != nil && !errors.Is(err, errNoDatabase) { // execute reports that one
 				return err
 			}
 			return execute(ctx, in, cfg, rf, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
@@ -216,7 +216,10 @@ func (h *httpFlags) check() error {
 	if h.pageSize < 0 {
 		return usageError{fmt.Errorf("--page-size %d: want 0 (one GET) or more", h.pageSize)}
 	}
-	return checkURL("api-url / "+envAPIURL, h.apiURL)
+	if err := httpurl.CheckBase(h.apiURL); err != nil {
+		return usageError{fmt.Errorf("--api-url / %s: %w", envAPIURL, err)}
+	}
+	return nil
 }
 
 // source is the API as the flags read it; call it after setup.
@@ -232,14 +235,24 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 }
 
 // execute connects, runs do with a Syncer, and reports: summary, metrics,
-// notification and, with --check, the data tests.
+// notification and, with --check, the data tests. A nil cfg: no database
+// was named (errNoDatabase).
 func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
 	start := time.Now()
-	in.stdout = db.MaskWriter(in.stdout, cfg.ConnConfig.Password) // the JSON summary carries error texts
+	var password string
+	if cfg != nil {
+		password = cfg.ConnConfig.Password
+	}
+	in.stdout = db.MaskWriter(in.stdout, password) // the JSON summary carries error texts
 	// Every outcome from here on is reported (summary, metrics,
-	// notification), a database that cannot be reached included.
+	// notification), a database that cannot be reached or was not named
+	// included.
 	var res pipeline.Result
-	pool, err := db.Open(ctx, cfg)
+	var pool *pgxpool.Pool
+	err := errNoDatabase
+	if cfg != nil {
+		pool, err = db.Open(ctx, cfg)
+	}
 	if err == nil {
 		defer pool.Close()
 		var contracts iofs.FS
@@ -263,7 +276,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	status := pipeline.Status(err)
 	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})
 	if status == ledger.StatusFailed && rf.notifyURL != "" {
-		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, db.Mask(cfg.ConnConfig.Password).Replace(err.Error())))
+		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, db.Mask(password).Replace(err.Error())))
 	}
 	// The data tests, after a run that succeeded.
 	var checked []check.Result

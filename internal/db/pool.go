@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -19,11 +20,18 @@ import (
 // pairs, into a pool configuration. Settings it does not name come from the
 // standard PG* environment variables (PGHOST, PGPORT, PGUSER, PGPASSWORD,
 // PGDATABASE, PGSSLMODE, ...), as with psql. Errors never carry the password.
+//
+// With neither a connection string nor any of TargetVars set, it fails
+// with ErrNoDatabase rather than try libpq's defaults (a local socket, the
+// login's name as user): a scheduled job that lost its DATABASE_URL should
+// say so, not that a socket it was never meant to use is missing.
 func ParseConfig(dsn string) (*pgxpool.Config, error) {
+	if dsn == "" && !slices.ContainsFunc(TargetVars, func(v string) bool { return os.Getenv(v) != "" }) {
+		return nil, ErrNoDatabase
+	}
 	cfg, err := pgxpool.ParseConfig(dsn)
 	if err != nil {
-		// pgx redacts the password in its parse errors already.
-		return nil, fmt.Errorf("invalid database connection string: %w", err)
+		return nil, fmt.Errorf("invalid database connection string: %w", withoutConnString(err))
 	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "spacex-loader"
@@ -31,6 +39,49 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	cfg.AfterConnect = preferLZ4
 	return cfg, nil
 }
+
+// TargetVars are the PG* variables that say which database to reach; with
+// one of them set, an empty connection string means "the rest from PG*".
+var TargetVars = []string{"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"}
+
+// ErrNoDatabase: no connection string was given and no PG* variable names
+// a database.
+var ErrNoDatabase = errors.New("no connection string and none of " + strings.Join(TargetVars, ", ") + " is set")
+
+// withoutConnString is a parse error without the connection string it
+// quotes. pgx masks the password there only where it can tell where one
+// is: not in password=Sup3r S3cret (its second word), nor in a bare
+// password pasted as the whole string. pgx's reason stays; a cause that
+// quotes the string (url.Parse's) keeps only its own reason.
+func withoutConnString(err error) error {
+	var pce *pgconn.ParseConfigError
+	if !errors.As(err, &pce) {
+		return err
+	}
+	// A ParseConfigError's text is "cannot parse `S`: REASON", S being the
+	// masked string; an error made with the same string and no reason
+	// gives the prefix to cut.
+	prefix := pgconn.NewParseConfigError(pce.ConnString, "", nil).Error()
+	reason, ok := strings.CutPrefix(pce.Error(), prefix)
+	if !ok || pce.ConnString != "" && strings.Contains(reason, pce.ConnString) {
+		if uerr := (*url.Error)(nil); errors.As(err, &uerr) {
+			reason = uerr.Err.Error()
+		} else {
+			reason = "not a postgres:// URL nor key=value settings"
+		}
+	}
+	return &parseError{reason: reason, err: err}
+}
+
+// parseError is a connection string's parse error without the string.
+// Unwrap keeps pgx's error for errors.As; its text is not to be shown.
+type parseError struct {
+	reason string
+	err    error
+}
+
+func (e *parseError) Error() string { return e.reason }
+func (e *parseError) Unwrap() error { return e.err }
 
 // preferLZ4 makes the session compress the documents it writes (landing
 // and bronze keep every document) with lz4 where the server has it: lz4

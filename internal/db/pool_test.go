@@ -85,3 +85,30 @@ func TestURLKeepsTLSSettings(t *testing.T) {
 		t.Error("URL accepted two hosts")
 	}
 }
+
+// TestParseConfigErrorHidesPassword: whatever shape a connection string
+// that cannot be parsed has, its error shows no part of the password
+// (issue 13, item 4: pgx masks only what it recognises as one).
+func TestParseConfigErrorHidesPassword(t *testing.T) {
+	t.Parallel()
+	pw := "pw-" + rand.Text() // made here: no password is written in the repository
+	cases := []struct{ dsn, want string }{
+		{"host=h user=u password=Sup3r " + pw, "failed to parse as keyword/value"},
+		{"host=h password='Sup3r " + pw, "failed to parse as keyword/value"},
+		{pw, "failed to parse as keyword/value"},
+		{"Sup3r " + pw, "failed to parse as keyword/value"},
+		{"postgres://u:" + pw + "@h:notaport/d", "invalid port"},
+		{"postgres://u:" + pw + "@h/d?sslmode=bogus", "sslmode is invalid"},
+	}
+	for _, tc := range cases {
+		_, err := db.ParseConfig(tc.dsn)
+		if err == nil {
+			t.Errorf("%q parsed", strings.ReplaceAll(tc.dsn, pw, "PW"))
+			continue
+		}
+		if strings.Contains(err.Error(), pw) || strings.Contains(err.Error(), pw[3:10]) ||
+			!strings.HasPrefix(err.Error(), "invalid database connection string: ") || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: error %q; want one naming %q, without the password", strings.ReplaceAll(tc.dsn, pw, "PW"), err, tc.want)
+		}
+	}
+}

@@ -359,3 +359,14 @@ func TestInputMessages(t *testing.T) {
 		})
 	}
 }
+
+// TestHTTPStringRedacts (issue 13, item 3): String, which the ledger stores
+// as meta.runs.source and logs show, masks a token in the base URL's user
+// info, query or fragment.
+func TestHTTPStringRedacts(t *testing.T) {
+	t.Parallel()
+	h := &extract.HTTP{BaseURL: "http://u:SECRET@api.example/base?tok=SECRET#SECRET"}
+	if got, want := h.String(), "http://u:xxxxx@api.example/base?xxxxx#xxxxx"; got != want {
+		t.Errorf("String() = %q, want %q", got, want)
+	}
+}

@@ -29,11 +29,37 @@ func Check(raw string) error {
 	return nil
 }
 
-// Redact drops any user info from a URL so it can be logged.
+// ErrQueryOrFragment: a base URL, to which routes are appended, has a
+// query or a fragment. Its text does not quote them: a token is often put
+// there.
+var ErrQueryOrFragment = errors.New("want a base URL without a query (?…) or fragment (#…): " +
+	"routes are appended to its path, and what follows ? or # often holds a token; not shown here")
+
+// CheckBase is Check for a base URL, to which routes are appended: one with
+// a query or fragment fails with ErrQueryOrFragment.
+func CheckBase(raw string) error {
+	if err := Check(raw); err != nil {
+		return err
+	}
+	u, _ := url.Parse(raw)
+	if u.RawQuery != "" || u.ForceQuery || u.Fragment != "" || strings.Contains(raw, "#") {
+		return ErrQueryOrFragment
+	}
+	return nil
+}
+
+// Redact masks a URL's password, query and fragment with xxxxx, so it can
+// be logged or stored: a token may hide in any of them.
 func Redact(raw string) string {
 	u, err := url.Parse(raw)
-	if err != nil || u.User == nil {
-		return raw
+	if err != nil {
+		return "(unparseable URL)"
+	}
+	if u.RawQuery != "" || u.ForceQuery {
+		u.RawQuery, u.ForceQuery = "xxxxx", false
+	}
+	if u.Fragment != "" || u.RawFragment != "" {
+		u.Fragment, u.RawFragment = "xxxxx", ""
 	}
 	return u.Redacted()
 }
