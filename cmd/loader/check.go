@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	iofs "io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/notify"
@@ -70,7 +68,7 @@ which takes precedence) or the database could not be reached.
 			if err := checkURL("notify-url / "+envNotifyURL, notifyURL); err != nil {
 				return err
 			}
-			checks, err := loadChecks()
+			checks, err := check.Embedded()
 			if err != nil {
 				return err
 			}
@@ -97,15 +95,6 @@ which takes precedence) or the database could not be reached.
 			return exit(checksOutcome(ctx, in, notifyURL, 0, results))
 		}
 	},
-}
-
-// loadChecks reads the data tests embedded from db/checks.
-func loadChecks() ([]check.Check, error) {
-	dir, err := iofs.Sub(schema.FS, schema.ChecksDir)
-	if err != nil {
-		return nil, err
-	}
-	return check.Load(dir)
 }
 
 // runChecks runs the checks and records their results for loader status,

@@ -237,7 +237,7 @@ type invocation struct {
 // setup builds the logger, the one of every command (text for people,
 // JSON for machines), and for a command that takes one the pool
 // configuration; from then on stderr masks the database password. When
-// nothing names a database it returns errNoDatabase, with the logger built.
+// nothing names a database it returns db.ErrNoDatabase, with the logger built.
 func (in *invocation) setup() (*pgxpool.Config, error) {
 	var level slog.Level
 	if err := level.UnmarshalText([]byte(in.logLevel)); err != nil {
@@ -253,7 +253,7 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 		cfg, err = db.ParseConfig(in.databaseURL)
 		switch {
 		case errors.Is(err, db.ErrNoDatabase):
-			noDatabase = errNoDatabase
+			noDatabase = err
 		case err != nil:
 			return nil, usageError{fmt.Errorf("--database-url / %s: %w", envDatabaseURL, err)}
 		default:
@@ -270,14 +270,6 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 	}
 	return cfg, noDatabase
 }
-
-// errNoDatabase is setup's error when nothing names a database. It exits
-// 1, as connecting to libpq's defaults (a local socket, the login's name as
-// user), which the loader tried before, failed; the logger is set up by
-// then, so sync and replay report it as a failed run (summary, metrics,
-// notification), like a database they cannot reach.
-var errNoDatabase = errors.New("no database given: neither --database-url / " + envDatabaseURL +
-	" nor any PG* variable (" + strings.Join(db.TargetVars, ", ") + ") is set")
 
 // open sets up and connects; the caller closes the pool.
 func (in *invocation) open(ctx context.Context) (*pgxpool.Pool, *pgxpool.Config, error) {

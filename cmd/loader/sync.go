@@ -80,7 +80,7 @@ loaded fails the run instead. The database must be migrated first.
 				return err
 			}
 			cfg, err := rf.setup(in)
-			if err != nil && !errors.Is(err, errNoDatabase) { // execute reports that one
+			if err != nil && !errors.Is(err, db.ErrNoDatabase) { // execute reports that one
 				return err
 			}
 			var src extract.Source = hf.source(in)
@@ -112,7 +112,7 @@ The run must be complete and still in landing (see --keep-runs).
 				return usageError{fmt.Errorf("RUN_ID %q: want a run id from meta.runs", f.Arg(0))}
 			}
 			cfg, err := rf.setup(in)
-			if err != nil && !errors.Is(err, errNoDatabase) { // execute reports that one
+			if err != nil && !errors.Is(err, db.ErrNoDatabase) { // execute reports that one
 				return err
 			}
 			return execute(ctx, in, cfg, rf, nil, func(s *pipeline.Syncer) (pipeline.Result, error) {
@@ -236,7 +236,7 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 
 // execute connects, runs do with a Syncer, and reports: summary, metrics,
 // notification and, with --check, the data tests. A nil cfg: no database
-// was named (errNoDatabase).
+// was named (db.ErrNoDatabase).
 func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFlags, src extract.Source, do func(*pipeline.Syncer) (pipeline.Result, error)) error {
 	start := time.Now()
 	var password string
@@ -249,7 +249,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	// included.
 	var res pipeline.Result
 	var pool *pgxpool.Pool
-	err := errNoDatabase
+	err := db.ErrNoDatabase
 	if cfg != nil {
 		pool, err = db.Open(ctx, cfg)
 	}
@@ -282,7 +282,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	var checked []check.Result
 	code := exitOK
 	if err == nil && rf.check && pool != nil {
-		checks, cerr := loadChecks()
+		checks, cerr := check.Embedded()
 		if cerr == nil {
 			checked, cerr = runChecks(ctx, in, pool, checks, defaultMaxAge, nil)
 		}

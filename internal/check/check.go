@@ -35,6 +35,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/resources"
 )
 
@@ -147,6 +148,15 @@ var (
 	nameRE   = regexp.MustCompile(`^[a-z0-9_]+$`)
 	headerRE = regexp.MustCompile(`^--\s?([a-z_]+):\s*(.*)$`)
 )
+
+// Embedded loads the checks built into the binary, from db/checks.
+func Embedded() ([]Check, error) {
+	dir, err := fs.Sub(schema.FS, schema.ChecksDir)
+	if err != nil {
+		return nil, err
+	}
+	return Load(dir)
+}
 
 // Load reads every *.sql file at the root of fsys as a check, in name
 // order. A file without a valid header is an error naming it.

@@ -44,9 +44,12 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 // one of them set, an empty connection string means "the rest from PG*".
 var TargetVars = []string{"PGHOST", "PGPORT", "PGUSER", "PGPASSWORD", "PGDATABASE", "PGSERVICE"}
 
-// ErrNoDatabase: no connection string was given and no PG* variable names
-// a database.
-var ErrNoDatabase = errors.New("no connection string and none of " + strings.Join(TargetVars, ", ") + " is set")
+// ErrNoDatabase: no connection string was given (the loader's
+// --database-url or DATABASE_URL) and no PG* variable names a database. A
+// command exits 1 with it, as it did when it tried libpq's defaults and
+// failed; sync and replay report it as a failed run.
+var ErrNoDatabase = errors.New("no database given: neither --database-url / DATABASE_URL nor any PG* variable (" +
+	strings.Join(TargetVars, ", ") + ") is set")
 
 // withoutConnString is a parse error without the connection string it
 // quotes. pgx masks the password there only where it can tell where one
