@@ -280,6 +280,33 @@ $$;
 COMMENT ON FUNCTION meta.apply_grants() IS 'Grants spacex_writer and spacex_analyst their privileges on everything that exists now, and sets the default privileges of what the caller (the migration owner) creates later. loader migrate calls it after the function and view files.';
 
 
+--
+-- Name: lock_holders(text); Type: FUNCTION; Schema: meta; Owner: -
+--
+
+CREATE FUNCTION meta.lock_holders(lock text) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO 'pg_catalog', 'pg_temp'
+    AS $$
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+        'pid', l.pid, 'role', a.usename, 'run_id', r.run_id, 'source', r.source, 'started_at', r.started_at
+    ) ORDER BY l.pid), '[]')
+    FROM meta.locks k
+    JOIN pg_locks l ON l.locktype = 'transactionid' AND l.mode = 'ExclusiveLock' AND l.granted
+        AND l.transactionid::text = k.xmax::text
+    LEFT JOIN pg_stat_activity a ON a.pid = l.pid
+    LEFT JOIN meta.runs r ON r.status = 'running' AND r.pid = l.pid
+    WHERE k.name = lock AND l.pid <> pg_backend_pid()
+$$;
+
+
+--
+-- Name: FUNCTION lock_holders(lock text); Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON FUNCTION meta.lock_holders(lock text) IS 'The backends holding a loader lock (a meta.locks row), as a JSON array of {pid, role, run_id, source, started_at}; the run fields are null unless the backend is a sync or replay''s lock session.';
+
+
 SET default_tablespace = '';
 
 SET default_table_access_method = heap;
@@ -1562,6 +1589,23 @@ ALTER TABLE meta.check_runs ALTER COLUMN check_run_id ADD GENERATED ALWAYS AS ID
 
 
 --
+-- Name: locks; Type: TABLE; Schema: meta; Owner: -
+--
+
+CREATE TABLE meta.locks (
+    name text NOT NULL,
+    CONSTRAINT locks_name_check CHECK ((name = ANY (ARRAY['run'::text, 'migrate'::text])))
+);
+
+
+--
+-- Name: TABLE locks; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON TABLE meta.locks IS 'One row per loader lock: run (one sync or replay at a time) and migrate (one loader migrate at a time). A loader holds a lock by locking its row FOR UPDATE in a transaction; nothing is ever written to the rows.';
+
+
+--
 -- Name: run_drift; Type: TABLE; Schema: meta; Owner: -
 --
 
@@ -1772,6 +1816,7 @@ CREATE TABLE meta.runs (
     error text,
     views_refreshed text[],
     contract text,
+    pid integer,
     CONSTRAINT runs_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
     CONSTRAINT runs_check1 CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
     CONSTRAINT runs_contract_check CHECK ((contract = ANY (ARRAY['warn'::text, 'fail'::text]))),
@@ -1812,6 +1857,13 @@ COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run r
 --
 
 COMMENT ON COLUMN meta.runs.contract IS 'What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run''s unless --contract is given. NULL for runs recorded before the column existed.';
+
+
+--
+-- Name: COLUMN runs.pid; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.pid IS 'The PostgreSQL backend (pg_backend_pid) that held the run lock for the run; NULL for runs recorded before the column existed.';
 
 
 --
@@ -2139,6 +2191,14 @@ ALTER TABLE ONLY meta.check_results
 
 ALTER TABLE ONLY meta.check_runs
     ADD CONSTRAINT check_runs_pkey PRIMARY KEY (check_run_id);
+
+
+--
+-- Name: locks locks_pkey; Type: CONSTRAINT; Schema: meta; Owner: -
+--
+
+ALTER TABLE ONLY meta.locks
+    ADD CONSTRAINT locks_pkey PRIMARY KEY (name);
 
 
 --
@@ -2513,4 +2573,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261128210000'),
     ('20261128220000'),
     ('20261128230000'),
-    ('20261206120000');
+    ('20261206120000'),
+    ('20261206140000');

@@ -1,29 +1,3 @@
--- name: RunLockTry :one
--- RunLockTry takes the session-level advisory lock that lets one sync or
--- replay run at a time, without waiting. It returns whether it got it.
-SELECT pg_try_advisory_lock(@lock_key::bigint) AS locked;
-
--- name: RunLockWait :exec
--- RunLockWait waits for the run lock; within a transaction that has set
--- lock_timeout (RunLockTimeout) the wait is bounded, and fails with 55P03.
-SELECT pg_advisory_lock(@lock_key::bigint);
-
--- name: RunLockTimeout :exec
--- RunLockTimeout bounds lock waits for the rest of the transaction.
-SELECT set_config('lock_timeout', @timeout::text, true);
-
--- name: RunUnlock :exec
--- RunUnlock releases the run lock.
-SELECT pg_advisory_unlock(@lock_key::bigint);
-
--- name: RunRunning :one
--- RunRunning returns the newest run still marked running, to name the run
--- that holds the lock.
-SELECT run_id, started_at, source FROM meta.runs
-WHERE status = 'running'
-ORDER BY run_id DESC
-LIMIT 1;
-
 -- name: RunAbandonStale :many
 -- RunAbandonStale marks every run still 'running' as abandoned. Call it only
 -- while holding the run lock: no live process can then own such a run, so its
@@ -37,8 +11,9 @@ RETURNING run_id;
 
 -- name: RunCreate :one
 -- RunCreate opens a ledger row for a new sync or replay, with the contract
--- mode it runs under, and returns its id.
-INSERT INTO meta.runs (source, contract) VALUES (@source::text, @contract::text)
+-- mode it runs under and the backend holding its run lock, and returns its
+-- id.
+INSERT INTO meta.runs (source, contract, pid) VALUES (@source::text, @contract::text, @pid::int)
 RETURNING run_id;
 
 -- name: RunFinish :execrows

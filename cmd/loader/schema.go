@@ -22,8 +22,8 @@ var cmdMigrate = &command{
 schema_migrations, the same table the dbmate CLI uses), then every function
 file in db/functions and every gold view file in db/views that changed since
 it was last applied (recorded in meta.applied_sql). Files whose SQL is
-unchanged are left alone. An advisory lock makes concurrent migrates wait
-for each other.
+unchanged are left alone. Concurrent migrates wait for each other: on a row
+of meta.locks, or an advisory lock before that table exists.
 `,
 	flags: func(*flags) func(context.Context, *invocation) error {
 		return func(ctx context.Context, in *invocation) error {

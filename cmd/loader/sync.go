@@ -31,7 +31,7 @@ import (
 )
 
 const runHelp = `
-Every run takes an advisory lock, so only one sync or replay runs at a time;
+Every run locks a row only the loader's roles may, so one sync or replay runs;
 a run left 'running' by a process that died is marked abandoned by the next.
 Values of the wrong type become NULL and are listed in the row's issues
 column; \u0000, lone surrogate escapes and bytes that are not UTF-8 become

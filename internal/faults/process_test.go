@@ -2,6 +2,7 @@ package faults_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -93,7 +94,7 @@ func TestSignalCancelsRun(t *testing.T) {
 	}
 }
 
-// Two syncs at once: the advisory lock lets one run; the other exits at
+// Two syncs at once: the run lock lets one run; the other exits at
 // once with code 3 naming the run that holds it, or waits --lock-timeout.
 func TestConcurrentSyncs(t *testing.T) {
 	t.Parallel()
@@ -106,6 +107,13 @@ func TestConcurrentSyncs(t *testing.T) {
 	code, out := e.loader("sync", "--source", snapshot)
 	if code != 3 || !strings.Contains(out, "another sync or replay is running: run 1") {
 		t.Errorf("second sync: exit %d, want 3 naming run 1:\n%s", code, out)
+	}
+	// The whole holder, as the ledger has the run that holds the lock.
+	run1 := e.query("SELECT source, started_at FROM meta.runs WHERE run_id = 1")
+	holder := fmt.Sprintf("another sync or replay is running: run 1 (%s, started %s) holds the lock",
+		run1[0], run1[1].(time.Time).UTC().Format(time.RFC3339))
+	if !strings.Contains(out, holder) {
+		t.Errorf("second sync does not name its holder as %q:\n%s", holder, out)
 	}
 	if d := time.Since(start); d > 10*time.Second {
 		t.Errorf("second sync took %s to give up, want at once", d)
@@ -255,9 +263,8 @@ func TestRunLockLost(t *testing.T) {
 
 	a := e.start("sync", "--api-url", e.url)
 	waitFor(t, reached, "the first sync")
-	if n := e.int(`SELECT count(pg_terminate_backend(l.pid)) FROM pg_locks l
-		JOIN pg_stat_activity a ON a.pid = l.pid
-		WHERE l.locktype = 'advisory' AND a.datname = current_database()`); n != 1 {
+	if n := e.int(`SELECT count(pg_terminate_backend((h->>'pid')::int))
+		FROM jsonb_array_elements(meta.lock_holders('run')) h`); n != 1 {
 		t.Fatalf("terminated %d lock sessions, want 1", n)
 	}
 	e.mustLoad("sync", "--source", snapshot) // takes the lock

@@ -1,18 +1,15 @@
 // Package ledger keeps the run ledger (meta.runs, meta.run_resources) and
-// the run lock that lets one sync or replay run at a time. It converts the
+// the loader's locks (meta.locks): the run lock that lets one sync or
+// replay run at a time, and migrate's. It converts the
 // generated query types to its own at its boundary.
 package ledger
 
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
-	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
@@ -35,68 +32,9 @@ const (
 	StatusLocked    Status = "locked"
 )
 
-// ErrLocked: another sync or replay holds the run lock.
-var ErrLocked = errors.New("another sync or replay is running")
-
 // ErrNotRunning: the run's ledger row is no longer 'running', because
 // another run found this one's lock gone and marked it abandoned.
 var ErrNotRunning = errors.New("the run is no longer marked running in meta.runs (another run marked it abandoned)")
-
-// runLockKey is the advisory lock one sync or replay holds at a time
-// ("spacex-s" in ASCII).
-const runLockKey int64 = 0x7370616365782d73
-
-// Lock takes the run lock on a connection of its own, waiting up to
-// timeout for another run to release it (zero: not at all). The caller
-// promotes on that connection: if its session is lost, the lock goes with
-// it, and so does the promotion, so a run never commits without the lock.
-func Lock(ctx context.Context, pool *pgxpool.Pool, timeout time.Duration) (conn *pgxpool.Conn, unlock func(), err error) {
-	conn, err = pool.Acquire(ctx)
-	if err != nil {
-		return nil, nil, fmt.Errorf("take the run lock: %w", err)
-	}
-	locked := false
-	if timeout <= 0 {
-		locked, err = q.RunLockTry(ctx, conn, runLockKey)
-	} else {
-		err = pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if err := q.RunLockTimeout(ctx, tx, fmt.Sprintf("%dms", max(1, timeout.Milliseconds()))); err != nil {
-				return err
-			}
-			return q.RunLockWait(ctx, tx, runLockKey)
-		})
-		var pgErr *pgconn.PgError
-		if errors.As(err, &pgErr) && pgErr.Code == "55P03" { // lock_not_available
-			err = nil
-		} else {
-			locked = err == nil
-		}
-	}
-	if err != nil {
-		conn.Release()
-		return nil, nil, fmt.Errorf("take the run lock: %w", err)
-	}
-	if !locked {
-		defer conn.Release()
-		holder := "another run"
-		if r, err := q.RunRunning(ctx, conn); err == nil {
-			holder = fmt.Sprintf("run %d (%s, started %s)", r.RunID, r.Source, r.StartedAt.Format(time.RFC3339))
-		}
-		if timeout > 0 {
-			return nil, nil, fmt.Errorf("%w: %s still holds the lock after %s", ErrLocked, holder, timeout)
-		}
-		return nil, nil, fmt.Errorf("%w: %s holds the lock", ErrLocked, holder)
-	}
-	return conn, func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-		defer cancel()
-		if err := q.RunUnlock(uctx, conn, runLockKey); err != nil {
-			// Closing the session releases the lock for certain.
-			conn.Conn().Close(uctx)
-		}
-		conn.Release()
-	}, nil
-}
 
 // Finish records a run's outcome; cause is nil on success. It fails with
 // ErrNotRunning when the run is no longer 'running'.

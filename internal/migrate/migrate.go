@@ -22,14 +22,18 @@ import (
 
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/ledger"
 )
 
 // q runs the generated queries; each call takes its connection.
 var q = dbsqlc.New()
 
-// lockKey is the advisory lock that serialises concurrent migrates: dbmate
-// takes none, and two of them racing would both try the same migration.
-// The value is arbitrary but fixed ("spacex-m" in ASCII).
+// lockKey is the advisory lock that serialises the migrates of a database
+// that has no meta.locks yet (its first): dbmate takes no lock, and two of
+// them racing would both try the same migration. Any login can take an
+// advisory lock, so once meta.locks exists migrate takes its row instead
+// (ledger.MigrateLockName). The value is arbitrary but fixed ("spacex-m" in
+// ASCII).
 const lockKey int64 = 0x7370616365782d6d
 
 // Files is where the SQL lives: dbmate migrations in MigrationsDir,
@@ -43,8 +47,9 @@ type Files struct {
 
 // Up applies pending migrations, then (re)applies changed function and
 // view files, then the roles' grants (meta.apply_grants), to the database
-// dsn names (see db.ParseConfig), holding an advisory lock for the whole
-// time. dbmate's progress goes to out. Run it as the migration owner: the
+// dsn names (see db.ParseConfig), holding migrate's lock for the whole
+// time: its row of meta.locks, or an advisory lock while that table does
+// not exist. dbmate's progress goes to out. Run it as the migration owner: the
 // role that owns the schemas and so every view and function it creates.
 func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slog.Logger) error {
 	cfg, err := db.ParseConfig(dsn)
@@ -65,14 +70,21 @@ func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slo
 }
 
 func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, out io.Writer, logger *slog.Logger) error {
-	if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
-		return fmt.Errorf("take the migration lock: %w", err)
+	release, locked, err := rowLock(ctx, conn)
+	if err != nil {
+		return err
 	}
-	defer func() {
-		// Unlock on a context that outlives a cancelled run; closing the
-		// connection would release it too.
-		_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
-	}()
+	defer release()
+	if !locked {
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
+			return fmt.Errorf("take the migration lock: %w", err)
+		}
+		defer func() {
+			// Unlock on a context that outlives a cancelled run; closing
+			// the connection would release it too.
+			_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
+		}()
+	}
 
 	m := dbmate.New(dbmateURL)
 	m.FS = files.FS
@@ -84,6 +96,14 @@ func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, ou
 			return fmt.Errorf("apply migrations: no migration files in %s", files.MigrationsDir)
 		}
 		return fmt.Errorf("apply migrations: %w", err)
+	}
+	if !locked {
+		// The first migrate created meta.locks: a migrate that started
+		// since holds its row, and applies the files before this one does.
+		if release, _, err = rowLock(ctx, conn); err != nil {
+			return err
+		}
+		defer release()
 	}
 	if err := Apply(ctx, conn, KindFunction, files.FS, files.FunctionsDir, logger); err != nil {
 		return err
@@ -99,6 +119,31 @@ func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, ou
 		return fmt.Errorf("grant the roles their privileges (meta.apply_grants): %w", err)
 	}
 	return nil
+}
+
+// rowLock takes migrate's row of meta.locks, waiting as long as another
+// migrate holds it, in a transaction on a session of its own (conn runs a
+// transaction per file). Release ends the session, and the lock. locked is
+// false, and release does nothing, when meta.locks does not exist yet.
+func rowLock(ctx context.Context, conn *pgx.Conn) (release func(), locked bool, err error) {
+	exists, err := q.LockTableExists(ctx, conn)
+	if err != nil || !exists {
+		return func() {}, false, err
+	}
+	lc, err := pgx.ConnectConfig(ctx, conn.Config())
+	if err != nil {
+		return nil, false, fmt.Errorf("take the migration lock: connect: %w", err)
+	}
+	release = func() { _ = lc.Close(context.WithoutCancel(ctx)) }
+	tx, err := lc.Begin(ctx)
+	if err == nil {
+		err = ledger.Take(ctx, tx, ledger.MigrateLockName, -1)
+	}
+	if err != nil {
+		release()
+		return nil, false, fmt.Errorf("take the migration lock: %w", err)
+	}
+	return release, true, nil
 }
 
 // applyGrants re-applies the privileges of spacex_writer and

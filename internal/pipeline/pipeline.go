@@ -34,7 +34,8 @@ var q = dbsqlc.New()
 
 // Errors callers branch on.
 var (
-	// ErrLocked: another sync or replay holds the run lock.
+	// ErrLocked: another session holds the run lock, a sync or replay's or
+	// (a writer's or the owner's) another; the error names which.
 	ErrLocked = ledger.ErrLocked
 	// ErrShrink: an extract would soft-delete more of a table than
 	// Options.MaxDeleteFraction allows.

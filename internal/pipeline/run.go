@@ -10,7 +10,6 @@ import (
 
 	"github.com/avast/retry-go/v4"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgxpool"
 	"golang.org/x/sync/errgroup"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
@@ -73,11 +72,13 @@ func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill 
 	if contract == "" {
 		contract = ContractWarn
 	}
-	lockConn, unlock, err := ledger.Lock(ctx, s.Pool, s.Options.LockTimeout)
+	lock, err := ledger.TakeRunLock(ctx, s.Pool, s.Options.LockTimeout)
 	if err != nil {
 		return Result{}, err
 	}
-	defer unlock()
+	// Released after a failure is recorded: until then the lock is held, so
+	// no other run can take the run for a dead one and mark it abandoned.
+	defer lock.Release()
 
 	abandoned, err := q.RunAbandonStale(ctx, s.Pool)
 	if err != nil {
@@ -86,21 +87,19 @@ func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill 
 	for _, id := range abandoned {
 		s.Logger.WarnContext(ctx, "earlier run marked abandoned: its process died mid-run", "abandoned_run_id", id)
 	}
-	id, err := q.RunCreate(ctx, s.Pool, dbsqlc.RunCreateParams{Source: source, Contract: string(contract)})
+	id, err := q.RunCreate(ctx, s.Pool, dbsqlc.RunCreateParams{Source: source, Contract: string(contract), Pid: lock.PID})
 	if err != nil {
 		return Result{Abandoned: abandoned, Contract: contract}, fmt.Errorf("open run in ledger: %w", err)
 	}
 	r := &run{Syncer: s, id: id, contract: contract, log: s.Logger.With("run_id", id)}
 	r.log.InfoContext(ctx, "run started", "source", source, "contract", contract)
 
-	promoted, views, err := r.run(ctx, lockConn, fill)
+	promoted, views, err := r.run(ctx, lock, fill)
 	pctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 	defer cancel()
 	res := Result{RunID: id, Contract: contract, Abandoned: abandoned, Resources: promoted, ViewsRefreshed: views}
 	if err == nil {
 		r.log.InfoContext(ctx, "run succeeded", "views_refreshed", views)
-		// Landing keeps what kept runs read; the rest goes.
-		r.prune(pctx)
 		return res, nil
 	}
 	// The promotion did not commit: nothing it counted was written.
@@ -111,13 +110,13 @@ func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill 
 	return res, r.fail(ctx, pctx, err)
 }
 
-// run lands and promotes: each resource is promoted, in one transaction on
-// the run lock's session, as soon as fill has it, so that a resource is
-// promoted while the next one is still landing, and its drift is checked
-// meanwhile. The transaction commits only when every resource landed and
+// run lands and promotes: each resource is promoted, in one transaction
+// within the run lock's (a savepoint, committed with it), as soon as fill
+// has it, so that a resource is promoted while the next one is still
+// landing, and its drift is checked meanwhile. The transaction commits only when every resource landed and
 // promoted, and, under ContractFail, none drifted. It returns what it did
 // with each resource it got to, and the gold views refreshed.
-func (r *run) run(ctx context.Context, lockConn *pgxpool.Conn, fill fill) (promoted []ResourceResult, views []string, err error) {
+func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted []ResourceResult, views []string, err error) {
 	if r.schema, err = q.BronzeTransformVersion(ctx, r.Pool); err != nil {
 		return nil, nil, fmt.Errorf("read the transform version (has `loader migrate` applied db/functions?): %w", err)
 	}
@@ -127,8 +126,8 @@ func (r *run) run(ctx context.Context, lockConn *pgxpool.Conn, fill fill) (promo
 	if err := q.LandingOpenRun(ctx, r.Pool, r.id); err != nil {
 		return nil, nil, fmt.Errorf("open the run's landing partition: %w", err)
 	}
-	if r.tx, err = lockConn.Begin(ctx); err != nil {
-		return nil, nil, fmt.Errorf("begin promotion (on the run lock's session): %w", err)
+	if r.tx, err = lock.Tx.Begin(ctx); err != nil {
+		return nil, nil, fmt.Errorf("begin promotion (in the run lock's transaction): %w", err)
 	}
 	defer r.tx.Rollback(context.WithoutCancel(ctx))
 
@@ -173,13 +172,28 @@ func (r *run) run(ctx context.Context, lockConn *pgxpool.Conn, fill fill) (promo
 	if err := r.tx.Commit(context.WithoutCancel(ctx)); err != nil {
 		return promoted, views, fmt.Errorf("commit promotion: %w", err)
 	}
+	// Landing keeps what kept runs read; the rest goes, under the lock,
+	// between runs, and only if the run commits.
+	r.prune(ctx, lock.Tx)
+	if err := lock.Commit(ctx); err != nil {
+		return promoted, views, fmt.Errorf("commit promotion: %w", err)
+	}
 	return promoted, views, nil
 }
 
-// prune drops the landing partitions no kept run reads. A failure is only
-// logged: the next run prunes again.
-func (r *run) prune(ctx context.Context) {
-	if dropped, err := landing.Prune(ctx, r.Pool, r.Options.KeepRuns); err != nil {
+// prune drops the landing partitions no kept run reads, in a savepoint of
+// the run lock's transaction. A failure is only logged, and undoes only the
+// prune: the next run prunes again.
+func (r *run) prune(ctx context.Context, lockTx pgx.Tx) {
+	// The run is done: a signal now must not stop the prune half way.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	var dropped []int64
+	err := pgx.BeginFunc(ctx, lockTx, func(tx pgx.Tx) (err error) {
+		dropped, err = landing.Prune(ctx, tx, r.Options.KeepRuns)
+		return err
+	})
+	if err != nil {
 		r.log.WarnContext(ctx, "prune landing", "err", err)
 	} else if len(dropped) > 0 {
 		r.log.DebugContext(ctx, "landing pruned", "runs", dropped)

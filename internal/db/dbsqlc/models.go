@@ -22,6 +22,8 @@ type MetaRun struct {
 	ViewsRefreshed []string
 	// What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run's unless --contract is given. NULL for runs recorded before the column existed.
 	Contract *string
+	// The PostgreSQL backend (pg_backend_pid) that held the run lock for the run; NULL for runs recorded before the column existed.
+	Pid *int32
 }
 
 // Per-resource record of a run: where its documents are, what was fetched, and what happened to bronze.

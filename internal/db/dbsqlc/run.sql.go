@@ -43,19 +43,21 @@ func (q *Queries) RunAbandonStale(ctx context.Context, db DBTX) ([]int64, error)
 }
 
 const runCreate = `-- name: RunCreate :one
-INSERT INTO meta.runs (source, contract) VALUES ($1::text, $2::text)
+INSERT INTO meta.runs (source, contract, pid) VALUES ($1::text, $2::text, $3::int)
 RETURNING run_id
 `
 
 type RunCreateParams struct {
 	Source   string
 	Contract string
+	Pid      int32
 }
 
 // RunCreate opens a ledger row for a new sync or replay, with the contract
-// mode it runs under, and returns its id.
+// mode it runs under and the backend holding its run lock, and returns its
+// id.
 func (q *Queries) RunCreate(ctx context.Context, db DBTX, arg RunCreateParams) (int64, error) {
-	row := db.QueryRow(ctx, runCreate, arg.Source, arg.Contract)
+	row := db.QueryRow(ctx, runCreate, arg.Source, arg.Contract, arg.Pid)
 	var run_id int64
 	err := row.Scan(&run_id)
 	return run_id, err
@@ -87,7 +89,7 @@ func (q *Queries) RunFinish(ctx context.Context, db DBTX, arg RunFinishParams) (
 }
 
 const runGet = `-- name: RunGet :one
-SELECT run_id, status, source, started_at, finished_at, error, views_refreshed, contract FROM meta.runs WHERE run_id = $1::bigint
+SELECT run_id, status, source, started_at, finished_at, error, views_refreshed, contract, pid FROM meta.runs WHERE run_id = $1::bigint
 `
 
 // RunGet returns one run of the ledger, by id.
@@ -103,6 +105,7 @@ func (q *Queries) RunGet(ctx context.Context, db DBTX, runID int64) (MetaRun, er
 		&i.Error,
 		&i.ViewsRefreshed,
 		&i.Contract,
+		&i.Pid,
 	)
 	return i, err
 }
@@ -191,40 +194,6 @@ func (q *Queries) RunList(ctx context.Context, db DBTX, maxRuns int32) ([]RunLis
 		return nil, err
 	}
 	return items, nil
-}
-
-const runLockTimeout = `-- name: RunLockTimeout :exec
-SELECT set_config('lock_timeout', $1::text, true)
-`
-
-// RunLockTimeout bounds lock waits for the rest of the transaction.
-func (q *Queries) RunLockTimeout(ctx context.Context, db DBTX, timeout string) error {
-	_, err := db.Exec(ctx, runLockTimeout, timeout)
-	return err
-}
-
-const runLockTry = `-- name: RunLockTry :one
-SELECT pg_try_advisory_lock($1::bigint) AS locked
-`
-
-// RunLockTry takes the session-level advisory lock that lets one sync or
-// replay run at a time, without waiting. It returns whether it got it.
-func (q *Queries) RunLockTry(ctx context.Context, db DBTX, lockKey int64) (bool, error) {
-	row := db.QueryRow(ctx, runLockTry, lockKey)
-	var locked bool
-	err := row.Scan(&locked)
-	return locked, err
-}
-
-const runLockWait = `-- name: RunLockWait :exec
-SELECT pg_advisory_lock($1::bigint)
-`
-
-// RunLockWait waits for the run lock; within a transaction that has set
-// lock_timeout (RunLockTimeout) the wait is bounded, and fails with 55P03.
-func (q *Queries) RunLockWait(ctx context.Context, db DBTX, lockKey int64) error {
-	_, err := db.Exec(ctx, runLockWait, lockKey)
-	return err
 }
 
 const runPromotionSettings = `-- name: RunPromotionSettings :exec
@@ -412,38 +381,6 @@ func (q *Queries) RunResources(ctx context.Context, db DBTX, runIds []int64) ([]
 		return nil, err
 	}
 	return items, nil
-}
-
-const runRunning = `-- name: RunRunning :one
-SELECT run_id, started_at, source FROM meta.runs
-WHERE status = 'running'
-ORDER BY run_id DESC
-LIMIT 1
-`
-
-type RunRunningRow struct {
-	RunID     int64
-	StartedAt time.Time
-	Source    string
-}
-
-// RunRunning returns the newest run still marked running, to name the run
-// that holds the lock.
-func (q *Queries) RunRunning(ctx context.Context, db DBTX) (RunRunningRow, error) {
-	row := db.QueryRow(ctx, runRunning)
-	var i RunRunningRow
-	err := row.Scan(&i.RunID, &i.StartedAt, &i.Source)
-	return i, err
-}
-
-const runUnlock = `-- name: RunUnlock :exec
-SELECT pg_advisory_unlock($1::bigint)
-`
-
-// RunUnlock releases the run lock.
-func (q *Queries) RunUnlock(ctx context.Context, db DBTX, lockKey int64) error {
-	_, err := db.Exec(ctx, runUnlock, lockKey)
-	return err
 }
 
 const runViewsRefreshed = `-- name: RunViewsRefreshed :exec
