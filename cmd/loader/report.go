@@ -58,11 +58,7 @@ directory: name a file in it).
 				return err
 			}
 			in.logger.DebugContext(ctx, "report written", "path", *out)
-			synced := "no sync has succeeded yet"
-			if data.LastSyncOK {
-				synced = fmt.Sprintf("data of run %d, synced %s", data.LastRunID, data.LastSync.UTC().Format("2006-01-02 15:04:05 UTC"))
-			}
-			fmt.Fprintf(in.stdout, "report: wrote %s (%s)\n", *out, synced)
+			fmt.Fprintf(in.stdout, "report: wrote %s (%s)\n", *out, data.Synced())
 			return nil
 		}
 	},

@@ -76,6 +76,15 @@ type Data struct {
 	LastRunID  int64
 }
 
+// Synced says whose data the page shows, for loader report's line on
+// stdout: "data of run 7, synced 2026-12-06 12:00:00 UTC".
+func (d Data) Synced() string {
+	if !d.LastSyncOK {
+		return "no sync has succeeded yet"
+	}
+	return fmt.Sprintf("data of run %d, synced %s", d.LastRunID, d.LastSync.UTC().Format("2006-01-02 15:04:05 UTC"))
+}
+
 // sections lays out the page; Load fills in the rows.
 func sections() []Section {
 	return []Section{
