@@ -20,7 +20,7 @@ added up), booster landings by type and cores by number of flights
 (gold.landings_by_type, gold.core_reuse), payload mass by orbit
 (gold.payload_mass_by_orbit) and fairing recovery by year
 (gold.fairing_recovery_by_year), each followed by a table of the exact
-figures it draws; and when the newest succeeded run finished (meta.runs).
+figures it draws; and when the newest succeeded run finished (gold.freshness).
 The page loads nothing from anywhere: no script, font, style sheet or image
 outside the file, so it opens offline and can be mailed.
 
