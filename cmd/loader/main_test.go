@@ -311,13 +311,16 @@ func TestNoDatabaseGiven(t *testing.T) {
 func TestUnmigratedDatabase(t *testing.T) {
 	t.Parallel()
 	older := pgtest.DSN(t)
-	if _, err := pgtest.Pool(t, older).Exec(context.Background(),
+	owner := pgtest.Pool(t, older)
+	if _, err := owner.Exec(context.Background(),
 		"DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ name, dsn, want string }{
 		{"empty", pgtest.EmptyDSN(t), " is not migrated (no schema_migrations table): run loader migrate\n"},
 		{"older", older, " is not migrated to this loader (1 of its migrations not applied: "},
+		// The analyst may read schema_migrations: told too.
+		{"older, as analyst", roleLogin(t, owner, older, "spacex_analyst"), " is not migrated to this loader (1 of its migrations not applied: "},
 	} {
 		for _, args := range [][]string{
 			{"sync", "--source", snapshot}, {"replay", "1"}, {"check"}, {"runs"},
@@ -329,6 +332,9 @@ func TestUnmigratedDatabase(t *testing.T) {
 				!strings.Contains(errOut, tc.want) || !strings.HasSuffix(errOut, ": run loader migrate\n") {
 				t.Errorf("%s database, %v: exit %d\nstdout: %q\nstderr: %q\nwant 1 and one line %q…%q", tc.name, args, code, out, errOut, prefix, tc.want)
 			}
+		}
+		if strings.HasSuffix(tc.name, "analyst") {
+			continue // status reads meta, which the analyst may not
 		}
 		if code, out, errOut := loader(t, map[string]string{"DATABASE_URL": tc.dsn}, "status"); code != exitOK || !strings.Contains(out, "loader migrate") {
 			t.Errorf("%s database, status: exit %d\n%s%s", tc.name, code, out, errOut)
