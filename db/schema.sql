@@ -1334,6 +1334,341 @@ COMMENT ON TABLE bronze.starlink IS 'Starlink satellites; st_* are the Space-Tra
 
 
 --
+-- Name: run_resources; Type: TABLE; Schema: meta; Owner: -
+--
+
+CREATE TABLE meta.run_resources (
+    run_id bigint NOT NULL,
+    resource text NOT NULL,
+    landed_run_id bigint,
+    not_modified boolean DEFAULT false NOT NULL,
+    etag text,
+    extract_sha256 bytea,
+    fetched bigint NOT NULL,
+    sanitized bigint DEFAULT 0 NOT NULL,
+    transform text,
+    skipped boolean,
+    duplicates bigint,
+    rejected bigint,
+    bad_values bigint,
+    inserted bigint,
+    updated bigint,
+    unchanged bigint,
+    deleted bigint,
+    revived bigint,
+    absent boolean DEFAULT false NOT NULL,
+    CONSTRAINT run_resources_check CHECK ((absent OR ((landed_run_id IS NOT NULL) AND (extract_sha256 IS NOT NULL))))
+);
+
+
+--
+-- Name: TABLE run_resources; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON TABLE meta.run_resources IS 'Per-resource record of a run: where its documents are, what was fetched, and what happened to bronze.';
+
+
+--
+-- Name: COLUMN run_resources.landed_run_id; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.landed_run_id IS 'The run whose landing partition holds the documents: this run, or the earlier run whose identical extract it reuses (HTTP 304, an unchanged snapshot file, a replay).';
+
+
+--
+-- Name: COLUMN run_resources.not_modified; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.not_modified IS 'The source said the extract is unchanged since the ETag sent (HTTP 304, or the same snapshot file): nothing was downloaded or landed.';
+
+
+--
+-- Name: COLUMN run_resources.etag; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.etag IS 'The extract''s ETag: the HTTP ETag header, or sha256 of a snapshot file. The next run sends it as If-None-Match.';
+
+
+--
+-- Name: COLUMN run_resources.extract_sha256; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.extract_sha256 IS 'sha256 over the sha256 of every document in order: equal for equal extracts, whatever their source.';
+
+
+--
+-- Name: COLUMN run_resources.fetched; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.fetched IS 'Documents in the extract.';
+
+
+--
+-- Name: COLUMN run_resources.sanitized; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.sanitized IS 'Documents in which what jsonb rejects (\u0000, unpaired surrogate escapes, bytes that are not UTF-8) was replaced by U+FFFD before landing.';
+
+
+--
+-- Name: COLUMN run_resources.transform; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.transform IS 'Version of the schema and transform functions the promotion ran under (meta.transform_version()).';
+
+
+--
+-- Name: COLUMN run_resources.skipped; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.skipped IS 'Bronze already held exactly this extract under this transform version, so nothing was typed or written.';
+
+
+--
+-- Name: COLUMN run_resources.duplicates; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.duplicates IS 'Documents that repeated an id already in the same extract; the last occurrence won.';
+
+
+--
+-- Name: COLUMN run_resources.rejected; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.rejected IS 'Documents without a usable id (missing, null, empty, over 256 bytes, or not a string or number), kept in landing but not promoted; the run soft-deletes nothing of that resource.';
+
+
+--
+-- Name: COLUMN run_resources.bad_values; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.bad_values IS 'Records with at least one value of the wrong type in their row or their bridge rows, set to NULL and listed in an issues column.';
+
+
+--
+-- Name: COLUMN run_resources.inserted; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.inserted IS 'Bronze rows inserted.';
+
+
+--
+-- Name: COLUMN run_resources.updated; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.updated IS 'Bronze rows rewritten because their document changed (revived rows included).';
+
+
+--
+-- Name: COLUMN run_resources.unchanged; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.unchanged IS 'Bronze rows whose document was already current; not rewritten, not even typed.';
+
+
+--
+-- Name: COLUMN run_resources.deleted; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.deleted IS 'Bronze rows soft-deleted (deleted_at set) because the complete extract no longer had them.';
+
+
+--
+-- Name: COLUMN run_resources.revived; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.revived IS 'Soft-deleted bronze rows that came back (deleted_at cleared).';
+
+
+--
+-- Name: COLUMN run_resources.absent; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.absent IS 'The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.';
+
+
+--
+-- Name: runs; Type: TABLE; Schema: meta; Owner: -
+--
+
+CREATE TABLE meta.runs (
+    run_id bigint NOT NULL,
+    status text DEFAULT 'running'::text NOT NULL,
+    source text NOT NULL,
+    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
+    finished_at timestamp with time zone,
+    error text,
+    views_refreshed text[],
+    contract text,
+    pid integer,
+    CONSTRAINT runs_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
+    CONSTRAINT runs_check1 CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
+    CONSTRAINT runs_contract_check CHECK ((contract = ANY (ARRAY['warn'::text, 'fail'::text]))),
+    CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text, 'abandoned'::text])))
+);
+
+
+--
+-- Name: TABLE runs; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON TABLE meta.runs IS 'One row per sync or replay: status, timing and the error of a failed run.';
+
+
+--
+-- Name: COLUMN runs.status; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.status IS 'running, succeeded, failed, cancelled (SIGINT/SIGTERM), or abandoned (the process died; found by the next run).';
+
+
+--
+-- Name: COLUMN runs.source; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.source IS 'Where the run extracted from: the API base URL, the snapshot directory, or the run it replays.';
+
+
+--
+-- Name: COLUMN runs.views_refreshed; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run refreshed: those reading a table the run changed.';
+
+
+--
+-- Name: COLUMN runs.contract; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.contract IS 'What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run''s unless --contract is given. NULL for runs recorded before the column existed.';
+
+
+--
+-- Name: COLUMN runs.pid; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.runs.pid IS 'The PostgreSQL backend (pg_backend_pid) that held the run lock for the run; NULL for runs recorded before the column existed.';
+
+
+--
+-- Name: freshness; Type: VIEW; Schema: gold; Owner: -
+--
+
+CREATE VIEW gold.freshness WITH (security_barrier='true') AS
+ SELECT r.run_id,
+    r.started_at,
+    r.finished_at,
+    rr.resource,
+    rr.absent,
+    rr.not_modified,
+    rr.fetched,
+    rr.inserted,
+    rr.updated,
+    rr.unchanged,
+    rr.deleted,
+    rr.revived
+   FROM (( SELECT runs.run_id,
+            runs.started_at,
+            runs.finished_at
+           FROM meta.runs
+          WHERE (runs.status = 'succeeded'::text)
+          ORDER BY runs.run_id DESC
+         LIMIT 1) r
+     LEFT JOIN meta.run_resources rr ON ((rr.run_id = r.run_id)));
+
+
+--
+-- Name: VIEW freshness; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON VIEW gold.freshness IS 'The newest succeeded sync or replay (what bronze and gold now hold), one row per resource it recorded; no row before any run succeeded. Analysts read it instead of meta.runs, which they may not: SELECT DISTINCT run_id, finished_at, now() - finished_at AS age FROM gold.freshness.';
+
+
+--
+-- Name: COLUMN freshness.run_id; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.run_id IS 'Id of the newest succeeded run (meta.runs.run_id; loader runs lists it).';
+
+
+--
+-- Name: COLUMN freshness.started_at; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.started_at IS 'When that run started.';
+
+
+--
+-- Name: COLUMN freshness.finished_at; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.finished_at IS 'When that run finished and committed: bronze and gold are as of this time.';
+
+
+--
+-- Name: COLUMN freshness.resource; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.resource IS 'API resource (rockets, launches, ...): one row per resource the run recorded.';
+
+
+--
+-- Name: COLUMN freshness.absent; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.absent IS 'The source lacked the resource (no file, or 404): bronze kept what it held of it.';
+
+
+--
+-- Name: COLUMN freshness.not_modified; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.not_modified IS 'The source answered not modified (same ETag or file hash as the run before): nothing was downloaded or changed.';
+
+
+--
+-- Name: COLUMN freshness.fetched; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.fetched IS 'Documents the run read from the source for this resource (0 when absent or not modified).';
+
+
+--
+-- Name: COLUMN freshness.inserted; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.inserted IS 'Bronze rows the run inserted (new records); NULL when the resource was not promoted.';
+
+
+--
+-- Name: COLUMN freshness.updated; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.updated IS 'Bronze rows the run updated (content changed, revived rows included); NULL when not promoted.';
+
+
+--
+-- Name: COLUMN freshness.unchanged; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.unchanged IS 'Records whose content was already in bronze; NULL when not promoted.';
+
+
+--
+-- Name: COLUMN freshness.deleted; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.deleted IS 'Bronze rows the run soft-deleted (missing from a complete extract); NULL when not promoted.';
+
+
+--
+-- Name: COLUMN freshness.revived; Type: COMMENT; Schema: gold; Owner: -
+--
+
+COMMENT ON COLUMN gold.freshness.revived IS 'Soft-deleted rows the run revived (back in the extract), also counted in updated; NULL when not promoted.';
+
+
+--
 -- Name: documents; Type: TABLE; Schema: landing; Owner: -
 --
 
@@ -1647,223 +1982,6 @@ COMMENT ON COLUMN meta.run_drift.observed IS 'JSON types seen (new_key, type_cha
 --
 
 COMMENT ON COLUMN meta.run_drift.documents IS 'Documents showing the change.';
-
-
---
--- Name: run_resources; Type: TABLE; Schema: meta; Owner: -
---
-
-CREATE TABLE meta.run_resources (
-    run_id bigint NOT NULL,
-    resource text NOT NULL,
-    landed_run_id bigint,
-    not_modified boolean DEFAULT false NOT NULL,
-    etag text,
-    extract_sha256 bytea,
-    fetched bigint NOT NULL,
-    sanitized bigint DEFAULT 0 NOT NULL,
-    transform text,
-    skipped boolean,
-    duplicates bigint,
-    rejected bigint,
-    bad_values bigint,
-    inserted bigint,
-    updated bigint,
-    unchanged bigint,
-    deleted bigint,
-    revived bigint,
-    absent boolean DEFAULT false NOT NULL,
-    CONSTRAINT run_resources_check CHECK ((absent OR ((landed_run_id IS NOT NULL) AND (extract_sha256 IS NOT NULL))))
-);
-
-
---
--- Name: TABLE run_resources; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON TABLE meta.run_resources IS 'Per-resource record of a run: where its documents are, what was fetched, and what happened to bronze.';
-
-
---
--- Name: COLUMN run_resources.landed_run_id; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.landed_run_id IS 'The run whose landing partition holds the documents: this run, or the earlier run whose identical extract it reuses (HTTP 304, an unchanged snapshot file, a replay).';
-
-
---
--- Name: COLUMN run_resources.not_modified; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.not_modified IS 'The source said the extract is unchanged since the ETag sent (HTTP 304, or the same snapshot file): nothing was downloaded or landed.';
-
-
---
--- Name: COLUMN run_resources.etag; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.etag IS 'The extract''s ETag: the HTTP ETag header, or sha256 of a snapshot file. The next run sends it as If-None-Match.';
-
-
---
--- Name: COLUMN run_resources.extract_sha256; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.extract_sha256 IS 'sha256 over the sha256 of every document in order: equal for equal extracts, whatever their source.';
-
-
---
--- Name: COLUMN run_resources.fetched; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.fetched IS 'Documents in the extract.';
-
-
---
--- Name: COLUMN run_resources.sanitized; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.sanitized IS 'Documents in which what jsonb rejects (\u0000, unpaired surrogate escapes, bytes that are not UTF-8) was replaced by U+FFFD before landing.';
-
-
---
--- Name: COLUMN run_resources.transform; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.transform IS 'Version of the schema and transform functions the promotion ran under (meta.transform_version()).';
-
-
---
--- Name: COLUMN run_resources.skipped; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.skipped IS 'Bronze already held exactly this extract under this transform version, so nothing was typed or written.';
-
-
---
--- Name: COLUMN run_resources.duplicates; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.duplicates IS 'Documents that repeated an id already in the same extract; the last occurrence won.';
-
-
---
--- Name: COLUMN run_resources.rejected; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.rejected IS 'Documents without a usable id (missing, null, empty, over 256 bytes, or not a string or number), kept in landing but not promoted; the run soft-deletes nothing of that resource.';
-
-
---
--- Name: COLUMN run_resources.bad_values; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.bad_values IS 'Records with at least one value of the wrong type in their row or their bridge rows, set to NULL and listed in an issues column.';
-
-
---
--- Name: COLUMN run_resources.inserted; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.inserted IS 'Bronze rows inserted.';
-
-
---
--- Name: COLUMN run_resources.updated; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.updated IS 'Bronze rows rewritten because their document changed (revived rows included).';
-
-
---
--- Name: COLUMN run_resources.unchanged; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.unchanged IS 'Bronze rows whose document was already current; not rewritten, not even typed.';
-
-
---
--- Name: COLUMN run_resources.deleted; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.deleted IS 'Bronze rows soft-deleted (deleted_at set) because the complete extract no longer had them.';
-
-
---
--- Name: COLUMN run_resources.revived; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.revived IS 'Soft-deleted bronze rows that came back (deleted_at cleared).';
-
-
---
--- Name: COLUMN run_resources.absent; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.run_resources.absent IS 'The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.';
-
-
---
--- Name: runs; Type: TABLE; Schema: meta; Owner: -
---
-
-CREATE TABLE meta.runs (
-    run_id bigint NOT NULL,
-    status text DEFAULT 'running'::text NOT NULL,
-    source text NOT NULL,
-    started_at timestamp with time zone DEFAULT clock_timestamp() NOT NULL,
-    finished_at timestamp with time zone,
-    error text,
-    views_refreshed text[],
-    contract text,
-    pid integer,
-    CONSTRAINT runs_check CHECK (((status = 'running'::text) = (finished_at IS NULL))),
-    CONSTRAINT runs_check1 CHECK (((status <> 'failed'::text) OR (error IS NOT NULL))),
-    CONSTRAINT runs_contract_check CHECK ((contract = ANY (ARRAY['warn'::text, 'fail'::text]))),
-    CONSTRAINT runs_status_check CHECK ((status = ANY (ARRAY['running'::text, 'succeeded'::text, 'failed'::text, 'cancelled'::text, 'abandoned'::text])))
-);
-
-
---
--- Name: TABLE runs; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON TABLE meta.runs IS 'One row per sync or replay: status, timing and the error of a failed run.';
-
-
---
--- Name: COLUMN runs.status; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.runs.status IS 'running, succeeded, failed, cancelled (SIGINT/SIGTERM), or abandoned (the process died; found by the next run).';
-
-
---
--- Name: COLUMN runs.source; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.runs.source IS 'Where the run extracted from: the API base URL, the snapshot directory, or the run it replays.';
-
-
---
--- Name: COLUMN runs.views_refreshed; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run refreshed: those reading a table the run changed.';
-
-
---
--- Name: COLUMN runs.contract; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.runs.contract IS 'What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run''s unless --contract is given. NULL for runs recorded before the column existed.';
-
-
---
--- Name: COLUMN runs.pid; Type: COMMENT; Schema: meta; Owner: -
---
-
-COMMENT ON COLUMN meta.runs.pid IS 'The PostgreSQL backend (pg_backend_pid) that held the run lock for the run; NULL for runs recorded before the column existed.';
 
 
 --
@@ -2574,4 +2692,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261128220000'),
     ('20261128230000'),
     ('20261206120000'),
-    ('20261206140000');
+    ('20261206140000'),
+    ('20261206151200');

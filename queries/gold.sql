@@ -9,3 +9,9 @@ SELECT name::text FROM meta.views_to_refresh(CAST(@changed::text[] AS regclass[]
 -- owner: REFRESH needs ownership, which the writer role running a sync does
 -- not have, and it refreshes only views loader migrate applied.
 SELECT meta.refresh_view(@name::text);
+
+-- name: GoldFreshnessLastRun :one
+-- GoldFreshnessLastRun returns the newest succeeded run and when it
+-- finished, from gold.freshness, which the analyst may read (meta.runs it
+-- may not); no row when no run succeeded.
+SELECT run_id, finished_at::timestamptz AS finished_at FROM gold.freshness LIMIT 1;

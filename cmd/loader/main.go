@@ -23,6 +23,7 @@ import (
 	"github.com/spacex-elt/loader/internal/cliflag"
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/pipeline"
+	"github.com/spacex-elt/loader/internal/status"
 	"github.com/spacex-elt/loader/internal/termtext"
 )
 
@@ -62,8 +63,9 @@ type command struct {
 	// short is its line in the main usage ("\n" continues it); long, its
 	// help after the usage line.
 	short, long string
-	// noDatabase: it takes no --database-url.
-	noDatabase bool
+	// noDatabase: it takes no --database-url; anySchema: it reads a
+	// database however far it is migrated (status), where others refuse.
+	noDatabase, anySchema bool
 	// output is the help of its --output flag; "" when it has none.
 	output string
 	// flags registers the command's own flags and returns the function
@@ -140,7 +142,7 @@ func mainUsage() string {
 func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	f := &flags{FlagSet: fs, getenv: getenv}
-	in := &invocation{name: c.name, noDatabase: c.noDatabase, stdout: stdout, stderr: stderr}
+	in := &invocation{name: c.name, noDatabase: c.noDatabase, anySchema: c.anySchema, stdout: stdout, stderr: stderr}
 	f.env(&in.logFormat, "log-format", envLogFmt, "text", "log `format` on stderr: text or json")
 	f.env(&in.logLevel, "log-level", envLogLevel, "info", "log `level`: debug, info, warn or error")
 	if !c.noDatabase {
@@ -225,7 +227,7 @@ func (f *flags) secret(p *string, name, variable, def, usage string) {
 type invocation struct {
 	name                             string
 	databaseURL, logFormat, logLevel string
-	noDatabase                       bool
+	noDatabase, anySchema            bool
 	// json: --output json.
 	json bool
 	// stderr is where logs and errors go. Once setup knows the database
@@ -277,7 +279,7 @@ func (in *invocation) open(ctx context.Context) (*pgxpool.Pool, *pgxpool.Config,
 	if err != nil {
 		return nil, nil, err
 	}
-	pool, err := db.Open(ctx, cfg)
+	pool, err := status.Open(ctx, cfg, embedded, in.anySchema)
 	return pool, cfg, err
 }
 

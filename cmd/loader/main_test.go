@@ -301,6 +301,47 @@ func TestNoDatabaseGiven(t *testing.T) {
 	}
 }
 
+// TestUnmigratedDatabase (issue 13, item 13): against a database with
+// nothing applied, and one an older loader migrated (its newest migration
+// missing), every verb that reads the loader's tables says once, on one
+// line, that the database is not migrated and to run loader migrate, and
+// exits 1: no raw `relation "meta.runs" does not exist`, and no check run
+// (loader check printed 63 ERROR lines, twice). loader status still
+// reports it without failing.
+func TestUnmigratedDatabase(t *testing.T) {
+	t.Parallel()
+	older := pgtest.DSN(t)
+	owner := pgtest.Pool(t, older)
+	if _, err := owner.Exec(context.Background(),
+		"DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ name, dsn, want string }{
+		{"empty", pgtest.EmptyDSN(t), " is not migrated (no schema_migrations table): run loader migrate\n"},
+		{"older", older, " is not migrated to this loader (1 of its migrations not applied: "},
+		// The analyst may read schema_migrations: told too.
+		{"older, as analyst", roleLogin(t, owner, older, "spacex_analyst"), " is not migrated to this loader (1 of its migrations not applied: "},
+	} {
+		for _, args := range [][]string{
+			{"sync", "--source", snapshot}, {"replay", "1"}, {"check"}, {"runs"},
+			{"report", "--out", filepath.Join(t.TempDir(), "r.html")},
+		} {
+			code, out, errOut := loader(t, map[string]string{"DATABASE_URL": tc.dsn}, args...)
+			prefix := "loader " + args[0] + ": database postgres://"
+			if code != exitFailed || out != "" || strings.Count(errOut, "\n") != 1 || !strings.HasPrefix(errOut, prefix) ||
+				!strings.Contains(errOut, tc.want) || !strings.HasSuffix(errOut, ": run loader migrate\n") {
+				t.Errorf("%s database, %v: exit %d\nstdout: %q\nstderr: %q\nwant 1 and one line %q…%q", tc.name, args, code, out, errOut, prefix, tc.want)
+			}
+		}
+		if strings.HasSuffix(tc.name, "analyst") {
+			continue // status reads meta, which the analyst may not
+		}
+		if code, out, errOut := loader(t, map[string]string{"DATABASE_URL": tc.dsn}, "status"); code != exitOK || !strings.Contains(out, "loader migrate") {
+			t.Errorf("%s database, status: exit %d\n%s%s", tc.name, code, out, errOut)
+		}
+	}
+}
+
 // TestAPIURLWithQueryOrFragmentRefused (issue 13, item 3): a query or
 // fragment in the API's base URL, from the flag or SPACEX_API_URL, is
 // refused with exit 2, naming both, without showing what followed ? or #.

@@ -20,7 +20,7 @@ added up), booster landings by type and cores by number of flights
 (gold.landings_by_type, gold.core_reuse), payload mass by orbit
 (gold.payload_mass_by_orbit) and fairing recovery by year
 (gold.fairing_recovery_by_year), each followed by a table of the exact
-figures it draws; and when the newest succeeded run finished (meta.runs).
+figures it draws; and when the newest succeeded run finished (gold.freshness).
 The page loads nothing from anywhere: no script, font, style sheet or image
 outside the file, so it opens offline and can be mailed.
 
@@ -58,11 +58,7 @@ directory: name a file in it).
 				return err
 			}
 			in.logger.DebugContext(ctx, "report written", "path", *out)
-			synced := "no sync has succeeded yet"
-			if data.LastSyncOK {
-				synced = fmt.Sprintf("data of run %d, synced %s", data.LastRunID, data.LastSync.UTC().Format("2006-01-02 15:04:05 UTC"))
-			}
-			fmt.Fprintf(in.stdout, "report: wrote %s (%s)\n", *out, synced)
+			fmt.Fprintf(in.stdout, "report: wrote %s (%s)\n", *out, data.Synced())
 			return nil
 		}
 	},

@@ -26,6 +26,7 @@ import (
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/progress"
 	"github.com/spacex-elt/loader/internal/resources"
+	"github.com/spacex-elt/loader/internal/status"
 	"github.com/spacex-elt/loader/internal/summary"
 	"github.com/spacex-elt/loader/internal/termtext"
 )
@@ -251,7 +252,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	var pool *pgxpool.Pool
 	err := db.ErrNoDatabase
 	if cfg != nil {
-		pool, err = db.Open(ctx, cfg)
+		pool, err = status.Open(ctx, cfg, embedded, false)
 	}
 	if err == nil {
 		defer pool.Close()
@@ -273,9 +274,9 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 	if errors.Is(err, pipeline.ErrNoRun) {
 		return usageError{err} // a mistaken RUN_ID, not a run: nothing to report
 	}
-	status := pipeline.Status(err)
-	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: status, Started: start, Finished: time.Now()})
-	if status == ledger.StatusFailed && rf.notifyURL != "" {
+	outcome := pipeline.Status(err)
+	metrics.Emit(ctx, in.logger, rf.metrics, in.name, metrics.Run{Result: res, Status: outcome, Started: start, Finished: time.Now()})
+	if outcome == ledger.StatusFailed && rf.notifyURL != "" {
 		notify.Send(ctx, in.logger, rf.notifyURL, notify.Failure(in.name, res.RunID, db.Mask(password).Replace(err.Error())))
 	}
 	// The data tests, after a run that succeeded.
@@ -293,7 +294,7 @@ func execute(ctx context.Context, in *invocation, cfg *pgxpool.Config, rf *runFl
 		}
 	}
 	if in.json {
-		if jerr := encodeJSON(in.stdout, summary.JSON(res, status, err, time.Since(start), checked)); jerr != nil && err == nil {
+		if jerr := encodeJSON(in.stdout, summary.JSON(res, outcome, err, time.Since(start), checked)); jerr != nil && err == nil {
 			err = jerr
 		}
 	}

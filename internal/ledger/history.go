@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 )
@@ -51,6 +52,21 @@ type RunResource struct {
 	Revived     *int64 `json:"revived"`
 }
 
+// ErrNeedsWriter: the login may not read the run ledger. loader runs
+// says so, and which roles may, rather than only PostgreSQL's
+// "permission denied for schema meta".
+var ErrNeedsWriter = errors.New("the run ledger (schema meta) is for logins in spacex_writer and the migration owner; " +
+	"a spacex_analyst login sees the last succeeded run in gold.freshness (and loader report)")
+
+// needsWriter maps PostgreSQL's insufficient_privilege to ErrNeedsWriter,
+// keeping its message.
+func needsWriter(err error) error {
+	if pgErr := (*pgconn.PgError)(nil); errors.As(err, &pgErr) && pgErr.Code == "42501" {
+		return fmt.Errorf("%s: %w", pgErr.Message, ErrNeedsWriter)
+	}
+	return err
+}
+
 // ErrNoRun: the ledger has no run of the id asked for.
 var ErrNoRun = errors.New("no run")
 
@@ -77,7 +93,7 @@ func Runs(ctx context.Context, db dbsqlc.DBTX, limit int) ([]Run, error) {
 	}
 	rows, err := q.RunList(ctx, db, int32(min(limit, 1<<31-1)))
 	if err != nil {
-		return nil, fmt.Errorf("list runs: %w", err)
+		return nil, fmt.Errorf("list runs: %w", needsWriter(err))
 	}
 	runs := make([]Run, len(rows))
 	ids := make([]int64, len(rows))

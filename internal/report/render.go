@@ -38,9 +38,9 @@ code { font-size: 0.9em; }
 <body>
 <h1>SpaceX launches</h1>
 {{if .LastSyncOK -}}
-<p class="sync" id="last-sync">Data last synced <time datetime="{{.LastSyncAttr}}">{{.LastSyncText}}</time> (run {{.LastRunID}}, the newest succeeded run in <code>meta.runs</code>).</p>
+<p class="sync" id="last-sync">Data last synced <time datetime="{{.LastSyncAttr}}">{{.LastSyncText}}</time> (run {{.LastRunID}}, the newest succeeded run, from <code>gold.freshness</code>).</p>
 {{- else -}}
-<p class="sync" id="last-sync">No sync has succeeded yet (<code>meta.runs</code> has no succeeded run): the figures below are empty.</p>
+<p class="sync" id="last-sync">No sync has succeeded yet (<code>gold.freshness</code> is empty): the figures below are empty.</p>
 {{- end}}
 <p class="note">From the gold views of the warehouse. Rates are successes ÷ (successes + failures); “—” is an unknown figure (NULL). Each chart is followed by the exact figures it draws.</p>
 {{range .Sections}}

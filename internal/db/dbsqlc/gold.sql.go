@@ -7,7 +7,27 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
+
+const goldFreshnessLastRun = `-- name: GoldFreshnessLastRun :one
+SELECT run_id, finished_at::timestamptz AS finished_at FROM gold.freshness LIMIT 1
+`
+
+type GoldFreshnessLastRunRow struct {
+	RunID      int64
+	FinishedAt time.Time
+}
+
+// GoldFreshnessLastRun returns the newest succeeded run and when it
+// finished, from gold.freshness, which the analyst may read (meta.runs it
+// may not); no row when no run succeeded.
+func (q *Queries) GoldFreshnessLastRun(ctx context.Context, db DBTX) (GoldFreshnessLastRunRow, error) {
+	row := db.QueryRow(ctx, goldFreshnessLastRun)
+	var i GoldFreshnessLastRunRow
+	err := row.Scan(&i.RunID, &i.FinishedAt)
+	return i, err
+}
 
 const goldRefreshView = `-- name: GoldRefreshView :exec
 SELECT meta.refresh_view($1::text)

@@ -9,6 +9,23 @@ import (
 	"context"
 )
 
+const schemaMigrationsReadable = `-- name: SchemaMigrationsReadable :one
+SELECT has_table_privilege(c.oid, 'SELECT')::boolean AS readable
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'public' AND c.relname = 'schema_migrations' AND c.relkind IN ('r', 'p')
+`
+
+// SchemaMigrationsReadable says whether the current role may read dbmate's
+// table, from the catalog, which every role can read (to_regclass fails on
+// a schema the role has no USAGE on); no row when the table does not exist.
+func (q *Queries) SchemaMigrationsReadable(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, schemaMigrationsReadable)
+	var readable bool
+	err := row.Scan(&readable)
+	return readable, err
+}
+
 const schemaTablesPresent = `-- name: SchemaTablesPresent :one
 SELECT (to_regclass('public.schema_migrations') IS NOT NULL)::boolean AS has_schema_migrations,
        (to_regclass('meta.applied_sql') IS NOT NULL)::boolean AS has_applied_sql,
