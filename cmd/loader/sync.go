@@ -66,7 +66,8 @@ loaded fails the run instead. The database must be migrated first.
 ` + runHelp,
 	flags: func(f *flags) func(context.Context, *invocation) error {
 		rf := registerRun(f)
-		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
+		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API; when DIR has a manifest.json (loader snapshot writes one), a file that does not match it fails its resource")
+		acceptChanged := f.Bool("accept-changed", false, "with --source, load files that differ from DIR/manifest.json (edited on purpose)")
 		hf := registerHTTP(f)
 		return func(ctx context.Context, in *invocation) error {
 			set := map[string]bool{}
@@ -88,7 +89,9 @@ loaded fails the run instead. The database must be migrated first.
 				if st, err := os.Stat(*source); err != nil || !st.IsDir() {
 					return usageError{fmt.Errorf("--source %s: not a directory", *source)}
 				}
-				src = extract.Dir(*source)
+				if src = extract.Dir(*source); *acceptChanged {
+					src = extract.Dir(*source).AcceptChanged()
+				}
 			}
 			return execute(ctx, in, cfg, rf, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 				return s.Sync(ctx)
@@ -160,13 +163,8 @@ func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 	if r.opts.Contract = pipeline.Contract(r.contract); r.contract != "" && r.contract != "warn" && r.contract != "fail" {
 		return nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
-	for name, v := range map[string]float64{"delete": r.opts.MaxDeleteFraction, "reject": r.opts.MaxRejectFraction} {
-		if v < 0 || v > 1 {
-			return nil, usageError{fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)}
-		}
-	}
-	if r.opts.KeepRuns < 1 {
-		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}
+	if err := r.opts.Check(); err != nil {
+		return nil, usageError{err}
 	}
 	if progress.Wanted(in.stderr, in.logFormat) {
 		r.progress = progress.New(in.stderr, len(resources.All))

@@ -73,8 +73,29 @@ type Dir string
 // Stream implements Source, reading the file of req.Path or else of the
 // first of req.Alternates the directory has; with none, it fails with
 // ErrAbsent.
+//
+// When the directory holds a manifest.json (`loader snapshot` writes one),
+// the file must be the one it records, by sha256, or Stream fails with
+// ErrChanged naming the file; AcceptChanged reads it anyway.
 func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error) {
+	return d.stream(ctx, req, consume, true)
+}
+
+// stream is Stream, checking the manifest when check.
+func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) error, check bool) (Answer, error) {
+	var m *Manifest
+	if check {
+		var err error
+		if m, err = d.manifest(); err != nil {
+			return Answer{}, err
+		}
+	}
 	name, err := d.File(req)
+	if errors.Is(err, ErrAbsent) {
+		if verr := d.verify(m, req, "", ""); verr != nil {
+			return Answer{}, verr
+		}
+	}
 	if err != nil {
 		return Answer{}, err
 	}
@@ -87,7 +108,11 @@ func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) e
 	if _, err := io.Copy(h, f); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	got := Answer{ETag: `"sha256:` + hex.EncodeToString(h.Sum(nil)) + `"`}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if err := d.verify(m, req, name, sum); err != nil {
+		return Answer{}, err
+	}
+	got := Answer{ETag: `"sha256:` + sum + `"`}
 	if got.ETag == req.ETag {
 		got.NotModified = true
 		return got, nil

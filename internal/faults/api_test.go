@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -521,5 +522,39 @@ func TestContractDrift(t *testing.T) {
 	}
 	if got := e.query(`SELECT issues::text FROM bronze.launches WHERE window_sec IS NULL AND issues IS NOT NULL`)[0].(string); !strings.Contains(got, `"field": "window"`) {
 		t.Errorf("issues = %s, want the window value recorded", got)
+	}
+}
+
+// A snapshot recorded by `loader snapshot` carries a manifest.json of
+// checksums: sync --source refuses a file edited since, naming it, and
+// leaves bronze and gold as they were; --accept-changed loads it on
+// purpose (issue 13, item 9).
+func TestSourceChecksManifest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	dir := filepath.Join(t.TempDir(), "snap")
+	e.mustLoad("snapshot", dir, "--api-url", e.url)
+	e.mustLoad("sync", "--source", dir)
+	before := pgtest.FullHash(t, e.pool)
+
+	rockets := filepath.Join(dir, "v4", "rockets.json")
+	b, err := os.ReadFile(rockets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rockets, bytes.Replace(b, []byte(`"Falcon 9"`), []byte(`"Falcon 9 (edited)"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out := e.loader("sync", "--source", dir)
+	e.assertFailedIntact(code, out, before, "failed",
+		"resource rockets: extract and land: "+rockets+": does not match manifest.json: its sha256 is ",
+		"--accept-changed loads it as it is")
+
+	code, out = e.loader("sync", "--source", dir, "--accept-changed")
+	if code != 0 {
+		t.Fatalf("--accept-changed: exit %d\n%s", code, out)
+	}
+	if n := e.int(`SELECT count(*) FROM bronze.rockets WHERE name = 'Falcon 9 (edited)' AND deleted_at IS NULL`); n != 1 {
+		t.Errorf("rockets named as edited = %d, want 1", n)
 	}
 }

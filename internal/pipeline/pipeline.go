@@ -90,6 +90,20 @@ type Options struct {
 	KeepRuns int
 }
 
+// Check says which option, if any, is out of range, named by the flag of
+// cmd/loader that sets it.
+func (o Options) Check() error {
+	for name, v := range map[string]float64{"delete": o.MaxDeleteFraction, "reject": o.MaxRejectFraction} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)
+		}
+	}
+	if o.KeepRuns < 1 {
+		return fmt.Errorf("--keep-runs %d: must be at least 1", o.KeepRuns)
+	}
+	return nil
+}
+
 // Contract is what drift from a resource's contract does to a run; the
 // ledger records it with the run (meta.runs.contract).
 type Contract string
