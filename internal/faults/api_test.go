@@ -558,3 +558,77 @@ func TestSourceChecksManifest(t *testing.T) {
 		t.Errorf("rockets named as edited = %d, want 1", n)
 	}
 }
+
+// The shrink guard is per resource and lets small shrinks through (issue
+// 13, item 11): one rocket of four gone is soft-deleted under the default
+// --allow-deletes 1; --force-deletes names the resources it lifts the
+// guard for, and another resource's shrink still fails the run; a run that
+// soft-deleted every launch passes the guard only when forced, and then
+// `loader check` fails its resources_live check.
+func TestShrinkGuardPerResource(t *testing.T) {
+	t.Parallel()
+
+	t.Run("one rocket of four", func(t *testing.T) {
+		t.Parallel()
+		var drop atomic.Bool
+		fewer := snapshotBody(t, "rockets", func(d []map[string]any) []map[string]any { return d[1:] })
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			if drop.Load() && p == "/v4/rockets" {
+				return fakeapi.Body(fewer)
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		before := pgtest.FullHash(t, e.pool)
+		drop.Store(true)
+		code, out := e.sync("--allow-deletes", "0")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource rockets", "lacks 1 of 4 live rows of bronze.rockets (25.0%, more than 10.0%); --force-deletes rockets accepts it")
+		if code, out := e.sync(); code != 0 {
+			t.Fatalf("default --allow-deletes 1: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.rockets WHERE deleted_at IS NOT NULL"); n != 1 {
+			t.Errorf("soft-deleted rockets = %d, want 1", n)
+		}
+	})
+
+	t.Run("forced by name", func(t *testing.T) {
+		t.Parallel()
+		var shrink atomic.Bool
+		half := snapshotBody(t, "rockets", func(d []map[string]any) []map[string]any { return d[2:] })
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			switch {
+			case !shrink.Load():
+				return nil
+			case p == "/v4/rockets":
+				return fakeapi.Body(half)
+			case p == "/v5/launches":
+				return fakeapi.Body([]byte(`[]`))
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		before := pgtest.FullHash(t, e.pool)
+		shrink.Store(true)
+		code, out := e.sync("--force-deletes", "rockets")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource launches", "lacks 205 of 205 live rows of bronze.launches (100.0%, more than 10.0%); --force-deletes launches accepts it")
+		code, out = e.sync("--force-deletes", "launches")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource rockets", "lacks 2 of 4 live rows of bronze.rockets (50.0%, more than 10.0%); --force-deletes rockets accepts it")
+
+		if code, out := e.sync("--force-deletes", "rockets,launches"); code != 0 {
+			t.Fatalf("--force-deletes rockets,launches: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.rockets WHERE deleted_at IS NOT NULL"); n != 2 {
+			t.Errorf("soft-deleted rockets = %d, want 2", n)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.launches WHERE deleted_at IS NULL"); n != 0 {
+			t.Errorf("live launches = %d, want 0", n)
+		}
+		code, out = e.loader("check")
+		if code != 4 || !regexp.MustCompile(`FAIL +resources_live +1 +launches: no live rows, 205 soft-deleted`).MatchString(out) {
+			t.Errorf("loader check: exit %d, want 4 and resources_live failing for launches:\n%s", code, out)
+		}
+	})
+}

@@ -73,9 +73,17 @@ type Options struct {
 	// at once with ErrLocked.
 	LockTimeout time.Duration
 	// MaxDeleteFraction is the largest share of a table's live rows one run
-	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
+	// may soft-delete; more fails with ErrShrink unless ForceDeletes, or
+	// the resource is in ForceDeletesOf, or it is at most AllowDeletes rows.
 	MaxDeleteFraction float64
-	ForceDeletes      bool
+	// ForceDeletes lifts the guard for every resource; ForceDeletesOf for
+	// the resources it names.
+	ForceDeletes   bool
+	ForceDeletesOf []string
+	// AllowDeletes is how many rows of a table a run may always
+	// soft-delete, whatever their share: one rocket of four is 25%, and a
+	// guard that trips on it gets forced for every resource.
+	AllowDeletes int
 	// MaxRejectFraction is the largest share of a resource's extracted
 	// documents that may lack a usable id (ledger.Counts.Rejected); more
 	// fails the run with ErrRejected: an extract that is mostly garbage
@@ -97,6 +105,9 @@ func (o Options) Check() error {
 		if v < 0 || v > 1 {
 			return fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)
 		}
+	}
+	if o.AllowDeletes < 0 {
+		return fmt.Errorf("--allow-deletes %d: want 0 or more", o.AllowDeletes)
 	}
 	if o.KeepRuns < 1 {
 		return fmt.Errorf("--keep-runs %d: must be at least 1", o.KeepRuns)
