@@ -45,6 +45,11 @@ type Request struct {
 	// ETag is the Answer.ETag of the extract the caller already holds,
 	// or empty.
 	ETag string
+	// MaxDocumentBytes, above 0, is the largest document handed on whole:
+	// a larger one is yielded as a JSON string saying its size (an
+	// unusable document, with no id) and is never held in memory whole.
+	// Pages read from /query are not capped.
+	MaxDocumentBytes int64
 }
 
 // Source yields the documents of an API resource.
@@ -120,7 +125,7 @@ func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) e
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := consume(newDocuments(f, req.Object, "file")); err != nil {
+	if err := consume(newDocuments(f, req.Object, "file", req.MaxDocumentBytes)); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return got, nil

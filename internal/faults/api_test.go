@@ -632,3 +632,56 @@ func TestShrinkGuardPerResource(t *testing.T) {
 		}
 	})
 }
+
+// A document over --max-document-bytes (default 16 MiB) is rejected like
+// one without a usable id: it lands as a JSON string giving its size at
+// its ordinal, bronze never holds it, and the run goes on under
+// --max-reject-fraction (issue 13, item 10).
+func TestOversizedDocument(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.seedOld()
+
+	padded := t.TempDir()
+	if err := os.CopyFS(padded, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := editJSON(padded, "rockets", func(d []map[string]any) []map[string]any {
+		d[0]["description"], d[1]["description"] = strings.Repeat("x", 30000), strings.Repeat("x", 30000)
+		return d
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code, out := e.loader("sync", "--source", padded, "--max-document-bytes", "20000")
+	e.assertFailedIntact(code, out, before, "failed",
+		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+
+	huge := t.TempDir()
+	if err := os.CopyFS(huge, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := editJSON(huge, "launches", func(d []map[string]any) []map[string]any {
+		d[3]["details"] = strings.Repeat("y", 17<<20)
+		return d
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := e.loader("sync", "--source", huge); code != 0 {
+		t.Fatalf("one launch of 17 MiB under the default limit: exit %d\n%s", code, out)
+	}
+	if n := e.int(`SELECT rejected FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 1 {
+		t.Errorf("rejected launches = %d, want 1", n)
+	}
+	stub := e.query(`SELECT doc #>> '{}' FROM landing.documents
+		WHERE run_id = (SELECT max(run_id) FROM meta.runs) AND resource = 'launches' AND ordinal = 3`)[0].(string)
+	m := regexp.MustCompile(`^oversized document: (\d+) bytes, more than the limit of 16777216$`).FindStringSubmatch(stub)
+	if m == nil {
+		t.Fatalf("landing holds %.100q at ordinal 3, want the oversized document's size", stub)
+	}
+	if n, _ := strconv.Atoi(m[1]); n <= 17<<20 {
+		t.Errorf("oversized document of %d bytes, want more than %d", n, 17<<20)
+	}
+	if n := e.int(`SELECT max(octet_length(doc::text)) FROM bronze.launches`); n > 1<<20 {
+		t.Errorf("bronze holds a launch of %d bytes", n)
+	}
+}

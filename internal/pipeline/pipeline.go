@@ -89,6 +89,11 @@ type Options struct {
 	// fails the run with ErrRejected: an extract that is mostly garbage
 	// must not pass as a run that succeeded.
 	MaxRejectFraction float64
+	// MaxDocumentBytes is the largest document landed as it is; a larger
+	// one lands as a JSON string saying its size, which the promotion
+	// rejects like a document without an id (MaxRejectFraction applies),
+	// and is never held in memory whole.
+	MaxDocumentBytes int64
 	// Contract is what drift of the landed documents from their contract
 	// does. Empty: ContractWarn for a sync, and for a replay the mode its
 	// run was recorded with (ContractWarn when it has none).
@@ -105,6 +110,9 @@ func (o Options) Check() error {
 		if v < 0 || v > 1 {
 			return fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)
 		}
+	}
+	if o.MaxDocumentBytes < 1 {
+		return fmt.Errorf("--max-document-bytes %d: must be at least 1", o.MaxDocumentBytes)
 	}
 	if o.AllowDeletes < 0 {
 		return fmt.Errorf("--allow-deletes %d: want 0 or more", o.AllowDeletes)
