@@ -67,7 +67,8 @@ loaded fails the run instead. The database must be migrated first.
 ` + runHelp,
 	flags: func(f *flags) func(context.Context, *invocation) error {
 		rf := registerRun(f)
-		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API")
+		source := f.String("source", "", "read the snapshot `DIR` (files DIR/v4/<resource>.json, DIR/v5/launches.json) instead of the API; when DIR has a manifest.json (loader snapshot writes one), a file that does not match it fails its resource")
+		acceptChanged := f.Bool("accept-changed", false, "with --source, load files that differ from DIR/manifest.json (edited on purpose)")
 		hf := registerHTTP(f)
 		return func(ctx context.Context, in *invocation) error {
 			set := map[string]bool{}
@@ -89,7 +90,9 @@ loaded fails the run instead. The database must be migrated first.
 				if st, err := os.Stat(*source); err != nil || !st.IsDir() {
 					return usageError{fmt.Errorf("--source %s: not a directory", *source)}
 				}
-				src = extract.Dir(*source)
+				if src = extract.Dir(*source); *acceptChanged {
+					src = extract.Dir(*source).AcceptChanged()
+				}
 			}
 			return execute(ctx, in, cfg, rf, src, func(s *pipeline.Syncer) (pipeline.Result, error) {
 				return s.Sync(ctx)
@@ -140,7 +143,9 @@ func registerRun(f *flags) *runFlags {
 	f.Var(cliflag.Duration{P: &r.opts.LockTimeout}, "lock-timeout", "how long to wait for another sync or replay to finish (a `duration`: 30s, 5m, 1h); 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	f.Float64Var(&r.opts.MaxRejectFraction, "max-reject-fraction", 0.1, "largest `fraction` of a resource's documents that may lack a usable id (left in landing, unloaded); more fails the run")
-	f.BoolVar(&r.opts.ForceDeletes, "force-deletes", false, "soft-delete however many records the extract lacks (when the source really dropped them)")
+	f.Var(cliflag.AllOrNames{All: &r.opts.ForceDeletes, Names: &r.opts.ForceDeletesOf, Valid: resources.Names()}, "force-deletes", "soft-delete however many records the extract lacks (when the source really dropped them): bare, of every resource; or of the `resources` named (--force-deletes rockets,ships)")
+	f.Int64Var(&r.opts.MaxDocumentBytes, "max-document-bytes", 16<<20, "largest document, in `bytes`, landed as it is; a larger one is rejected like one without an id (see --max-reject-fraction), its ordinal and size kept in landing, and never held in memory whole")
+	f.IntVar(&r.opts.AllowDeletes, "allow-deletes", 1, "soft-deletes of at most `N` records of a table pass whatever --max-delete-fraction says (one rocket of four is 25%)")
 	f.StringVar(&r.contract, "contract", "", "what schema drift from db/contracts does: warn (record and log) or fail (record and fail the run); unset, warn for a sync, and for a replay the mode its run was recorded with")
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
@@ -161,13 +166,8 @@ func (r *runFlags) setup(in *invocation) (*pgxpool.Config, error) {
 	if r.opts.Contract = pipeline.Contract(r.contract); r.contract != "" && r.contract != "warn" && r.contract != "fail" {
 		return nil, usageError{fmt.Errorf("--contract %q: want warn or fail", r.contract)}
 	}
-	for name, v := range map[string]float64{"delete": r.opts.MaxDeleteFraction, "reject": r.opts.MaxRejectFraction} {
-		if v < 0 || v > 1 {
-			return nil, usageError{fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)}
-		}
-	}
-	if r.opts.KeepRuns < 1 {
-		return nil, usageError{fmt.Errorf("--keep-runs %d: must be at least 1", r.opts.KeepRuns)}
+	if err := r.opts.Check(); err != nil {
+		return nil, usageError{err}
 	}
 	if progress.Wanted(in.stderr, in.logFormat) {
 		r.progress = progress.New(in.stderr, len(resources.All))

@@ -233,7 +233,7 @@ func TestRegistryChecksListNoTable(t *testing.T) {
 	for _, c := range embedded(t) {
 		byName[c.Name] = c
 	}
-	for _, name := range []string{"bronze_bad_values", "bridges_match_documents"} {
+	for _, name := range []string{"bronze_bad_values", "bridges_match_documents", "resources_live"} {
 		sql := byName[name].SQL
 		if sql == "" {
 			t.Fatalf("%s is missing", name)
@@ -602,6 +602,13 @@ func TestViolations(t *testing.T) {
 				find(t, docs, "name", "Falcon 1")["id"] = nil
 				return docs
 			},
+		},
+		{
+			// Every launch soft-deleted, as a source answering [] under
+			// --force-deletes leaves it (issue 13, item 11).
+			name: "no live launch", file: "v5/launches.json", check: "resources_live", want: 1, over: true,
+			first: "launches: no live rows, 205 soft-deleted",
+			edit:  func(t *testing.T, docs []doc) []doc { return docs[:0] },
 		},
 		{
 			// A soft-deleted record no longer counts: USSF-44 gone (its

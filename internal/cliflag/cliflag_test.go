@@ -114,3 +114,45 @@ func TestParseRefusesNegativeDurations(t *testing.T) {
 		}
 	}
 }
+
+// TestAllOrNames (issue 13, item 11): bare, the flag means all; followed by
+// a list of its names, with or without "=", those alone; a word that is
+// not one of its names stays a positional argument; an unknown name after
+// "=" is refused, listing the valid ones.
+func TestAllOrNames(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		args       []string
+		all        bool
+		names      []string
+		positional []string
+		err        string
+	}{
+		{[]string{}, false, nil, []string{}, ""},
+		{[]string{"--force"}, true, nil, []string{}, ""},
+		{[]string{"--force", "rockets,ships"}, false, []string{"rockets", "ships"}, []string{}, ""},
+		{[]string{"--force=ships"}, false, []string{"ships"}, []string{}, ""},
+		{[]string{"1", "--force", "rockets"}, false, []string{"rockets"}, []string{"1"}, ""},
+		{[]string{"--force", "1"}, true, nil, []string{"1"}, ""},
+		{[]string{"--force", "--out", "x"}, true, nil, []string{}, ""},
+		{[]string{"--force=false"}, false, nil, []string{}, ""},
+		{[]string{"--force=rocket"}, false, nil, nil, `no "rocket": want no value (all), or one or more of rockets, ships`},
+	} {
+		fs := flag.NewFlagSet("t", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		var all bool
+		var names []string
+		fs.Var(cliflag.AllOrNames{All: &all, Names: &names, Valid: []string{"rockets", "ships"}}, "force", "")
+		fs.String("out", "", "")
+		err := cliflag.Parse(fs, tc.args)
+		if tc.err != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.err) {
+				t.Errorf("%q: error %v, want %q", tc.args, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || all != tc.all || !slices.Equal(names, tc.names) || !slices.Equal(fs.Args(), tc.positional) {
+			t.Errorf("%q: all %v, names %q, args %q, err %v; want %v, %q, %q", tc.args, all, names, fs.Args(), err, tc.all, tc.names, tc.positional)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 // Package cliflag holds what the loader's command line needs beyond the
 // standard flag package: flags after positional arguments, durations in
-// days that are never negative, and lists that are never empty.
+// days that are never negative, lists that are never empty, and flags that
+// mean all when bare and some when given names.
 package cliflag
 
 import (
@@ -13,7 +14,9 @@ import (
 // after positional arguments too (`loader replay 1 --output json`): the
 // flag package stops at the first argument that is not a flag. "--" still
 // ends the flags, and a lone "-" is an argument. fs.Args() is then the
-// positional arguments, in their order.
+// positional arguments, in their order. A bare AllOrNames flag takes the
+// argument after it when that is a list of its names
+// (`--force-deletes rockets,ships`).
 //
 // A Duration flag given a negative value is refused. Like the flag
 // package, Parse says why on fs.Output(), as "loader NAME: --flag VALUE:
@@ -50,12 +53,19 @@ func reorder(fs *flag.FlagSet, args []string) error {
 		// A flag that takes a value and is not given one with "=" takes
 		// the next argument, whatever it looks like, as fs.Parse would.
 		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
-		if f := fs.Lookup(name); f != nil && !isBool(f) {
+		f := fs.Lookup(name)
+		if f != nil && !isBool(f) {
 			if i+1 == len(args) {
 				return fs.Parse(flags) // "flag needs an argument"
 			}
 			i++
 			flags = append(flags, args[i])
+		}
+		// An AllOrNames flag given bare takes the next argument only when
+		// that is a list of its names.
+		if v, ok := flagValue(f).(AllOrNames); ok && i+1 < len(args) && v.takes(args[i+1]) {
+			i++
+			flags[len(flags)-1] = a + "=" + args[i]
 		}
 	}
 	return fs.Parse(append(append(flags, "--"), positional...))
@@ -66,4 +76,12 @@ func reorder(fs *flag.FlagSet, args []string) error {
 func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// flagValue is f's Value, or nil when there is no flag.
+func flagValue(f *flag.Flag) flag.Value {
+	if f == nil {
+		return nil
+	}
+	return f.Value
 }

@@ -3,7 +3,9 @@ package cliflag
 import (
 	"cmp"
 	"errors"
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,4 +107,62 @@ func (v OrDefault) String() string { return "" }
 func (v OrDefault) Set(s string) error {
 	*v.P = cmp.Or(s, v.Default)
 	return nil
+}
+
+// AllOrNames is a flag that, given bare (--force-deletes), means all, and
+// given names from Valid (--force-deletes rockets,ships, or with "="),
+// means those alone. Parse hands it the next argument when that is a list
+// of Valid names, so that any other word stays a positional argument.
+// "true" and "false" set All, as for a bool flag.
+type AllOrNames struct {
+	All   *bool
+	Names *[]string
+	Valid []string
+}
+
+// IsBoolFlag lets the flag be given bare.
+func (v AllOrNames) IsBoolFlag() bool { return true }
+
+func (v AllOrNames) String() string {
+	switch {
+	case v.All == nil || v.Names == nil:
+		return "false"
+	case len(*v.Names) > 0:
+		return strings.Join(*v.Names, ",")
+	}
+	return strconv.FormatBool(*v.All)
+}
+
+// Set reads "true", "false" or a list of names, each one of Valid.
+func (v AllOrNames) Set(s string) error {
+	if b, err := strconv.ParseBool(s); err == nil {
+		*v.All, *v.Names = b, nil
+		return nil
+	}
+	var names []string
+	if err := (List{P: &names}).Set(s); err != nil {
+		return err
+	}
+	for _, n := range names {
+		if !slices.Contains(v.Valid, n) {
+			return fmt.Errorf("no %q: want no value (all), or one or more of %s", n, strings.Join(v.Valid, ", "))
+		}
+	}
+	*v.All, *v.Names = false, names
+	return nil
+}
+
+// takes says whether arg, the argument after the bare flag, is its value:
+// a comma-separated list of Valid names.
+func (v AllOrNames) takes(arg string) bool {
+	var names []string
+	if (List{P: &names}).Set(arg) != nil {
+		return false
+	}
+	for _, n := range names {
+		if !slices.Contains(v.Valid, n) {
+			return false
+		}
+	}
+	return true
 }

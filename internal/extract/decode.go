@@ -31,7 +31,7 @@ var bom = []byte{0xEF, 0xBB, 0xBF}
 
 // skipBOM returns r without a leading byte-order mark, and how many bytes
 // it skipped (0 or 3).
-func skipBOM(r io.Reader) (io.Reader, int64) {
+func skipBOM(r io.Reader) (*bufio.Reader, int64) {
 	br := bufio.NewReader(r)
 	if b, _ := br.Peek(len(bom)); bytes.Equal(b, bom) {
 		_, _ = br.Discard(len(bom))
@@ -58,20 +58,32 @@ type Documents struct {
 	// skipped is the bytes of a byte-order mark before the JSON, which
 	// byte offsets in errors count.
 	skipped int64
+	// capped, when set, stands in for documents over the size limit.
+	capped *capped
 }
 
 // NewDocuments returns a decoder over a JSON array read from r, an HTTP
 // response's body.
 func NewDocuments(r io.Reader) *Documents {
-	return newDocuments(r, false, "response")
+	return newDocuments(r, false, "response", 0)
 }
 
 // newDocuments returns a decoder over a JSON array read from r or, if
 // object, over the single JSON object r holds; noun says what r is, a
-// "response" or a "file". A leading byte-order mark is skipped.
-func newDocuments(r io.Reader, object bool, noun string) *Documents {
-	r, skipped := skipBOM(r)
-	return &Documents{dec: json.NewDecoder(r), object: object, noun: noun, skipped: skipped}
+// "response" or a "file". A leading byte-order mark is skipped. With max
+// above 0, a document of more than max bytes is yielded as a JSON string
+// saying its size instead, and never held whole (see capped); byte offsets
+// in errors after one count the stand-in's bytes.
+func newDocuments(r io.Reader, object bool, noun string, max int64) *Documents {
+	br, skipped := skipBOM(r)
+	d := &Documents{object: object, noun: noun, skipped: skipped}
+	var in io.Reader = br
+	if max > 0 {
+		d.capped = newCapped(br, max, object)
+		in = d.capped
+	}
+	d.dec = json.NewDecoder(in)
+	return d
 }
 
 // malformed is an error of kind ErrMalformed that names what was read.
@@ -143,7 +155,7 @@ func (d *Documents) nextObject() bool {
 		d.fail(err)
 		return false
 	}
-	if d.raw[0] != '{' {
+	if d.raw[0] != '{' && (d.capped == nil || d.capped.replaced == 0) { // a stand-in is a string
 		d.err = d.malformed("expected a JSON object, found %s", describeRaw(d.raw))
 		return false
 	}

@@ -110,7 +110,7 @@ func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents)
 		return Answer{Status: http.StatusOK, Attempts: n}, nil
 	}
 	return h.get(ctx, req, func(body io.Reader) error {
-		return consume(newDocuments(body, req.Object, "response"))
+		return consume(newDocuments(body, req.Object, "response", req.MaxDocumentBytes))
 	})
 }
 

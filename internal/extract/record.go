@@ -206,7 +206,7 @@ func recordOne(ctx context.Context, src *HTTP, req Request, f *os.File) (Manifes
 			}
 			// The decoder reads the body to its end, so the file gets
 			// every byte; it counts and checks the documents on the way.
-			docs := newDocuments(io.TeeReader(body, f), req.Object, "response")
+			docs := newDocuments(io.TeeReader(body, f), req.Object, "response", 0)
 			for docs.Next() {
 				n++
 			}

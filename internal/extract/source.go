@@ -45,6 +45,11 @@ type Request struct {
 	// ETag is the Answer.ETag of the extract the caller already holds,
 	// or empty.
 	ETag string
+	// MaxDocumentBytes, above 0, is the largest document handed on whole:
+	// a larger one is yielded as a JSON string saying its size (an
+	// unusable document, with no id) and is never held in memory whole.
+	// Pages read from /query are not capped.
+	MaxDocumentBytes int64
 }
 
 // Source yields the documents of an API resource.
@@ -73,8 +78,29 @@ type Dir string
 // Stream implements Source, reading the file of req.Path or else of the
 // first of req.Alternates the directory has; with none, it fails with
 // ErrAbsent.
+//
+// When the directory holds a manifest.json (`loader snapshot` writes one),
+// the file must be the one it records, by sha256, or Stream fails with
+// ErrChanged naming the file; AcceptChanged reads it anyway.
 func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error) {
+	return d.stream(ctx, req, consume, true)
+}
+
+// stream is Stream, checking the manifest when check.
+func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) error, check bool) (Answer, error) {
+	var m *Manifest
+	if check {
+		var err error
+		if m, err = d.manifest(); err != nil {
+			return Answer{}, err
+		}
+	}
 	name, err := d.File(req)
+	if errors.Is(err, ErrAbsent) {
+		if verr := d.verify(m, req, "", ""); verr != nil {
+			return Answer{}, verr
+		}
+	}
 	if err != nil {
 		return Answer{}, err
 	}
@@ -87,7 +113,11 @@ func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) e
 	if _, err := io.Copy(h, f); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	got := Answer{ETag: `"sha256:` + hex.EncodeToString(h.Sum(nil)) + `"`}
+	sum := hex.EncodeToString(h.Sum(nil))
+	if err := d.verify(m, req, name, sum); err != nil {
+		return Answer{}, err
+	}
+	got := Answer{ETag: `"sha256:` + sum + `"`}
 	if got.ETag == req.ETag {
 		got.NotModified = true
 		return got, nil
@@ -95,7 +125,7 @@ func (d Dir) Stream(ctx context.Context, req Request, consume func(*Documents) e
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
-	if err := consume(newDocuments(f, req.Object, "file")); err != nil {
+	if err := consume(newDocuments(f, req.Object, "file", req.MaxDocumentBytes)); err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return got, nil

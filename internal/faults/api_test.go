@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -521,5 +522,166 @@ func TestContractDrift(t *testing.T) {
 	}
 	if got := e.query(`SELECT issues::text FROM bronze.launches WHERE window_sec IS NULL AND issues IS NOT NULL`)[0].(string); !strings.Contains(got, `"field": "window"`) {
 		t.Errorf("issues = %s, want the window value recorded", got)
+	}
+}
+
+// A snapshot recorded by `loader snapshot` carries a manifest.json of
+// checksums: sync --source refuses a file edited since, naming it, and
+// leaves bronze and gold as they were; --accept-changed loads it on
+// purpose (issue 13, item 9).
+func TestSourceChecksManifest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	dir := filepath.Join(t.TempDir(), "snap")
+	e.mustLoad("snapshot", dir, "--api-url", e.url)
+	e.mustLoad("sync", "--source", dir)
+	before := pgtest.FullHash(t, e.pool)
+
+	rockets := filepath.Join(dir, "v4", "rockets.json")
+	b, err := os.ReadFile(rockets)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(rockets, bytes.Replace(b, []byte(`"Falcon 9"`), []byte(`"Falcon 9 (edited)"`), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out := e.loader("sync", "--source", dir)
+	e.assertFailedIntact(code, out, before, "failed",
+		"resource rockets: extract and land: "+rockets+": does not match manifest.json: its sha256 is ",
+		"--accept-changed loads it as it is")
+
+	code, out = e.loader("sync", "--source", dir, "--accept-changed")
+	if code != 0 {
+		t.Fatalf("--accept-changed: exit %d\n%s", code, out)
+	}
+	if n := e.int(`SELECT count(*) FROM bronze.rockets WHERE name = 'Falcon 9 (edited)' AND deleted_at IS NULL`); n != 1 {
+		t.Errorf("rockets named as edited = %d, want 1", n)
+	}
+}
+
+// The shrink guard is per resource and lets small shrinks through (issue
+// 13, item 11): one rocket of four gone is soft-deleted under the default
+// --allow-deletes 1; --force-deletes names the resources it lifts the
+// guard for, and another resource's shrink still fails the run; a run that
+// soft-deleted every launch passes the guard only when forced, and then
+// `loader check` fails its resources_live check.
+func TestShrinkGuardPerResource(t *testing.T) {
+	t.Parallel()
+
+	t.Run("one rocket of four", func(t *testing.T) {
+		t.Parallel()
+		var drop atomic.Bool
+		fewer := snapshotBody(t, "rockets", func(d []map[string]any) []map[string]any { return d[1:] })
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			if drop.Load() && p == "/v4/rockets" {
+				return fakeapi.Body(fewer)
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		before := pgtest.FullHash(t, e.pool)
+		drop.Store(true)
+		code, out := e.sync("--allow-deletes", "0")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource rockets", "lacks 1 of 4 live rows of bronze.rockets (25.0%, more than 10.0%); --force-deletes rockets accepts it")
+		if code, out := e.sync(); code != 0 {
+			t.Fatalf("default --allow-deletes 1: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.rockets WHERE deleted_at IS NOT NULL"); n != 1 {
+			t.Errorf("soft-deleted rockets = %d, want 1", n)
+		}
+	})
+
+	t.Run("forced by name", func(t *testing.T) {
+		t.Parallel()
+		var shrink atomic.Bool
+		half := snapshotBody(t, "rockets", func(d []map[string]any) []map[string]any { return d[2:] })
+		e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+			switch {
+			case !shrink.Load():
+				return nil
+			case p == "/v4/rockets":
+				return fakeapi.Body(half)
+			case p == "/v5/launches":
+				return fakeapi.Body([]byte(`[]`))
+			}
+			return nil
+		})
+		e.mustLoad("sync", "--source", snapshot)
+		before := pgtest.FullHash(t, e.pool)
+		shrink.Store(true)
+		code, out := e.sync("--force-deletes", "rockets")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource launches", "lacks 205 of 205 live rows of bronze.launches (100.0%, more than 10.0%); --force-deletes launches accepts it")
+		code, out = e.sync("--force-deletes", "launches")
+		e.assertFailedIntact(code, out, before, "failed",
+			"resource rockets", "lacks 2 of 4 live rows of bronze.rockets (50.0%, more than 10.0%); --force-deletes rockets accepts it")
+
+		if code, out := e.sync("--force-deletes", "rockets,launches"); code != 0 {
+			t.Fatalf("--force-deletes rockets,launches: exit %d\n%s", code, out)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.rockets WHERE deleted_at IS NOT NULL"); n != 2 {
+			t.Errorf("soft-deleted rockets = %d, want 2", n)
+		}
+		if n := e.int("SELECT count(*) FROM bronze.launches WHERE deleted_at IS NULL"); n != 0 {
+			t.Errorf("live launches = %d, want 0", n)
+		}
+		code, out = e.loader("check")
+		if code != 4 || !regexp.MustCompile(`FAIL +resources_live +1 +launches: no live rows, 205 soft-deleted`).MatchString(out) {
+			t.Errorf("loader check: exit %d, want 4 and resources_live failing for launches:\n%s", code, out)
+		}
+	})
+}
+
+// A document over --max-document-bytes (default 16 MiB) is rejected like
+// one without a usable id: it lands as a JSON string giving its size at
+// its ordinal, bronze never holds it, and the run goes on under
+// --max-reject-fraction (issue 13, item 10).
+func TestOversizedDocument(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before := e.seedOld()
+
+	padded := t.TempDir()
+	if err := os.CopyFS(padded, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := editJSON(padded, "rockets", func(d []map[string]any) []map[string]any {
+		d[0]["description"], d[1]["description"] = strings.Repeat("x", 30000), strings.Repeat("x", 30000)
+		return d
+	}); err != nil {
+		t.Fatal(err)
+	}
+	code, out := e.loader("sync", "--source", padded, "--max-document-bytes", "20000")
+	e.assertFailedIntact(code, out, before, "failed",
+		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+
+	huge := t.TempDir()
+	if err := os.CopyFS(huge, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := editJSON(huge, "launches", func(d []map[string]any) []map[string]any {
+		d[3]["details"] = strings.Repeat("y", 17<<20)
+		return d
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if code, out := e.loader("sync", "--source", huge); code != 0 {
+		t.Fatalf("one launch of 17 MiB under the default limit: exit %d\n%s", code, out)
+	}
+	if n := e.int(`SELECT rejected FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 1 {
+		t.Errorf("rejected launches = %d, want 1", n)
+	}
+	stub := e.query(`SELECT doc #>> '{}' FROM landing.documents
+		WHERE run_id = (SELECT max(run_id) FROM meta.runs) AND resource = 'launches' AND ordinal = 3`)[0].(string)
+	m := regexp.MustCompile(`^oversized document: (\d+) bytes, more than the limit of 16777216$`).FindStringSubmatch(stub)
+	if m == nil {
+		t.Fatalf("landing holds %.100q at ordinal 3, want the oversized document's size", stub)
+	}
+	if n, _ := strconv.Atoi(m[1]); n <= 17<<20 {
+		t.Errorf("oversized document of %d bytes, want more than %d", n, 17<<20)
+	}
+	if n := e.int(`SELECT max(octet_length(doc::text)) FROM bronze.launches`); n > 1<<20 {
+		t.Errorf("bronze holds a launch of %d bytes", n)
 	}
 }

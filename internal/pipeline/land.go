@@ -89,7 +89,7 @@ func (r *run) etag(ctx context.Context, cur ledger.State, known bool) (string, e
 // copy streams a resource from the source into this run's landing.
 func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Answer, landing.Copied, error) {
 	var copied landing.Copied
-	req := extract.Request{Path: res.Path, Alternates: res.Alternates, Object: res.Object, ETag: etag}
+	req := extract.Request{Path: res.Path, Alternates: res.Alternates, Object: res.Object, ETag: etag, MaxDocumentBytes: r.Options.MaxDocumentBytes}
 	got, err := r.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 		var src landing.Documents = docs
 		if r.Progress != nil {

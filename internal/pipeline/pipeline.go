@@ -74,14 +74,27 @@ type Options struct {
 	// at once with ErrLocked.
 	LockTimeout time.Duration
 	// MaxDeleteFraction is the largest share of a table's live rows one run
-	// may soft-delete; more fails with ErrShrink unless ForceDeletes.
+	// may soft-delete; more fails with ErrShrink unless ForceDeletes, or
+	// the resource is in ForceDeletesOf, or it is at most AllowDeletes rows.
 	MaxDeleteFraction float64
-	ForceDeletes      bool
+	// ForceDeletes lifts the guard for every resource; ForceDeletesOf for
+	// the resources it names.
+	ForceDeletes   bool
+	ForceDeletesOf []string
+	// AllowDeletes is how many rows of a table a run may always
+	// soft-delete, whatever their share: one rocket of four is 25%, and a
+	// guard that trips on it gets forced for every resource.
+	AllowDeletes int
 	// MaxRejectFraction is the largest share of a resource's extracted
 	// documents that may lack a usable id (ledger.Counts.Rejected); more
 	// fails the run with ErrRejected: an extract that is mostly garbage
 	// must not pass as a run that succeeded.
 	MaxRejectFraction float64
+	// MaxDocumentBytes is the largest document landed as it is; a larger
+	// one lands as a JSON string saying its size, which the promotion
+	// rejects like a document without an id (MaxRejectFraction applies),
+	// and is never held in memory whole.
+	MaxDocumentBytes int64
 	// Contract is what drift of the landed documents from their contract
 	// does. Empty: ContractWarn for a sync, and for a replay the mode its
 	// run was recorded with (ContractWarn when it has none).
@@ -89,6 +102,26 @@ type Options struct {
 	// KeepRuns is how many runs' landing partitions are kept (at least 1),
 	// besides those a kept run still reads.
 	KeepRuns int
+}
+
+// Check says which option, if any, is out of range, named by the flag of
+// cmd/loader that sets it.
+func (o Options) Check() error {
+	for name, v := range map[string]float64{"delete": o.MaxDeleteFraction, "reject": o.MaxRejectFraction} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("--max-%s-fraction %g: want 0 to 1", name, v)
+		}
+	}
+	if o.MaxDocumentBytes < 1 {
+		return fmt.Errorf("--max-document-bytes %d: must be at least 1", o.MaxDocumentBytes)
+	}
+	if o.AllowDeletes < 0 {
+		return fmt.Errorf("--allow-deletes %d: want 0 or more", o.AllowDeletes)
+	}
+	if o.KeepRuns < 1 {
+		return fmt.Errorf("--keep-runs %d: must be at least 1", o.KeepRuns)
+	}
+	return nil
 }
 
 // Contract is what drift from a resource's contract does to a run; the

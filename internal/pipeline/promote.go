@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"slices"
 	"time"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
@@ -130,11 +131,12 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 		r.log.WarnContext(ctx, "documents without a usable id: records missing from this extract are not soft-deleted",
 			"resource", res.Name, "rejected", st.Rejected, "missing", st.Missing)
 	}
-	if verified && st.Missing > 0 && !r.Options.ForceDeletes &&
+	forced := r.Options.ForceDeletes || slices.Contains(r.Options.ForceDeletesOf, res.Name)
+	if verified && st.Missing > int64(r.Options.AllowDeletes) && !forced &&
 		float64(st.Missing) > r.Options.MaxDeleteFraction*float64(st.Live) {
-		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%)",
+		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%); --force-deletes %s accepts it",
 			ErrShrink, st.Missing, st.Live, res.Table,
-			100*float64(st.Missing)/float64(st.Live), 100*r.Options.MaxDeleteFraction)
+			100*float64(st.Missing)/float64(st.Live), 100*r.Options.MaxDeleteFraction, res.Name)
 	}
 	arrays := make([]string, len(res.Bridges))
 	bridges := make([]string, len(res.Bridges))
