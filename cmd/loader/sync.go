@@ -45,7 +45,7 @@ meta.run_resources and meta.run_drift, and the summary printed at the end
 gives per resource what was fetched and what happened to bronze.
 `
 
-const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
+const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts, retry wait (wait_ms) and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
 
 var cmdSync = &command{
 	name: "sync", usage: "[flags]", short: "extract, land, promote to bronze, refresh gold", output: runOutput,
@@ -188,11 +188,11 @@ func checkURL(name, url string) error {
 
 // httpFlags are the flags of the commands that read the API over HTTP.
 type httpFlags struct {
-	apiURL      string
-	retries     uint
-	retryDelay  time.Duration
-	httpTimeout time.Duration
-	pageSize    int
+	apiURL                      string
+	retries                     uint
+	retryDelay, retryMaxElapsed time.Duration
+	httpTimeout                 time.Duration
+	pageSize                    int
 }
 
 func registerHTTP(f *flags) *httpFlags {
@@ -201,6 +201,8 @@ func registerHTTP(f *flags) *httpFlags {
 	f.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
 	h.retryDelay = 15 * time.Second
 	f.Var(cliflag.Duration{P: &h.retryDelay}, "retry-delay", "base `duration` of the delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
+	h.retryMaxElapsed = 2 * time.Minute
+	f.Var(cliflag.Duration{P: &h.retryMaxElapsed}, "retry-max-elapsed", "longest `duration` from a request's first attempt to its last: a retry whose delay would end later is not made and the request fails; 0: only --retries bounds it")
 	h.httpTimeout = time.Minute
 	f.Var(cliflag.Duration{P: &h.httpTimeout}, "http-timeout", "how long one HTTP request may take, body included (a `duration`)")
 	f.IntVar(&h.pageSize, "page-size", 0, "read each list through its paged POST <route>/query, `N` documents a request, instead of one GET; "+
@@ -230,6 +232,7 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 		Retries:    h.retries,
 		RetryDelay: h.retryDelay,
 		PageSize:   h.pageSize,
+		MaxElapsed: h.retryMaxElapsed,
 		Logger:     in.logger,
 	}
 }

@@ -61,7 +61,7 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 			r.log.InfoContext(ctx, "resource landed", "resource", res.Name, "not_modified", e.NotModified,
 				"documents", e.Documents, "sanitized", e.Sanitized, "elapsed", took)
 		}
-		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, landing: took, current: cur, known: known}
+		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, waited: got.Waited, landing: took, current: cur, known: known}
 		if answered {
 			h.status = answer.StatusCode // the 404 of an absent resource
 		}
