@@ -42,7 +42,8 @@ content is unchanged is not typed or written again, and a resource whose
 whole extract is what bronze already holds is skipped; gold views are refreshed
 only when a table they read changed. Every run is recorded in meta.runs,
 meta.run_resources and meta.run_drift, and the summary printed at the end
-gives per resource what was fetched and what happened to bronze.
+gives per resource what was fetched and what happened to bronze (a revived
+row is counted in updated too).
 `
 
 const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts, retry wait (wait_ms) and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
