@@ -57,9 +57,10 @@ one read-only transaction:
     loader migrate makes all but "not shipped" current;
   - the last succeeded sync or replay: its run id, when it finished and how
     long ago (by the database server's clock);
-  - the last check results loader check recorded (meta.check_runs,
+  - the last check of every check loader check recorded (meta.check_runs,
     meta.check_results): when, the count of checks per status, and the
-    checks that failed or could not run.
+    checks that failed or could not run; then (later:) the newest check
+    --only run after it, which does not stand for a full check.
 A database not migrated, or migrated by an older loader, lacks some of the
 tables; what they would hold is reported as absent (not migrated, not
 applied, none recorded), not as an error.
@@ -69,7 +70,8 @@ applied, pending, unknown}, files: [{name, kind, applied_sha256,
 shipped_sha256, applied_at, state}], last_succeeded_run: {run_id, source,
 started_at, finished_at, age_seconds} or null, last_check: {check_run_id,
 checked_at, age_seconds, only, checks, counts: {pass, warn, fail, error},
-failing: [{name, severity, status, violations, samples, error}]} or null}.
+failing: [{name, severity, status, violations, samples, error}]} or null,
+later_only_check: the same, of the newest --only run after it, or null}.
 up_to_date is true when no migration is pending and every file is current.
 
 The exit code is 0 when the status was read (whatever it says), 1 when the
