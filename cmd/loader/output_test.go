@@ -1,6 +1,8 @@
 package main
 
 import (
+	"github.com/spacex-elt/loader/internal/pgtest"
+	"net/url"
 	"os"
 	"regexp"
 	"strings"
@@ -68,5 +70,44 @@ func TestRevivedCountedAsUpdatedIsDocumented(t *testing.T) {
 	}
 	if want := "so it is counted in `updated` too (`updated` includes `revived`"; !strings.Contains(flat(string(readme)), want) {
 		t.Errorf("README does not say %q", want)
+	}
+}
+
+// TestDebugPrintsEffectiveConfiguration: issue 13 item 18, --log-level
+// debug did not print the effective configuration the README promises:
+// once, redacted, the database, the log format and level, and the
+// command's own flags, a secret URL's path and password left out.
+func TestDebugPrintsEffectiveConfiguration(t *testing.T) {
+	t.Parallel()
+	dsn := pgtest.DSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	password, _ := u.User.Password()
+	code, out, errOut := loader(t, map[string]string{"DATABASE_URL": dsn}, "sync", "--log-level", "debug", "--source", snapshot,
+		"--notify-url", "http://hooks.example/services/T0/B0/secret", "--keep-runs", "3", "--contract", "fail")
+	if code != exitOK {
+		t.Fatalf("sync: exit %d\n%s%s", code, out, errOut)
+	}
+	lines := regexp.MustCompile(`(?m)^time=\S+ level=DEBUG msg=configuration (.*)$`).FindAllStringSubmatch(errOut, -1)
+	if len(lines) != 1 {
+		t.Fatalf("%d configuration lines, want 1:\n%s", len(lines), errOut)
+	}
+	line := lines[0][1]
+	for _, want := range []string{
+		"database=postgres://" + u.User.Username() + "@" + u.Host + u.Path + " ", " log_format=text log_level=DEBUG ",
+		" api-url=https://api.spacexdata.com ", " check=false ", " contract=fail ", " force-deletes=false ", " http-timeout=1m0s ",
+		" keep-runs=3 ", " notify-url=http://hooks.example ", " retries=5 ", " retry-delay=15s ", " retry-max-elapsed=2m0s ",
+		" source=" + snapshot,
+	} {
+		if !strings.Contains(line, want) {
+			t.Errorf("configuration lacks %q:\n%s", want, line)
+		}
+	}
+	for _, secret := range []string{password, "secret", "services", "xxxxx"} {
+		if strings.Contains(line, secret) {
+			t.Errorf("configuration shows %q:\n%s", secret, line)
+		}
 	}
 }

@@ -136,7 +136,7 @@ type runFlags struct {
 
 func registerRun(f *flags) *runFlags {
 	r := &runFlags{}
-	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
+	f.Secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
 	f.Var(cliflag.Duration{P: &r.opts.LockTimeout}, "lock-timeout", "how long to wait for another sync or replay to finish (a `duration`: 30s, 5m, 1h); 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	f.Float64Var(&r.opts.MaxRejectFraction, "max-reject-fraction", 0.1, "largest `fraction` of a resource's documents that may lack a usable id (left in landing, unloaded); more fails the run")
@@ -198,7 +198,7 @@ type httpFlags struct {
 
 func registerHTTP(f *flags) *httpFlags {
 	h := &httpFlags{}
-	f.secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
+	f.Secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
 	f.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
 	h.retryDelay = 15 * time.Second
 	f.Var(cliflag.Duration{P: &h.retryDelay}, "retry-delay", "base `duration` of the delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
