@@ -71,7 +71,7 @@ type command struct {
 }
 
 // commands is every command, in the order the main usage lists them.
-var commands = []*command{cmdMigrate, cmdSync, cmdReplay, cmdCheck, cmdSnapshot, cmdRuns, cmdStatus, cmdReport}
+var commands = []*command{cmdMigrate, cmdSync, cmdReplay, cmdCheck, cmdSnapshot, cmdRuns, cmdStatus, cmdReport, cmdVersion}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -93,6 +93,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitUsage
 	}
 	switch name, rest := args[0], args[1:]; {
+	case lookup(strings.TrimLeft(name, "-")) == cmdVersion: // loader --version
+		return cmdVersion.run(ctx, rest, stdout, stderr, getenv)
 	case lookup(name) != nil:
 		return lookup(name).run(ctx, rest, stdout, stderr, getenv)
 	case (name == "help" || isHelp(name)) && len(rest) == 0:

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -97,6 +98,22 @@ database could not be read.
 			}
 			st.WriteText(in.stdout)
 			return nil
+		}
+	},
+}
+
+var cmdVersion = &command{
+	name: "version", usage: "[flags]", short: "the version, commit, and migration and transform versions",
+	long: `Prints the version, the commit, the newest migration embedded and, from the
+database, the newest applied and meta.transform_version(); exits 0 without one.
+`,
+	flags: func(*flags) func(context.Context, *invocation) error {
+		return func(ctx context.Context, in *invocation) error {
+			_, err := in.read(ctx, func(tx pgx.Tx) error { return status.WriteVersion(ctx, in.stdout, embedded, tx, nil) })
+			if err != nil && !errors.As(err, new(usageError)) { // what the binary knows, and why the database is left out
+				return status.WriteVersion(ctx, in.stdout, embedded, nil, err)
+			}
+			return err
 		}
 	},
 }
