@@ -16,11 +16,16 @@ FROM jsonb_to_recordset(@results::jsonb)
      AS r(name text, severity text, status text, violations bigint, samples jsonb, error text);
 
 -- name: CheckRunLatest :one
--- CheckRunLatest returns the newest recorded check run, with its age by
--- the server's clock.
+-- CheckRunLatest returns the newest recorded check run after check run
+-- @after (0: of all) that ran every check (@every) or only some (--only),
+-- with its age by the server's clock. loader status shows the newest run of
+-- every check, and the newest --only run after it: a run of one check does
+-- not stand for a full one.
 SELECT check_run_id, checked_at, only_checks,
        extract(epoch FROM clock_timestamp() - checked_at)::float8 AS age_seconds
 FROM meta.check_runs
+WHERE (only_checks IS NULL) = @every::boolean
+  AND check_run_id > @after::bigint
 ORDER BY check_run_id DESC
 LIMIT 1;
 

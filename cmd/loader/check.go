@@ -61,7 +61,7 @@ which takes precedence) or the database could not be reached.
 		maxAge := defaultMaxAge
 		f.Var(cliflag.Duration{P: &maxAge}, "max-age", "how long ago the last succeeded run (sync or replay) may have finished before runs_fresh fails (a `duration`: 36h, 2d, 1d12h); 0 means no limit, but some run must have succeeded")
 		var notifyURL string
-		f.secret(&notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing")
+		f.Secret(&notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format) to `URL` when a check of severity error fails; a failed post is logged and changes nothing")
 		var only []string
 		f.Var(cliflag.List{P: &only}, "only", "run only these checks: comma-separated `names` (file names in db/checks without .sql)")
 		return func(ctx context.Context, in *invocation) error {

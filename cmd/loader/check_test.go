@@ -122,8 +122,10 @@ func TestCheckSnapshot(t *testing.T) {
 				t.Errorf("JSON result %d lacks %q: %v", i, k, f)
 			}
 		}
-		if _, ok := f["error"]; ok {
-			t.Errorf("JSON result %d has an error: %v", i, f)
+		// Issue 13 item 18: "error" is always there, null for a check
+		// that ran (it used to be left out).
+		if v, ok := f["error"]; !ok || v != nil {
+			t.Errorf("JSON result %d: want \"error\": null, got %v", i, f)
 		}
 	}
 	var results []struct {

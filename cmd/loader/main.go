@@ -3,7 +3,6 @@
 package main
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -74,7 +73,7 @@ type command struct {
 }
 
 // commands is every command, in the order the main usage lists them.
-var commands = []*command{cmdMigrate, cmdSync, cmdReplay, cmdCheck, cmdSnapshot, cmdRuns, cmdStatus, cmdReport}
+var commands = []*command{cmdMigrate, cmdSync, cmdReplay, cmdCheck, cmdSnapshot, cmdRuns, cmdStatus, cmdReport, cmdVersion}
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -96,6 +95,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return exitUsage
 	}
 	switch name, rest := args[0], args[1:]; {
+	case lookup(strings.TrimLeft(name, "-")) == cmdVersion: // loader --version
+		return cmdVersion.run(ctx, rest, stdout, stderr, getenv)
 	case lookup(name) != nil:
 		return lookup(name).run(ctx, rest, stdout, stderr, getenv)
 	case (name == "help" || isHelp(name)) && len(rest) == 0:
@@ -141,12 +142,12 @@ func mainUsage() string {
 // reported on stderr, redacted, with its exit code.
 func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) int {
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
-	f := &flags{FlagSet: fs, getenv: getenv}
-	in := &invocation{name: c.name, noDatabase: c.noDatabase, anySchema: c.anySchema, stdout: stdout, stderr: stderr}
-	f.env(&in.logFormat, "log-format", envLogFmt, "text", "log `format` on stderr: text or json")
-	f.env(&in.logLevel, "log-level", envLogLevel, "info", "log `level`: debug, info, warn or error")
+	f := &flags{FlagSet: fs, Getenv: getenv}
+	in := &invocation{name: c.name, noDatabase: c.noDatabase, anySchema: c.anySchema, stdout: stdout, stderr: stderr, fs: fs}
+	f.Env(&in.logFormat, "log-format", envLogFmt, "text", "log `format` on stderr: text or json")
+	f.Env(&in.logLevel, "log-level", envLogLevel, "info", "log `level`: debug (which also logs the effective configuration, redacted), info, warn or error")
 	if !c.noDatabase {
-		f.secret(&in.databaseURL, "database-url", envDatabaseURL, "",
+		f.Secret(&in.databaseURL, "database-url", envDatabaseURL, "",
 			"PostgreSQL connection string, URL or key=value `DSN`; settings it leaves out come from PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE")
 	}
 	var output string
@@ -188,12 +189,8 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	return exitOK
 }
 
-// flags registers a command's flags. A flag's default may come from an
-// environment variable, read at registration; its help names the variable.
-type flags struct {
-	*flag.FlagSet
-	getenv func(string) string
-}
+// flags registers a command's flags, with environment defaults.
+type flags = cliflag.Set
 
 // Environment variables of flags.
 const (
@@ -203,25 +200,6 @@ const (
 	envAPIURL      = "SPACEX_API_URL"
 	envNotifyURL   = "LOADER_NOTIFY_URL"
 )
-
-// env registers a string flag whose default is variable's value, or def
-// when it is empty.
-func (f *flags) env(p *string, name, variable, def, usage string) {
-	f.StringVar(p, name, cmp.Or(f.getenv(variable), def), usage+" (env "+variable+")")
-}
-
-// secret is env for a variable that may hold a secret (a password, a
-// webhook's path): --help shows def, never the variable's value. An empty
-// value given to the flag means unset, as an unset variable does.
-func (f *flags) secret(p *string, name, variable, def, usage string) {
-	shown := variable
-	if def != "" {
-		shown += ", default " + def
-	}
-	v := cliflag.OrDefault{P: p, Default: cmp.Or(f.getenv(variable), def)}
-	*p = v.Default
-	f.Var(v, name, usage+" (env "+shown+")")
-}
 
 // invocation is one run of a command: its common flags and outputs.
 type invocation struct {
@@ -234,6 +212,7 @@ type invocation struct {
 	// password, both go through writers that mask it.
 	stdout, stderr io.Writer
 	logger         *slog.Logger
+	fs             *flag.FlagSet // the command's flags, for the debug log
 }
 
 // setup builds the logger, the one of every command (text for people,
@@ -267,9 +246,13 @@ func (in *invocation) setup() (*pgxpool.Config, error) {
 	if asJSON {
 		in.logger = slog.New(slog.NewJSONHandler(in.stderr, opts))
 	}
+	// The effective configuration, once, redacted: the database as
+	// connected to (no password), then every flag's value.
+	attrs := []any{"log_format", in.logFormat, "log_level", level.String()}
 	if cfg != nil {
-		in.logger.Debug("configuration", "database", db.Describe(cfg.ConnConfig.Config), "log_format", in.logFormat, "log_level", level.String())
+		attrs = append([]any{"database", db.Describe(cfg.ConnConfig.Config)}, attrs...)
 	}
+	in.logger.Debug("configuration", append(attrs, cliflag.Effective(in.fs, "database-url", "log-format", "log-level")...)...)
 	return cfg, noDatabase
 }
 

@@ -322,6 +322,22 @@ type statusJSON struct {
 			Error      *string  `json:"error"`
 		} `json:"failing"`
 	} `json:"last_check"`
+	LaterOnly *struct {
+		CheckRunID int64          `json:"check_run_id"`
+		CheckedAt  time.Time      `json:"checked_at"`
+		AgeSeconds float64        `json:"age_seconds"`
+		Only       []string       `json:"only"`
+		Checks     int            `json:"checks"`
+		Counts     map[string]int `json:"counts"`
+		Failing    []struct {
+			Name       string   `json:"name"`
+			Severity   string   `json:"severity"`
+			Status     string   `json:"status"`
+			Violations int64    `json:"violations"`
+			Samples    []string `json:"samples"`
+			Error      *string  `json:"error"`
+		} `json:"failing"`
+	} `json:"later_only_check"`
 }
 
 func readStatus(t *testing.T, dsn string) (text string, st statusJSON) {
@@ -373,7 +389,7 @@ func TestStatus(t *testing.T) {
 	// Migrated, never synced or checked.
 	text, st := readStatus(t, dsn)
 	if !st.UpToDate || st.Schema.Version == nil || *st.Schema.Version != newest || st.Schema.Applied != len(versions) ||
-		len(st.Schema.Pending) != 0 || len(st.Schema.Unknown) != 0 || st.LastRun != nil || st.LastCheck != nil || len(st.Files) != len(files) {
+		len(st.Schema.Pending) != 0 || len(st.Schema.Unknown) != 0 || st.LastRun != nil || st.LastCheck != nil || st.LaterOnly != nil || len(st.Files) != len(files) {
 		t.Errorf("fresh database's status: %+v", st)
 	}
 	for _, f := range st.Files {
@@ -425,8 +441,14 @@ func TestStatus(t *testing.T) {
 	if code, _, errOut := loader(t, nil, "check", "--database-url", dsn, "--only", "runs_fresh", "--max-age", "1ms"); code != exitCheckFailed || errOut != "" {
 		t.Fatalf("check --only runs_fresh --max-age 1ms: exit %d, %q; want %d", code, errOut, exitCheckFailed)
 	}
+	// Issue 13 item 18: the --only run used to become the last check,
+	// hiding the full one; the full one stays, and the later --only run
+	// is shown after it.
 	text, st = readStatus(t, dsn)
-	c := st.LastCheck
+	if c := st.LastCheck; c == nil || c.CheckRunID != 1 || c.Checks != len(names) || c.Only != nil || len(c.Failing) != 0 {
+		t.Errorf("last check after check --only: %+v; want full check run 1 still", c)
+	}
+	c := st.LaterOnly
 	if c == nil || c.CheckRunID != 2 || c.Checks != 1 || !slices.Equal(c.Only, []string{"runs_fresh"}) ||
 		!maps.Equal(c.Counts, map[string]int{"pass": 0, "warn": 0, "fail": 1, "error": 0}) || len(c.Failing) != 1 {
 		t.Fatalf("last check after --only runs_fresh: %+v", c)
@@ -442,7 +464,8 @@ func TestStatus(t *testing.T) {
 		t.Errorf("check run 2 at %s, %gs ago; want %s", c.CheckedAt, c.AgeSeconds, checkedAt)
 	}
 	for _, w := range []string{
-		fmt.Sprintf("last check:  check run 2 at %s, ", checkedAt.UTC().Format(time.RFC3339)),
+		"\nlast check:  check run 1 at ",
+		fmt.Sprintf(" checks: %d passed, 11 warned, 0 failed, 0 could not run\nlater:       check run 2 at %s, ", len(names)-11, checkedAt.UTC().Format(time.RFC3339)),
 		" (--only runs_fresh): 1 checks: 0 passed, 0 warned, 1 failed, 0 could not run\n",
 		"             FAIL runs_fresh 1 " + c.Failing[0].Samples[0] + "\n",
 	} {
@@ -536,7 +559,7 @@ func TestStatusUnmigrated(t *testing.T) {
 	t.Parallel()
 	versions, files := shipped(t)
 	text, st := readStatus(t, pgtest.EmptyDSN(t))
-	if st.UpToDate || st.Schema.Version != nil || st.Schema.Applied != 0 || len(st.Schema.Pending) != len(versions) || st.LastRun != nil || st.LastCheck != nil {
+	if st.UpToDate || st.Schema.Version != nil || st.Schema.Applied != 0 || len(st.Schema.Pending) != len(versions) || st.LastRun != nil || st.LastCheck != nil || st.LaterOnly != nil {
 		t.Errorf("empty database's status: %+v", st)
 	}
 	for _, f := range st.Files {
@@ -598,6 +621,7 @@ func TestCheckRecordsAsRoles(t *testing.T) {
 	}
 	code, out, errOut := loader(t, nil, "status", "--database-url", writer)
 	if code != 0 || !strings.Contains(out, " (--only runs_fresh): 1 checks: 1 passed, 0 warned, 0 failed, 0 could not run\n") ||
+		!strings.Contains(out, "last check:  none of every check recorded (loader check without --only records one)\nlater:       check run 1 at ") ||
 		!strings.Contains(out, "last run:    run 1 succeeded at ") {
 		t.Errorf("status as writer: exit %d\n%s%s", code, out, errOut)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -57,9 +58,10 @@ one read-only transaction:
     loader migrate makes all but "not shipped" current;
   - the last succeeded sync or replay: its run id, when it finished and how
     long ago (by the database server's clock);
-  - the last check results loader check recorded (meta.check_runs,
+  - the last check of every check loader check recorded (meta.check_runs,
     meta.check_results): when, the count of checks per status, and the
-    checks that failed or could not run.
+    checks that failed or could not run; then (later:) the newest check
+    --only run after it, which does not stand for a full check.
 A database not migrated, or migrated by an older loader, lacks some of the
 tables; what they would hold is reported as absent (not migrated, not
 applied, none recorded), not as an error.
@@ -69,7 +71,8 @@ applied, pending, unknown}, files: [{name, kind, applied_sha256,
 shipped_sha256, applied_at, state}], last_succeeded_run: {run_id, source,
 started_at, finished_at, age_seconds} or null, last_check: {check_run_id,
 checked_at, age_seconds, only, checks, counts: {pass, warn, fail, error},
-failing: [{name, severity, status, violations, samples, error}]} or null}.
+failing: [{name, severity, status, violations, samples, error}]} or null,
+later_only_check: the same, of the newest --only run after it, or null}.
 up_to_date is true when no migration is pending and every file is current.
 
 The exit code is 0 when the status was read (whatever it says), 1 when the
@@ -95,6 +98,22 @@ database could not be read.
 			}
 			st.WriteText(in.stdout)
 			return nil
+		}
+	},
+}
+
+var cmdVersion = &command{
+	name: "version", usage: "[flags]", short: "the version, commit, and migration and transform versions",
+	long: `Prints the version, the commit, the newest migration embedded and, from the
+database, the newest applied and meta.transform_version(); exits 0 without one.
+`,
+	flags: func(*flags) func(context.Context, *invocation) error {
+		return func(ctx context.Context, in *invocation) error {
+			_, err := in.read(ctx, func(tx pgx.Tx) error { return status.WriteVersion(ctx, in.stdout, embedded, tx, nil) })
+			if err != nil && !errors.As(err, new(usageError)) { // what the binary knows, and why the database is left out
+				return status.WriteVersion(ctx, in.stdout, embedded, nil, err)
+			}
+			return err
 		}
 	},
 }

@@ -220,6 +220,10 @@ func TestNotifyOnFailure(t *testing.T) {
 		m["run_id"] != float64(2) || m["status"] != "failed" || !strings.Contains(m["error"].(string), "malformed") {
 		t.Errorf("notification = %v", m)
 	}
+	// Issue 13 item 18: the text said "sync run 2 failed: run 2 failed: …".
+	if want := "spacex-loader: sync run 2 failed: resource launches: "; !strings.HasPrefix(text, want) {
+		t.Errorf("notification text %q; want it to begin %q, saying the run failed once", text, want)
+	}
 
 	refusing := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.WriteHeader(http.StatusInternalServerError)

@@ -43,10 +43,11 @@ content is unchanged is not typed or written again, and a resource whose
 whole extract is what bronze already holds is skipped; gold views are refreshed
 only when a table they read changed. Every run is recorded in meta.runs,
 meta.run_resources and meta.run_drift, and the summary printed at the end
-gives per resource what was fetched and what happened to bronze.
+gives per resource what was fetched and what happened to bronze (a revived
+row is counted in updated too).
 `
 
-const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
+const runOutput = "summary `format` on stdout: text (a table) or json (one object: run id, status, error, per-resource counts, HTTP status, attempts, retry wait (wait_ms) and durations, views refreshed, and with --check the checks' results; printed for a failed run too)"
 
 var cmdSync = &command{
 	name: "sync", usage: "[flags]", short: "extract, land, promote to bronze, refresh gold", output: runOutput,
@@ -139,7 +140,7 @@ type runFlags struct {
 
 func registerRun(f *flags) *runFlags {
 	r := &runFlags{}
-	f.secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
+	f.Secret(&r.notifyURL, "notify-url", envNotifyURL, "", "post a short JSON message (Slack's incoming webhook format: text, plus run_id, status and error) to `URL` when the run fails, or with --check when a check of severity error fails; a failed post is logged and changes nothing")
 	f.Var(cliflag.Duration{P: &r.opts.LockTimeout}, "lock-timeout", "how long to wait for another sync or replay to finish (a `duration`: 30s, 5m, 1h); 0 exits at once with code 3")
 	f.Float64Var(&r.opts.MaxDeleteFraction, "max-delete-fraction", 0.1, "largest `fraction` of a bronze table's live rows one run may soft-delete because the extract lacks them; more fails the run")
 	f.Float64Var(&r.opts.MaxRejectFraction, "max-reject-fraction", 0.1, "largest `fraction` of a resource's documents that may lack a usable id (left in landing, unloaded); more fails the run")
@@ -189,19 +190,21 @@ func checkURL(name, url string) error {
 
 // httpFlags are the flags of the commands that read the API over HTTP.
 type httpFlags struct {
-	apiURL      string
-	retries     uint
-	retryDelay  time.Duration
-	httpTimeout time.Duration
-	pageSize    int
+	apiURL                      string
+	retries                     uint
+	retryDelay, retryMaxElapsed time.Duration
+	httpTimeout                 time.Duration
+	pageSize                    int
 }
 
 func registerHTTP(f *flags) *httpFlags {
 	h := &httpFlags{}
-	f.secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
+	f.Secret(&h.apiURL, "api-url", envAPIURL, "https://api.spacexdata.com", "API base `URL`")
 	f.UintVar(&h.retries, "retries", 5, "retries per request after the first attempt, on network errors, 408, 429 and 5xx")
 	h.retryDelay = 15 * time.Second
 	f.Var(cliflag.Duration{P: &h.retryDelay}, "retry-delay", "base `duration` of the delay between retries, doubled each retry, plus up to as much random jitter; Retry-After on 429/503 takes precedence")
+	h.retryMaxElapsed = 2 * time.Minute
+	f.Var(cliflag.Duration{P: &h.retryMaxElapsed}, "retry-max-elapsed", "longest `duration` from a request's first attempt to its last: a retry whose delay would end later is not made and the request fails; 0: only --retries bounds it")
 	h.httpTimeout = time.Minute
 	f.Var(cliflag.Duration{P: &h.httpTimeout}, "http-timeout", "how long one HTTP request may take, body included (a `duration`)")
 	f.IntVar(&h.pageSize, "page-size", 0, "read each list through its paged POST <route>/query, `N` documents a request, instead of one GET; "+
@@ -231,6 +234,7 @@ func (h *httpFlags) source(in *invocation) *extract.HTTP {
 		Retries:    h.retries,
 		RetryDelay: h.retryDelay,
 		PageSize:   h.pageSize,
+		MaxElapsed: h.retryMaxElapsed,
 		Logger:     in.logger,
 	}
 }

@@ -126,7 +126,8 @@ type JSONResult struct {
 	Description string   `json:"description"`
 	Violations  int64    `json:"violations"`
 	Samples     []string `json:"samples"`
-	Error       string   `json:"error,omitempty"`
+	// Error is why the check could not run; null when it ran.
+	Error *string `json:"error"`
 }
 
 // JSON returns the results' JSON shape.
@@ -138,7 +139,8 @@ func JSON(results []Result) []JSONResult {
 			Violations: r.Violations, Samples: r.Samples,
 		}
 		if r.Err != nil {
-			out[i].Error = r.Err.Error()
+			msg := r.Err.Error()
+			out[i].Error = &msg
 		}
 	}
 	return out

@@ -84,10 +84,26 @@ type Recorded struct {
 	Results []Result
 }
 
-// Latest returns the newest recorded check run, or nil when none was
-// recorded.
-func Latest(ctx context.Context, db dbsqlc.DBTX) (*Recorded, error) {
-	run, err := q.CheckRunLatest(ctx, db)
+// Latest returns the newest recorded check run of every check (every),
+// and the newest run of only some checks (--only) recorded after it; each
+// is nil when there is none. A run of one check does not stand for a full
+// one, so a status reads both.
+func Latest(ctx context.Context, db dbsqlc.DBTX) (every, only *Recorded, err error) {
+	if every, err = latest(ctx, db, true, 0); err != nil {
+		return nil, nil, err
+	}
+	var after int64
+	if every != nil {
+		after = every.CheckRunID
+	}
+	only, err = latest(ctx, db, false, after)
+	return every, only, err
+}
+
+// latest returns the newest check run after check run after that ran every
+// check, or only some; nil when none.
+func latest(ctx context.Context, db dbsqlc.DBTX, every bool, after int64) (*Recorded, error) {
+	run, err := q.CheckRunLatest(ctx, db, dbsqlc.CheckRunLatestParams{Every: every, After: after})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, nil
 	}

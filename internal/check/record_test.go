@@ -12,14 +12,14 @@ import (
 
 // TestRecordAndLatest: results go into meta.check_runs and
 // meta.check_results as Record was given them, and Latest reads back the
-// newest run.
+// newest run of every check and the newest --only run after it.
 func TestRecordAndLatest(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	pool := setup(t)
 
-	if rec, err := check.Latest(ctx, pool); rec != nil || err != nil {
-		t.Fatalf("Latest before any: %+v, %v; want none", rec, err)
+	if every, rec, err := check.Latest(ctx, pool); every != nil || rec != nil || err != nil {
+		t.Fatalf("Latest before any: %+v, %+v, %v; want none", every, rec, err)
 	}
 	results := []check.Result{
 		{Name: "b_pass", Severity: check.Error, Samples: []string{}},
@@ -55,9 +55,13 @@ func TestRecordAndLatest(t *testing.T) {
 		t.Errorf("recorded %q, want %q", statuses, want)
 	}
 
-	rec, err := check.Latest(ctx, pool)
+	every, rec, err := check.Latest(ctx, pool)
 	if err != nil || rec == nil {
 		t.Fatalf("Latest: %+v, %v", rec, err)
+	}
+	// Issue 13 item 18: a later --only run does not hide the full one.
+	if every == nil || every.CheckRunID != first || every.Only != nil || len(every.Results) != 1 || every.Results[0].Name != "b_pass" {
+		t.Errorf("Latest, every check: %+v; want check run %d, of b_pass, without --only", every, first)
 	}
 	if rec.CheckRunID != second || !slices.Equal(rec.Only, []string{"b_pass", "a_warn", "c_fail", "d_error"}) || rec.Age < 0 || rec.Age > time.Minute || rec.CheckedAt.IsZero() {
 		t.Errorf("Latest: %+v", rec)
@@ -78,5 +82,33 @@ func TestRecordAndLatest(t *testing.T) {
 			got.Samples == nil || got.Status() != w.Status() || (got.Err == nil) != (w.Err == nil) || got.Err != nil && got.Err.Error() != w.Err.Error() {
 			t.Errorf("result %d: %+v, want %+v", i, got, w)
 		}
+	}
+}
+
+// TestLatestKeepsFullRunBeforeOnly: issue 13 item 18. Of full run 1,
+// --only run 2, full run 3 and --only runs 4 and 5, Latest gives 3 and 5;
+// after a full run 6, it gives 6 and no --only run.
+func TestLatestKeepsFullRunBeforeOnly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	pool := setup(t)
+	res := []check.Result{{Name: "a", Severity: check.Error, Samples: []string{}}}
+	var ids []int64
+	for _, only := range [][]string{nil, {"a"}, nil, {"a"}, {"a"}} {
+		id, err := check.Record(ctx, pool, res, check.Options{}, only)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	every, only, err := check.Latest(ctx, pool)
+	if err != nil || every == nil || only == nil || every.CheckRunID != ids[2] || only.CheckRunID != ids[4] || !slices.Equal(only.Only, []string{"a"}) {
+		t.Fatalf("Latest: %+v, %+v, %v; want runs %d and %d", every, only, err, ids[2], ids[4])
+	}
+	if _, err := check.Record(ctx, pool, res, check.Options{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if every, only, err = check.Latest(ctx, pool); err != nil || every == nil || every.CheckRunID != ids[4]+1 || only != nil {
+		t.Errorf("Latest after a full run: %+v, %+v, %v; want run %d and no later --only run", every, only, err, ids[4]+1)
 	}
 }

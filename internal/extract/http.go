@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -92,7 +93,11 @@ type HTTP struct {
 	// its paged POST <Path>/query route, PageSize documents a request,
 	// instead of one GET. Object resources are always read with a GET.
 	PageSize int
-	Logger   *slog.Logger
+	// MaxElapsed bounds the time from a request's first attempt to the
+	// start of its last: a retry whose wait would end later is not made.
+	// Zero: no bound but Retries.
+	MaxElapsed time.Duration
+	Logger     *slog.Logger
 }
 
 // Stream implements Source. A list is read with one conditional GET (etag
@@ -103,11 +108,11 @@ type HTTP struct {
 // and 503. Other statuses fail at once; a 404 is ErrAbsent.
 func (h *HTTP) Stream(ctx context.Context, req Request, consume func(*Documents) error) (Answer, error) {
 	if h.PageSize > 0 && !req.Object {
-		n, err := h.streamPages(ctx, req, consume)
+		n, waited, err := h.streamPages(ctx, req, consume)
 		if err != nil {
 			return Answer{}, err
 		}
-		return Answer{Status: http.StatusOK, Attempts: n}, nil
+		return Answer{Status: http.StatusOK, Attempts: n, Waited: waited}, nil
 	}
 	return h.get(ctx, req, func(body io.Reader) error {
 		return consume(newDocuments(body, req.Object, "response", req.MaxDocumentBytes))
@@ -120,7 +125,7 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path
 	etag := req.ETag
 	var got Answer
-	n, err := h.retry(ctx, target, func() error {
+	n, waited, err := h.retry(ctx, target, func() error {
 		hreq, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 		if err != nil {
 			return err
@@ -157,14 +162,19 @@ func (h *HTTP) get(ctx context.Context, req Request, read func(io.Reader) error)
 	if err != nil {
 		return Answer{}, err
 	}
-	got.Attempts = n
+	got.Attempts, got.Waited = n, waited
 	return got, nil
 }
 
 // retry runs attempt until it succeeds, fails in a way another attempt
-// would not mend, or has been tried Retries+1 times, and says how many
-// times it ran.
-func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) (attempts int, err error) {
+// would not mend, has been tried Retries+1 times, or would wait past
+// MaxElapsed; it says how many times it ran and how long it waited between
+// attempts. Each retry is logged with the delay before it, and an error
+// after retries says how many attempts and how much waiting it took.
+func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) (attempts int, waited time.Duration, err error) {
+	start := time.Now()
+	var next time.Duration // the wait before the next attempt
+	var outOfTime bool     // the next wait would end past MaxElapsed
 	counted := func() error {
 		attempts++
 		return attempt()
@@ -173,19 +183,47 @@ func (h *HTTP) retry(ctx context.Context, target string, attempt func() error) (
 		retry.Context(ctx),
 		retry.Attempts(h.Retries+1),
 		retry.LastErrorOnly(true),
-		retry.Delay(h.RetryDelay),
-		retry.MaxJitter(h.RetryDelay),
-		retry.MaxDelay(maxRetryDelay),
-		retry.DelayType(delayWithRetryAfter),
-		retry.RetryIf(retryable),
-		retry.OnRetry(func(n uint, err error) {
-			if n+1 < h.Retries+1 && retryable(err) && ctx.Err() == nil {
-				h.Logger.WarnContext(ctx, "request failed, retrying",
-					"url", httpurl.Redact(target), "attempt", n+1, "of", h.Retries+1, "err", err)
+		// The delay is chosen when an attempt fails, so that the log can
+		// say it and MaxElapsed can refuse it; retry-go then waits it.
+		retry.DelayType(func(uint, error, *retry.Config) time.Duration { waited += next; return next }),
+		retry.RetryIf(func(err error) bool {
+			if !retryable(err) || attempts > int(h.Retries) || ctx.Err() != nil {
+				return false
 			}
+			next = h.delay(attempts, err)
+			if h.MaxElapsed > 0 && time.Since(start)+next > h.MaxElapsed {
+				outOfTime = true
+				return false
+			}
+			h.Logger.WarnContext(ctx, "request failed, retrying", "url", httpurl.Redact(target),
+				"attempt", attempts, "of", h.Retries+1, "delay", next.Round(time.Millisecond), "err", err)
+			return true
 		}),
 	)
-	return attempts, err
+	switch {
+	case err == nil || ctx.Err() != nil || !retryable(err):
+	case outOfTime:
+		err = fmt.Errorf("%w (gave up after %d attempt(s) and %s of waiting: the next wait, %s, would pass --retry-max-elapsed %s)",
+			err, attempts, waited.Round(time.Millisecond), next.Round(time.Millisecond), h.MaxElapsed)
+	case attempts > 1:
+		err = fmt.Errorf("%w (gave up after %d attempts and %s of waiting)", err, attempts, waited.Round(time.Millisecond))
+	}
+	return attempts, waited, err
+}
+
+// delay is the wait after the attempt-th attempt failed with err: the
+// server's Retry-After when it gave one, else RetryDelay doubled each
+// retry plus a random jitter of up to RetryDelay; at most maxRetryDelay.
+func (h *HTTP) delay(attempt int, err error) time.Duration {
+	var se *StatusError
+	if errors.As(err, &se) && se.RetryAfter > 0 {
+		return min(se.RetryAfter, maxRetryDelay)
+	}
+	d := maxRetryDelay
+	if shift := attempt - 1; shift < 30 && h.RetryDelay < maxRetryDelay>>shift {
+		d = h.RetryDelay << shift
+	}
+	return min(d+rand.N(h.RetryDelay), maxRetryDelay)
 }
 
 func (h *HTTP) String() string { return httpurl.Redact(h.BaseURL) }
@@ -199,16 +237,6 @@ func retryable(err error) bool {
 	}
 	var se *StatusError
 	return errors.As(err, &se) && se.Temporary()
-}
-
-var backoff = retry.CombineDelay(retry.BackOffDelay, retry.RandomDelay)
-
-func delayWithRetryAfter(n uint, err error, config *retry.Config) time.Duration {
-	var se *StatusError
-	if errors.As(err, &se) && se.RetryAfter > 0 {
-		return se.RetryAfter
-	}
-	return backoff(n, err, config)
 }
 
 // permanentTLS reports a certificate the client rejects: another attempt

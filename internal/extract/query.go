@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/spacex-elt/loader/internal/httpurl"
 )
@@ -31,7 +32,7 @@ func queryBody(page, limit int) string {
 // decoded as it arrives. An attempt that fails starts again from page 1:
 // consume undoes a failed call anyway, and a run lands a resource in one
 // COPY, which then is not held open across the waits between attempts.
-func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Documents) error) (attempts int, err error) {
+func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Documents) error) (attempts int, waited time.Duration, err error) {
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path + "/query"
 	return h.retry(ctx, target, func() error {
 		p := &pager{h: h, ctx: ctx, target: target, limit: h.PageSize}

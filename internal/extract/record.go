@@ -172,7 +172,7 @@ func recordOne(ctx context.Context, src *HTTP, req Request, f *os.File) (Manifes
 	var file ManifestFile
 	if src.PageSize > 0 && !req.Object {
 		file.Request = http.MethodPost + " " + req.Path + "/query"
-		_, err := src.streamPages(ctx, req, func(docs *Documents) error {
+		_, _, err := src.streamPages(ctx, req, func(docs *Documents) error {
 			if err := start(); err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Answer is how the source answered a Stream, besides the documents: what
@@ -28,6 +29,8 @@ type Answer struct {
 	// Attempts is how many requests it took (retries plus one; a paged
 	// read counts its attempts at the whole stream); 0 when not HTTP.
 	Attempts int
+	// Waited is the time spent waiting between those attempts.
+	Waited time.Duration
 }
 
 // Request asks a Source for one resource's extract.

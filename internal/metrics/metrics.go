@@ -116,6 +116,7 @@ func Registry(run Run) *prometheus.Registry {
 	rows := vec("spacex_loader_rows", "Bronze rows per resource and action in the last run (fetched counts documents).", "resource", "action")
 	requests := vec("spacex_loader_http_requests", "HTTP answers used per resource in the last run (1), by status: 200, 304, or 404 for an absent resource. Attempts before it are spacex_loader_http_retries.", "resource", "status")
 	retries := vec("spacex_loader_http_retries", "Requests per resource in the last run that failed and were made again (attempts after the first).", "resource")
+	wait := vec("spacex_loader_http_retry_wait_seconds", "Seconds per resource in the last run spent waiting between HTTP attempts (part of its landing seconds).", "resource")
 	seconds := vec("spacex_loader_resource_seconds", "Seconds per resource and step (landing, promotion) in the last run.", "resource", "step")
 	for _, r := range run.Result.Resources {
 		for action, n := range map[string]int64{
@@ -127,6 +128,7 @@ func Registry(run Run) *prometheus.Registry {
 		if r.HTTPStatus > 0 {
 			requests.WithLabelValues(r.Resource, fmt.Sprint(r.HTTPStatus)).Set(1)
 			retries.WithLabelValues(r.Resource).Set(float64(max(0, r.Attempts-1)))
+			wait.WithLabelValues(r.Resource).Set(r.RetryWait.Seconds())
 		}
 		seconds.WithLabelValues(r.Resource, "landing").Set(r.LandingDuration.Seconds())
 		seconds.WithLabelValues(r.Resource, "promotion").Set(r.PromotionDuration.Seconds())

@@ -57,11 +57,14 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 			return fmt.Errorf("resource %s: record the extract: %w", res.Name, err)
 		}
 		took := time.Since(start)
-		if !e.Absent {
-			r.log.InfoContext(ctx, "resource landed", "resource", res.Name, "not_modified", e.NotModified,
+		if msg := "resource landed"; !e.Absent {
+			if e.NotModified {
+				msg = "resource not modified, its earlier landing reused"
+			}
+			r.log.InfoContext(ctx, msg, "resource", res.Name, "not_modified", e.NotModified,
 				"documents", e.Documents, "sanitized", e.Sanitized, "elapsed", took)
 		}
-		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, landing: took, current: cur, known: known}
+		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, waited: got.Waited, landing: took, current: cur, known: known}
 		if answered {
 			h.status = answer.StatusCode // the 404 of an absent resource
 		}

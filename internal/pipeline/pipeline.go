@@ -157,6 +157,8 @@ type ResourceResult struct {
 	// modified, 404 for an absent resource), and Attempts the requests it
 	// took; both 0 when the source is not HTTP, or for a replay.
 	HTTPStatus, Attempts int
+	// RetryWait is the time spent waiting between those attempts.
+	RetryWait time.Duration
 	ledger.Counts
 	Drift []drift.Change
 	// LandingDuration is how long extracting and landing took;

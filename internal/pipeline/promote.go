@@ -44,7 +44,7 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 			changed = append(changed, res.Tables()...)
 		}
 		promoted = append(promoted, ResourceResult{
-			Resource: res.Name, Extract: h.extract, HTTPStatus: h.status, Attempts: h.attempts,
+			Resource: res.Name, Extract: h.extract, HTTPStatus: h.status, Attempts: h.attempts, RetryWait: h.waited,
 			Counts: c, LandingDuration: h.landing, PromotionDuration: took,
 		})
 		if r.Progress != nil {

@@ -50,7 +50,8 @@ type fill func(ctx context.Context, r *run, hand func(handoff) error) error
 type handoff struct {
 	extract          ledger.Extract
 	status, attempts int
-	landing          time.Duration
+	// waited is the time the source spent waiting between attempts.
+	waited, landing time.Duration
 	// current is the resource's state in the last succeeded run; known is
 	// false when no run has succeeded with it.
 	current ledger.State

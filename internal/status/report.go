@@ -52,10 +52,11 @@ type Report struct {
 	Migrated bool
 	Schema   Schema
 	Files    []File
-	// LastRun is nil when no run succeeded; LastCheck when no check run
-	// was recorded.
-	LastRun   *ledger.Succeeded
-	LastCheck *check.Recorded
+	// LastRun is nil when no run succeeded; LastCheck, the newest check
+	// run of every check, when none was recorded; LaterOnly, the newest
+	// run of only some checks (--only) after it, when there is none.
+	LastRun              *ledger.Succeeded
+	LastCheck, LaterOnly *check.Recorded
 	// NoCheckTable: meta.check_runs does not exist (a schema older than
 	// this loader's).
 	NoCheckTable bool
@@ -92,7 +93,7 @@ func Read(ctx context.Context, db dbsqlc.DBTX, bin Binary) (Report, error) {
 	}
 	r.NoCheckTable = !tables.CheckRuns
 	if tables.CheckRuns {
-		if r.LastCheck, err = check.Latest(ctx, db); err != nil {
+		if r.LastCheck, r.LaterOnly, err = check.Latest(ctx, db); err != nil {
 			return Report{}, err
 		}
 	}
@@ -117,6 +118,9 @@ type JSON struct {
 	Files     []jsonFile     `json:"files"`
 	LastRun   *jsonSucceeded `json:"last_succeeded_run"`
 	LastCheck *jsonCheckRun  `json:"last_check"`
+	// LaterOnly is the newest check run of only some checks (--only)
+	// after LastCheck; null when none.
+	LaterOnly *jsonCheckRun `json:"later_only_check"`
 }
 
 type jsonSchema struct {
@@ -177,17 +181,23 @@ func (r Report) JSON() JSON {
 	if l := r.LastRun; l != nil {
 		out.LastRun = &jsonSucceeded{RunID: l.RunID, Source: l.Source, StartedAt: l.StartedAt.UTC(), FinishedAt: l.FinishedAt.UTC(), AgeSeconds: l.Age.Seconds()}
 	}
-	if c := r.LastCheck; c != nil {
-		j := &jsonCheckRun{
-			CheckRunID: c.CheckRunID, CheckedAt: c.CheckedAt.UTC(), AgeSeconds: c.Age.Seconds(), Only: c.Only,
-			Checks: len(c.Results), Counts: check.Counts(c.Results), Failing: []check.StoredResult{},
-		}
-		for _, cr := range c.Results {
-			if s := cr.Status(); s == "fail" || s == "error" {
-				j.Failing = append(j.Failing, cr.Stored())
-			}
-		}
-		out.LastCheck = j
-	}
+	out.LastCheck, out.LaterOnly = checkRunJSON(r.LastCheck), checkRunJSON(r.LaterOnly)
 	return out
+}
+
+// checkRunJSON is c's JSON shape, nil for nil.
+func checkRunJSON(c *check.Recorded) *jsonCheckRun {
+	if c == nil {
+		return nil
+	}
+	j := &jsonCheckRun{
+		CheckRunID: c.CheckRunID, CheckedAt: c.CheckedAt.UTC(), AgeSeconds: c.Age.Seconds(), Only: c.Only,
+		Checks: len(c.Results), Counts: check.Counts(c.Results), Failing: []check.StoredResult{},
+	}
+	for _, cr := range c.Results {
+		if s := cr.Status(); s == "fail" || s == "error" {
+			j.Failing = append(j.Failing, cr.Stored())
+		}
+	}
+	return j
 }

@@ -65,26 +65,37 @@ func (r Report) WriteText(w io.Writer) {
 		fmt.Fprintln(w, "last run:    no sync or replay has succeeded")
 	}
 
-	switch c := r.LastCheck; {
-	case c != nil:
-		scope := ""
-		if c.Only != nil {
-			scope = " (--only " + escapeJoin(c.Only, ",") + ")"
-		}
-		fmt.Fprintf(w, "last check:  check run %d at %s, %s%s: %s\n",
-			c.CheckRunID, c.CheckedAt.UTC().Format(time.RFC3339), age(c.Age), scope, check.Tally(c.Results))
-		for _, cr := range c.Results {
-			switch cr.Status() {
-			case "fail":
-				fmt.Fprintf(w, "             FAIL %s %d %s\n", termtext.Escape(cr.Name), cr.Violations, check.SampleText(cr.Samples))
-			case "error":
-				fmt.Fprintf(w, "             ERROR %s %s\n", termtext.Escape(cr.Name), termtext.FirstLine(cr.Err.Error(), termtext.ErrorWidth))
-			}
-		}
+	switch {
+	case r.LastCheck != nil:
+		writeCheckRun(w, "last check:  ", r.LastCheck)
 	case r.NoCheckTable:
 		fmt.Fprintln(w, "last check:  none recorded (no meta.check_runs table: run loader migrate)")
+	case r.LaterOnly != nil:
+		fmt.Fprintln(w, "last check:  none of every check recorded (loader check without --only records one)")
 	default:
 		fmt.Fprintln(w, "last check:  none recorded (loader check records its results)")
+	}
+	if r.LaterOnly != nil {
+		writeCheckRun(w, "later:       ", r.LaterOnly)
+	}
+}
+
+// writeCheckRun writes the line of check run c after label, then one line
+// per check that failed or could not run.
+func writeCheckRun(w io.Writer, label string, c *check.Recorded) {
+	scope := ""
+	if c.Only != nil {
+		scope = " (--only " + escapeJoin(c.Only, ",") + ")"
+	}
+	fmt.Fprintf(w, "%scheck run %d at %s, %s%s: %s\n",
+		label, c.CheckRunID, c.CheckedAt.UTC().Format(time.RFC3339), age(c.Age), scope, check.Tally(c.Results))
+	for _, cr := range c.Results {
+		switch cr.Status() {
+		case "fail":
+			fmt.Fprintf(w, "             FAIL %s %d %s\n", termtext.Escape(cr.Name), cr.Violations, check.SampleText(cr.Samples))
+		case "error":
+			fmt.Fprintf(w, "             ERROR %s %s\n", termtext.Escape(cr.Name), termtext.FirstLine(cr.Err.Error(), termtext.ErrorWidth))
+		}
 	}
 }
 

@@ -42,9 +42,12 @@ type Resource struct {
 	// Extract is landed, not_modified, absent or reused (a replay).
 	Extract string `json:"extract"`
 	// HTTPStatus and Attempts are 0 when the source is not HTTP.
-	HTTPStatus  int            `json:"http_status"`
-	Attempts    int            `json:"attempts"`
-	Retries     int            `json:"retries"`
+	HTTPStatus int `json:"http_status"`
+	Attempts   int `json:"attempts"`
+	Retries    int `json:"retries"`
+	// WaitMS is the time spent waiting between attempts (--retry-delay,
+	// Retry-After), part of LandingMS.
+	WaitMS      int64          `json:"wait_ms"`
 	LandedRunID int64          `json:"landed_run_id"`
 	Fetched     int64          `json:"fetched"`
 	Skipped     bool           `json:"skipped"`
@@ -82,7 +85,7 @@ func JSON(res pipeline.Result, status ledger.Status, runErr error, elapsed time.
 	for _, r := range res.Resources {
 		s := Resource{
 			Resource: r.Resource, Extract: extractKind(res.RunID, r), HTTPStatus: r.HTTPStatus, Attempts: r.Attempts,
-			Retries: max(0, r.Attempts-1), LandedRunID: r.LandedRunID, Fetched: r.Documents, Skipped: r.Skipped,
+			Retries: max(0, r.Attempts-1), WaitMS: r.RetryWait.Milliseconds(), LandedRunID: r.LandedRunID, Fetched: r.Documents, Skipped: r.Skipped,
 			Inserted: r.Inserted, Updated: r.Updated, Unchanged: r.Unchanged, Deleted: r.Deleted, Revived: r.Revived,
 			Duplicates: r.Duplicates, Rejected: r.Rejected, BadValues: r.BadValues, Sanitized: r.Sanitized,
 			Drift: r.Drift, LandingMS: r.LandingDuration.Milliseconds(), PromotionMS: r.PromotionDuration.Milliseconds(),
@@ -147,6 +150,9 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		note(r.Duplicates, "repeated ids, the last occurrence kept")
 		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
 		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
+		if r.Attempts > 1 {
+			notes = append(notes, fmt.Sprintf("%d attempts, %s spent waiting between them", r.Attempts, r.RetryWait.Round(time.Millisecond)))
+		}
 		if len(r.Drift) > 0 {
 			notes = append(notes, "drift from the contract: "+drift.Describe(r.Drift))
 		}

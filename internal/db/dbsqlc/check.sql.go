@@ -107,9 +107,16 @@ const checkRunLatest = `-- name: CheckRunLatest :one
 SELECT check_run_id, checked_at, only_checks,
        extract(epoch FROM clock_timestamp() - checked_at)::float8 AS age_seconds
 FROM meta.check_runs
+WHERE (only_checks IS NULL) = $1::boolean
+  AND check_run_id > $2::bigint
 ORDER BY check_run_id DESC
 LIMIT 1
 `
+
+type CheckRunLatestParams struct {
+	Every bool
+	After int64
+}
 
 type CheckRunLatestRow struct {
 	CheckRunID int64
@@ -118,10 +125,13 @@ type CheckRunLatestRow struct {
 	AgeSeconds float64
 }
 
-// CheckRunLatest returns the newest recorded check run, with its age by
-// the server's clock.
-func (q *Queries) CheckRunLatest(ctx context.Context, db DBTX) (CheckRunLatestRow, error) {
-	row := db.QueryRow(ctx, checkRunLatest)
+// CheckRunLatest returns the newest recorded check run after check run
+// @after (0: of all) that ran every check (@every) or only some (--only),
+// with its age by the server's clock. loader status shows the newest run of
+// every check, and the newest --only run after it: a run of one check does
+// not stand for a full one.
+func (q *Queries) CheckRunLatest(ctx context.Context, db DBTX, arg CheckRunLatestParams) (CheckRunLatestRow, error) {
+	row := db.QueryRow(ctx, checkRunLatest, arg.Every, arg.After)
 	var i CheckRunLatestRow
 	err := row.Scan(
 		&i.CheckRunID,
