@@ -95,8 +95,9 @@ var envName = regexp.MustCompile(`^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$`)
 // envReaders are the functions whose string arguments name environment
 // variables: os.Getenv and os.LookupEnv, the getenv the loader threads
 // through for tests, and the two that register a flag with an environment
-// default, env and secret (p, flag name, variable, default, usage).
-var envReaders = map[string]bool{"Getenv": true, "LookupEnv": true, "getenv": true, "env": true, "secret": true}
+// default, cliflag's Env and Secret (p, flag name, variable, default,
+// usage).
+var envReaders = map[string]bool{"Getenv": true, "LookupEnv": true, "getenv": true, "Env": true, "Secret": true}
 
 // envReadBy returns the environment variables the Go files name in calls to
 // envReaders, as string literals or as the package's string constants.
