@@ -42,11 +42,13 @@ func controlBytes(out string) []string {
 // TestHostileTextIsEscaped plants escape codes and newlines in launch names
 // (twice, so that the uniqueness check reports them), a rocket reference, a
 // payload's orbit and customer, a new key, the snapshot directory's name
-// (so the run's source and a run's error hold them), a migration version
-// and a function file's name in the database; then it runs every verb in
-// text mode. No control character but newline and tab reaches stdout or
-// stderr, and each planted string appears escaped where the verb shows it,
-// so that the test cannot pass by dropping the data.
+// (so the run's source and a run's error hold them), two migration
+// versions (one sorting last, which loader version shows as the newest
+// applied) and a function file's name in the database; then it runs every
+// verb in text mode, and fails if the command table lists one it did not
+// run. No control character but newline and tab reaches stdout or stderr,
+// and each planted string appears escaped where the verb shows it, so that
+// the test cannot pass by dropping the data.
 func TestHostileTextIsEscaped(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -86,8 +88,10 @@ func TestHostileTextIsEscaped(t *testing.T) {
 	api := httptest.NewServer(fakeapi.New(dir))
 	t.Cleanup(api.Close)
 
+	ran := map[string]bool{}
 	verb := func(wantCode int, args []string, want ...string) {
 		t.Helper()
+		ran[strings.TrimLeft(args[0], "-")] = true
 		code, out := e.loader(args...)
 		if code != wantCode {
 			t.Errorf("loader %s: exit %d, want %d:\n%s", args[0], code, wantCode, out)
@@ -126,4 +130,31 @@ func TestHostileTextIsEscaped(t *testing.T) {
 		t.Fatal(err)
 	}
 	verb(0, []string{"status"}, escaped("dir"), escaped("name"), escaped("version"), escaped("file"))
+	// loader version prints the newest migration applied. The version
+	// planted above sorts first (ESC is below the digits), so a second one,
+	// from a loader far in the future, sorts last and is the one shown.
+	if _, err := e.pool.Exec(ctx, "INSERT INTO public.schema_migrations (version) VALUES ($1)", "99991231235959"+hostile("newest")); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"version"}, {"--version"}} {
+		verb(0, args, "database:   migration 99991231235959"+escaped("newest")+" applied, transform version ")
+	}
+
+	// Every verb the binary lists (its command table, by way of the main
+	// usage) ran above: a verb added later must be added here.
+	_, usage := e.loader("help")
+	var listed []string
+	for _, line := range strings.Split(usage, "\n") {
+		if name, ok := strings.CutPrefix(line, "  loader "); ok && !strings.HasPrefix(name, "help ") {
+			listed = append(listed, strings.Fields(name)[0])
+		}
+	}
+	if len(listed) == 0 {
+		t.Fatalf("no command found in loader help:\n%s", usage)
+	}
+	for _, name := range listed {
+		if !ran[name] {
+			t.Errorf("loader %s is in the command table but this test does not run it", name)
+		}
+	}
 }
