@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -683,5 +686,85 @@ func TestOversizedDocument(t *testing.T) {
 	}
 	if n := e.int(`SELECT max(octet_length(doc::text)) FROM bronze.launches`); n > 1<<20 {
 		t.Errorf("bronze holds a launch of %d bytes", n)
+	}
+}
+
+// A scheduled sync against an API that serves garbage for launches fails
+// on its very first run, as cron runs it (the API and the receiver by flag,
+// the database from DATABASE_URL, no retries): exit 1, the one error line
+// on stderr naming the resource, and one notification to --notify-url
+// saying the run failed, with its id. Nothing reaches bronze or gold: a
+// first run has no earlier load for the shrink guard to protect, so this is
+// the rejected-share rule (or the parser) alone.
+func TestGarbageAPIFailsFirstRunAndNotifies(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ name, body, want string }{
+		{"numbers", "[1,2,3]", "resource launches: too many documents without a usable id: 3 of 3 documents (100.0%, more than 10.0%)"},
+		{"an empty object", "[{}]", "resource launches: too many documents without a usable id: 1 of 1 documents (100.0%, more than 10.0%)"},
+		{"not JSON", "<html><body>502 Bad Gateway</body></html>", "/v5/launches: malformed response: invalid character '<' looking for beginning of value at byte 1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Body([]byte(tc.body))))
+			before := pgtest.FullHash(t, e.pool)
+
+			var mu sync.Mutex
+			var posts []map[string]any
+			receiver := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				var m map[string]any
+				if err := json.NewDecoder(r.Body).Decode(&m); err != nil || r.Method != http.MethodPost {
+					t.Errorf("notification: %s, body: %v", r.Method, err)
+				}
+				mu.Lock()
+				posts = append(posts, m)
+				mu.Unlock()
+			}))
+			t.Cleanup(receiver.Close)
+
+			cmd := exec.Command(loaderBin, "sync", "--api-url", e.url, "--notify-url", receiver.URL+"/hook", "--retries", "0")
+			cmd.Env = append(os.Environ(), "DATABASE_URL="+e.dsn)
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			_ = cmd.Run()
+			if code := cmd.ProcessState.ExitCode(); code != 1 {
+				t.Errorf("first run: exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout.String(), stderr.String())
+			}
+			for _, want := range []string{"loader sync: run 1 failed: resource launches: ", tc.want} {
+				if !strings.Contains(stderr.String(), want) {
+					t.Errorf("stderr does not say %q:\n%s", want, stderr.String())
+				}
+			}
+			if strings.Contains(stdout.String()+stderr.String(), "succeeded") {
+				t.Errorf("output says succeeded:\n%s\n%s", stdout.String(), stderr.String())
+			}
+
+			if n := e.int("SELECT count(*) FROM meta.runs"); n != 1 {
+				t.Fatalf("%d runs in the ledger, want the one", n)
+			}
+			status, msg := e.lastRun()
+			runID := e.int("SELECT run_id FROM meta.runs")
+			if status != "failed" || !strings.Contains(msg, tc.want) {
+				t.Errorf("ledger: run %d %s (%s), want failed saying %q", runID, status, msg, tc.want)
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			if len(posts) != 1 {
+				t.Fatalf("%d notifications, want 1: %v", len(posts), posts)
+			}
+			m := posts[0]
+			if m["status"] != "failed" || m["run_id"] != float64(runID) || m["command"] != "sync" ||
+				!strings.Contains(m["error"].(string), tc.want) || !strings.Contains(m["text"].(string), fmt.Sprintf("sync run %d failed: resource launches", runID)) {
+				t.Errorf("notification = %v, want status failed, run_id %d and the error naming launches", m, runID)
+			}
+
+			if after := pgtest.FullHash(t, e.pool); after != before {
+				t.Errorf("bronze/gold changed by the failed first run")
+			}
+			for _, table := range []string{"bronze.launches", "bronze.rockets"} {
+				if n := e.int("SELECT count(*) FROM " + table); n != 0 {
+					t.Errorf("%s holds %d rows after the failed first run, want 0", table, n)
+				}
+			}
+		})
 	}
 }
