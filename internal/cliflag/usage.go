@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/spacex-elt/loader/internal/termtext"
@@ -65,4 +66,27 @@ func isZero(fl *flag.Flag) (zero bool) {
 		}
 	}()
 	return fl.DefValue == z.Interface().(flag.Value).String()
+}
+
+// An ExitCode is one of a command's exit codes and what it means.
+type ExitCode struct {
+	Code int
+	// Text may span lines; Help indents those after the first.
+	Text string
+}
+
+// ExitCodes are a program's exit codes, in the order its help lists them.
+type ExitCodes []ExitCode
+
+// Help lists the exit codes among codes (nil: all) as help does: the code,
+// then its text indented past it.
+func (e ExitCodes) Help(codes []int) string {
+	var b strings.Builder
+	b.WriteString("Exit codes:\n")
+	for _, c := range e {
+		if codes == nil || slices.Contains(codes, c.Code) {
+			fmt.Fprintf(&b, "  %-4d %s\n", c.Code, strings.ReplaceAll(c.Text, "\n", "\n"+strings.Repeat(" ", 7)))
+		}
+	}
+	return b.String()
 }
