@@ -36,18 +36,19 @@ const (
 	exitCancelled   = 130
 )
 
-const exitCodesHelp = `Exit codes:
-  0    success
-  1    the command failed (connection, migration, extract, load, drift with
-       --contract=fail, a shrink past --max-delete-fraction); the message names
-       what failed, and a failed run is recorded in meta.runs
-  2    bad usage: unknown command or flag, invalid flag value
-  3    another sync or replay holds the run lock (after --lock-timeout)
-  4    loader check, or sync/replay --check: a check of severity error found
-       violations (the run itself succeeded)
-  130  interrupted by SIGINT or SIGTERM: the run was rolled back and recorded
-       as cancelled
-`
+// exitCodes describes every exit code, in the order help lists them.
+var exitCodes = cliflag.ExitCodes{
+	{Code: exitOK, Text: "success"},
+	{Code: exitFailed, Text: `the command failed (connection, migration, extract, load, drift with
+--contract=fail, a shrink past --max-delete-fraction); the message names
+what failed, and a failed run is recorded in meta.runs`},
+	{Code: exitUsage, Text: "bad usage: unknown command or flag, invalid flag value"},
+	{Code: exitLocked, Text: "another sync or replay holds the run lock (after --lock-timeout)"},
+	{Code: exitCheckFailed, Text: `loader check, or sync/replay --check: a check of severity error found
+violations (the run itself succeeded)`},
+	{Code: exitCancelled, Text: `interrupted by SIGINT or SIGTERM: what it was writing was rolled back
+(a sync or replay is recorded as cancelled)`},
+}
 
 // A command is one of loader's commands, as the Go tool's base.Command is
 // one of go's: dispatch, `loader help CMD` and the main usage all come from
@@ -59,12 +60,15 @@ type command struct {
 	usage string
 	// nargs is how many arguments it takes besides its flags.
 	nargs int
-	// short is its line in the main usage ("\n" continues it); long, its
+	// short is its line in the main usage (wrapped to fit); long, its
 	// help after the usage line.
 	short, long string
 	// noDatabase: it takes no --database-url; anySchema: it reads a
 	// database however far it is migrated (status), where others refuse.
 	noDatabase, anySchema bool
+	// exits are the exit codes it may return besides exitOK, exitFailed
+	// and exitUsage, which every command may; its help lists only those.
+	exits []int
 	// output is the help of its --output flag; "" when it has none.
 	output string
 	// flags registers the command's own flags and returns the function
@@ -125,7 +129,7 @@ func mainUsage() string {
 	var b strings.Builder
 	b.WriteString("loader loads the SpaceX API into PostgreSQL.\n\nUsage:\n")
 	line := func(usage, short string) {
-		fmt.Fprintf(&b, "  %-24s %s\n", "loader "+usage, strings.ReplaceAll(short, "\n", "\n"+strings.Repeat(" ", 27)))
+		fmt.Fprintf(&b, "  %-24s %s\n", "loader "+usage, strings.ReplaceAll(termtext.Wrap(short, 80-27, ""), "\n", "\n"+strings.Repeat(" ", 27)))
 	}
 	for _, c := range commands {
 		usage := c.name + " " + c.usage
@@ -135,8 +139,11 @@ func mainUsage() string {
 		line(usage, c.short)
 	}
 	line("help [command]", "show help")
-	return b.String() + "\nRun 'loader COMMAND --help' for a command's flags.\n\n" + exitCodesHelp
+	return b.String() + "\nRun 'loader COMMAND --help' for a command's flags.\n\n" + exitCodes.Help(nil)
 }
+
+// codes are the exit codes c may return.
+func (c *command) codes() []int { return append([]int{exitOK, exitFailed, exitUsage}, c.exits...) }
 
 // run parses the command's flags from args and runs it. A failure is
 // reported on stderr, redacted, with its exit code.
@@ -157,8 +164,8 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 	runCmd := c.flags(f)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "Usage: loader ", c.name, " ", c.usage, "\n\n", c.long, "\nFlags:\n")
-		fs.PrintDefaults()
-		fmt.Fprint(fs.Output(), "\n", exitCodesHelp)
+		cliflag.PrintDefaults(fs.Output(), fs)
+		fmt.Fprint(fs.Output(), "\n", exitCodes.Help(c.codes()))
 	}
 	fs.SetOutput(stderr)
 	if i := slices.IndexFunc(args, isHelp); i >= 0 && !slices.Contains(args[:i], "--") {
@@ -184,7 +191,10 @@ func (c *command) run(ctx context.Context, args []string, stdout, stderr io.Writ
 		return int(code)
 	}
 	if err != nil {
-		return fail(in.stderr, c.name, err)
+		if code := fail(in.stderr, c.name, err); slices.Contains(c.codes(), code) {
+			return code
+		}
+		return exitFailed // not one c's help lists: an interrupted read, say
 	}
 	return exitOK
 }

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -62,6 +64,84 @@ func TestHelp(t *testing.T) {
 			if !strings.Contains(out, w) {
 				t.Errorf("%v: help lacks %q:\n%s", tc.args, w, out)
 			}
+		}
+	}
+}
+
+// TestHelpFitsIn80Columns: no line of the main help or of any command's
+// --help is wider than 80 columns, a tab taking it to the next multiple of 8
+// (flag.PrintDefaults' usage lines ran past it).
+func TestHelpFitsIn80Columns(t *testing.T) {
+	t.Parallel()
+	helps := [][]string{{"help"}, {"--version", "--help"}}
+	for _, c := range commands {
+		helps = append(helps, []string{c.name, "--help"})
+	}
+	for _, args := range helps {
+		code, out, errOut := loader(t, nil, args...)
+		if code != 0 || out == "" {
+			t.Fatalf("%v: exit %d, stdout %q, stderr %q", args, code, out, errOut)
+		}
+		for line := range strings.SplitSeq(out, "\n") {
+			cols := 0
+			for _, r := range line {
+				if cols++; r == '\t' {
+					cols = (cols + 7) / 8 * 8
+				}
+			}
+			if cols > 80 {
+				t.Errorf("%v: a line of %d columns: %q", args, cols, line)
+			}
+		}
+	}
+}
+
+// TestHelpListsItsExitCodes: a command's --help lists the exit codes it can
+// return and no other; the main help lists them all.
+func TestHelpListsItsExitCodes(t *testing.T) {
+	t.Parallel()
+	want := map[string][]string{
+		"":         {"0", "1", "2", "3", "4", "130"},
+		"migrate":  {"0", "1", "2", "130"},
+		"sync":     {"0", "1", "2", "3", "4", "130"},
+		"replay":   {"0", "1", "2", "3", "4", "130"},
+		"check":    {"0", "1", "2", "4"},
+		"snapshot": {"0", "1", "2", "130"},
+		"runs":     {"0", "1", "2"},
+		"status":   {"0", "1", "2"},
+		"report":   {"0", "1", "2"},
+		"version":  {"0", "1", "2"},
+	}
+	if len(want) != len(commands)+1 {
+		t.Fatalf("want lists %d commands, the table has %d", len(want)-1, len(commands))
+	}
+	for name, codes := range want {
+		_, out, _ := loader(t, nil, "help", name)
+		if name == "" {
+			_, out, _ = loader(t, nil, "help")
+		}
+		_, list, ok := strings.Cut(out, "\nExit codes:\n")
+		if !ok {
+			t.Errorf("%q: no Exit codes section:\n%s", name, out)
+			continue
+		}
+		var got []string
+		for line := range strings.SplitSeq(list, "\n") {
+			if f := strings.Fields(line); len(f) > 0 && line[2] != ' ' {
+				got = append(got, f[0])
+			}
+		}
+		if !slices.Equal(got, codes) {
+			t.Errorf("loader %s --help lists exit codes %v, want %v:\n%s", name, got, codes, list)
+		}
+	}
+	// Interrupted, a command exits with a code its help lists: migrate
+	// 130; runs, which lists no 130, 1.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	for name, code := range map[string]int{"migrate": exitCancelled, "runs": exitFailed} {
+		if got := run(ctx, []string{name, "--database-url", "postgres://loader@127.0.0.1:1/spacex"}, io.Discard, io.Discard, func(string) string { return "" }); got != code {
+			t.Errorf("loader %s, interrupted: exit %d, want %d", name, got, code)
 		}
 	}
 }

@@ -18,7 +18,7 @@ import (
 var embedded = migrate.Files{FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir}
 
 var cmdMigrate = &command{
-	name: "migrate", usage: "[flags]", short: "apply the database migrations, then the gold views",
+	name: "migrate", usage: "[flags]", exits: []int{exitCancelled}, short: "apply the database migrations, then the gold views",
 	long: `Applies the embedded dbmate migrations (db/migrations, recorded in
 schema_migrations, the same table the dbmate CLI uses), then every function
 file in db/functions and every gold view file in db/views that changed since
@@ -43,7 +43,7 @@ of meta.locks, or an advisory lock before that table exists.
 }
 
 var cmdStatus = &command{
-	name: "status", usage: "[flags]", anySchema: true, short: "the schema, function and view files against this\nbinary, the last succeeded run and check results",
+	name: "status", usage: "[flags]", anySchema: true, short: "the schema, function and view files against this binary, the last succeeded run and check results",
 	output: "report `format` on stdout: text or json",
 	long: `Reports the state of the database against this binary, reading only, in
 one read-only transaction:

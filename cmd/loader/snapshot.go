@@ -10,17 +10,15 @@ import (
 
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/resources"
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 var cmdSnapshot = &command{
-	name: "snapshot", usage: "[flags] DIR", nargs: 1, short: "record the API into a directory that sync --source reads", noDatabase: true,
-	long: `Records ` + strings.Join(resources.Names(), ", ") + ` from the API into DIR, in
-the layout 'loader sync --source DIR' reads: the answer to GET <route> in
-DIR/<route>.json (DIR/v4/rockets.json, DIR/v5/launches.json, ...), byte for
-byte as served; with --page-size, the docs of every /query page as one JSON
-array. A resource the API answers 404 is left out and listed as absent.
-DIR/manifest.json says when (UTC) and from where it was recorded and, per
-file, its sha256, size, documents and the ETag the API sent.
+	name: "snapshot", usage: "[flags] DIR", nargs: 1, exits: []int{exitCancelled}, short: "record the API into a directory that sync --source reads", noDatabase: true,
+	long: termtext.Wrap("Records "+strings.Join(resources.Names(), ", ")+" from the API into DIR, in the layout 'loader sync --source DIR' reads: "+
+		"the answer to GET <route> in DIR/<route>.json (DIR/v4/rockets.json, DIR/v5/launches.json, ...), byte for byte as served; with --page-size, "+
+		"the docs of every /query page as one JSON array. A resource the API answers 404 is left out and listed as absent. DIR/manifest.json "+
+		"says when (UTC) and from where it was recorded and, per file, its sha256, size, documents and the ETag the API sent.", 76, "") + `
 
 DIR must be new or empty, unless --force. Files are written under temporary
 names and renamed into place once every resource has been read, so a failed

@@ -51,6 +51,7 @@ const runOutput = "summary `format` on stdout: text (a table) or json (one objec
 
 var cmdSync = &command{
 	name: "sync", usage: "[flags]", short: "extract, land, promote to bronze, refresh gold", output: runOutput,
+	exits: []int{exitLocked, exitCheckFailed, exitCancelled},
 	long: `Extracts every resource of the API (or of a snapshot directory with
 --source):
 ` + termtext.Wrap(strings.Join(resources.Names(), ", "), 74, "  ") + `
@@ -104,6 +105,7 @@ loaded fails the run instead. The database must be migrated first.
 
 var cmdReplay = &command{
 	name: "replay", usage: "[flags] RUN_ID", nargs: 1, short: "promote a run's landed documents again, without the API", output: runOutput,
+	exits: []int{exitLocked, exitCheckFailed, exitCancelled},
 	long: `Promotes the documents that run RUN_ID landed into bronze and gold again,
 as a new run, without calling the API: bronze ends up as that run left it
 (records it lacked are soft-deleted, subject to --max-delete-fraction).
