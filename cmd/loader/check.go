@@ -19,7 +19,7 @@ import (
 const defaultMaxAge = 36 * time.Hour
 
 var cmdCheck = &command{
-	name: "check", usage: "[flags]", exits: []int{exitCheckFailed}, short: "run the data tests in db/checks against bronze", output: "report `format` on stdout: text or json",
+	name: "check", usage: "[flags]", exits: []int{exitCheckFailed, exitCancelled}, short: "run the data tests in db/checks against bronze", output: "report `format` on stdout: text or json",
 	long: `Runs the data tests in db/checks (embedded in the binary) against the
 database. Each check is a SELECT returning the rows that violate it; only
 live rows (deleted_at IS NULL) count. All run in one read-only REPEATABLE

@@ -12,7 +12,7 @@ import (
 )
 
 var cmdReport = &command{
-	name: "report", usage: "--out PATH [flags]", short: "write an HTML page of the gold views' charts and figures",
+	name: "report", usage: "--out PATH [flags]", exits: []int{exitCancelled}, short: "write an HTML page of the gold views' charts and figures",
 	long: `Writes one self-contained HTML page of the gold views: charts (inline SVG)
 of the cost per kilogram by rocket (gold.rocket_cost_efficiency), launches
 and success rate per year (gold.launch_stats_by_year_rocket, its rockets

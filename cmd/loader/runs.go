@@ -11,7 +11,7 @@ import (
 )
 
 var cmdRuns = &command{
-	name: "runs", usage: "[flags]", short: "list the newest runs from the ledger, newest first", output: "report `format` on stdout: text or json",
+	name: "runs", usage: "[flags]", exits: []int{exitCancelled}, short: "list the newest runs from the ledger, newest first", output: "report `format` on stdout: text or json",
 	long: `Lists the newest syncs and replays recorded in the run ledger (meta.runs,
 meta.run_resources), newest first. It only reads, in one read-only
 transaction.

@@ -43,7 +43,7 @@ of meta.locks, or an advisory lock before that table exists.
 }
 
 var cmdStatus = &command{
-	name: "status", usage: "[flags]", anySchema: true, short: "the schema, function and view files against this binary, the last succeeded run and check results",
+	name: "status", usage: "[flags]", exits: []int{exitCancelled}, anySchema: true, short: "the schema, function and view files against this binary, the last succeeded run and check results",
 	output: "report `format` on stdout: text or json",
 	long: `Reports the state of the database against this binary, reading only, in
 one read-only transaction:
