@@ -14,3 +14,12 @@ SELECT has_table_privilege(c.oid, 'SELECT')::boolean AS readable
 FROM pg_catalog.pg_class c
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 WHERE n.nspname = 'public' AND c.relname = 'schema_migrations' AND c.relkind IN ('r', 'p');
+
+-- name: AppliedSQLReadable :one
+-- AppliedSQLReadable says whether the current role may read
+-- meta.applied_sql, from the catalog (a spacex_analyst login has no USAGE
+-- on meta); no row when the table does not exist.
+SELECT has_table_privilege(c.oid, 'SELECT')::boolean AS readable
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'meta' AND c.relname = 'applied_sql' AND c.relkind IN ('r', 'p');

@@ -397,8 +397,15 @@ func TestUnmigratedDatabase(t *testing.T) {
 		"DELETE FROM schema_migrations WHERE version = (SELECT max(version) FROM schema_migrations)"); err != nil {
 		t.Fatal(err)
 	}
+	// Migrated by the dbmate CLI alone: every migration, but none of the
+	// function and view files loader migrate applies.
+	noFiles := pgtest.DSN(t)
+	if _, err := pgtest.Pool(t, noFiles).Exec(context.Background(), "DELETE FROM meta.applied_sql"); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct{ name, dsn, want string }{
 		{"empty", pgtest.EmptyDSN(t), " is not migrated (no schema_migrations table): run loader migrate\n"},
+		{"function and view files not applied", noFiles, " is not migrated by this loader ("},
 		{"older", older, " is not migrated to this loader (1 of its migrations not applied: "},
 		// The analyst may read schema_migrations: told too.
 		{"older, as analyst", roleLogin(t, owner, older, "spacex_analyst"), " is not migrated to this loader (1 of its migrations not applied: "},

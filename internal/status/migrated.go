@@ -20,12 +20,14 @@ import (
 var ErrNotMigrated = errors.New("not migrated")
 
 // Migrated returns an error wrapping ErrNotMigrated when the database
-// behind db has no schema_migrations table, or lacks one of the shipped
-// migration versions. Every command but migrate and status checks it
-// first, so that none of them fails on a missing relation halfway (or, as
-// loader check would, once per check). A role that may not read
-// schema_migrations is not checked further.
-func Migrated(ctx context.Context, db dbsqlc.DBTX, shipped []string) error {
+// behind db has no schema_migrations table, lacks one of the shipped
+// migration versions, or lacks a shipped function or view file that loader
+// migrate applies (a database the dbmate CLI alone migrated). Every
+// command but migrate and status checks it first, so that none of them
+// fails on a missing relation or function halfway (or, as loader check
+// would, once per check). What a role may not read (schema_migrations,
+// meta.applied_sql) is not checked.
+func Migrated(ctx context.Context, db dbsqlc.DBTX, shipped Binary) error {
 	readable, err := q.SchemaMigrationsReadable(ctx, db)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
@@ -39,9 +41,28 @@ func Migrated(ctx context.Context, db dbsqlc.DBTX, shipped []string) error {
 	if err != nil {
 		return err
 	}
-	if p := CompareMigrations(shipped, applied).Pending; len(p) > 0 {
+	if p := CompareMigrations(shipped.Migrations, applied).Pending; len(p) > 0 {
 		return fmt.Errorf("%w to this loader (%d of its migrations not applied: %s): run loader migrate",
 			ErrNotMigrated, len(p), strings.Join(p, ", "))
+	}
+	if readable, err = q.AppliedSQLReadable(ctx, db); errors.Is(err, pgx.ErrNoRows) || err == nil && !readable {
+		return nil
+	} else if err != nil {
+		return fmt.Errorf("look up meta.applied_sql: %w", err)
+	}
+	files, err := AppliedFiles(ctx, db)
+	if err != nil {
+		return err
+	}
+	var absent []string
+	for _, f := range CompareFiles(shipped.Files, files) {
+		if f.State == StateNotApplied || f.State == StateMissing {
+			absent = append(absent, f.Name)
+		}
+	}
+	if len(absent) > 0 {
+		return fmt.Errorf("%w by this loader (%d of its function and view files not applied: %s): run loader migrate",
+			ErrNotMigrated, len(absent), strings.Join(absent, ", "))
 	}
 	return nil
 }
@@ -56,7 +77,7 @@ func Open(ctx context.Context, cfg *pgxpool.Config, files migrate.Files, anySche
 	}
 	bin, err := ShippedBy(files)
 	if err == nil {
-		err = Migrated(ctx, pool, bin.Migrations)
+		err = Migrated(ctx, pool, bin)
 	}
 	if err == nil {
 		return pool, nil

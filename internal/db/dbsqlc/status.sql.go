@@ -9,6 +9,23 @@ import (
 	"context"
 )
 
+const appliedSQLReadable = `-- name: AppliedSQLReadable :one
+SELECT has_table_privilege(c.oid, 'SELECT')::boolean AS readable
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'meta' AND c.relname = 'applied_sql' AND c.relkind IN ('r', 'p')
+`
+
+// AppliedSQLReadable says whether the current role may read
+// meta.applied_sql, from the catalog (a spacex_analyst login has no USAGE
+// on meta); no row when the table does not exist.
+func (q *Queries) AppliedSQLReadable(ctx context.Context, db DBTX) (bool, error) {
+	row := db.QueryRow(ctx, appliedSQLReadable)
+	var readable bool
+	err := row.Scan(&readable)
+	return readable, err
+}
+
 const schemaMigrationsReadable = `-- name: SchemaMigrationsReadable :one
 SELECT has_table_privilege(c.oid, 'SELECT')::boolean AS readable
 FROM pg_catalog.pg_class c
