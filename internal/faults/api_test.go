@@ -674,7 +674,7 @@ func TestOversizedDocument(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if code, out := e.loader("sync", "--source", huge); code != 0 {
+	if code, out = e.loader("sync", "--source", huge); code != 0 {
 		t.Fatalf("one launch of 17 MiB under the default limit: exit %d\n%s", code, out)
 	}
 	if n := e.int(`SELECT rejected FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 1 {
@@ -685,6 +685,9 @@ func TestOversizedDocument(t *testing.T) {
 		t.Fatalf("planted a launch of %d bytes, want more than %d", launches[3], 17<<20)
 	}
 	e.assertOversized("launches", oversized{3, launches[3]})
+	if want := fmt.Sprintf("launches: 1 documents over --max-document-bytes, rejected: ordinal 3 (%d bytes)", launches[3]); !strings.Contains(out, want) {
+		t.Errorf("the summary does not say %q:\n%s", want, out)
+	}
 	stub := e.query(`SELECT doc #>> '{}' FROM landing.documents
 		WHERE run_id = (SELECT max(run_id) FROM meta.runs) AND resource = 'launches' AND ordinal = 3`)[0].(string)
 	m := regexp.MustCompile(`^oversized document: (\d+) bytes, more than the limit of 16777216$`).FindStringSubmatch(stub)
