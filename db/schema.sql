@@ -1357,6 +1357,7 @@ CREATE TABLE meta.run_resources (
     deleted bigint,
     revived bigint,
     absent boolean DEFAULT false NOT NULL,
+    oversized jsonb,
     CONSTRAINT run_resources_check CHECK ((absent OR ((landed_run_id IS NOT NULL) AND (extract_sha256 IS NOT NULL))))
 );
 
@@ -1485,6 +1486,13 @@ COMMENT ON COLUMN meta.run_resources.revived IS 'Soft-deleted bronze rows that c
 --
 
 COMMENT ON COLUMN meta.run_resources.absent IS 'The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.';
+
+
+--
+-- Name: COLUMN run_resources.oversized; Type: COMMENT; Schema: meta; Owner: -
+--
+
+COMMENT ON COLUMN meta.run_resources.oversized IS 'Documents of the extract over the per-document byte limit (--max-document-bytes), each landed as a JSON string saying its size and rejected by the promotion: a JSON array of {"ordinal": n, "bytes": n}, ordinal being the document''s position in the array from 0 (landing''s ordinal) and bytes its size. NULL when none was.';
 
 
 --
@@ -2693,4 +2701,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261128230000'),
     ('20261206120000'),
     ('20261206140000'),
-    ('20261206151200');
+    ('20261206151200'),
+    ('20261206160000');

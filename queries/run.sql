@@ -40,13 +40,15 @@ UPDATE meta.runs SET views_refreshed = @views::text[] WHERE run_id = @run_id::bi
 -- RunResourceLanded records where a run's extract of a resource is and
 -- what it held.
 -- An absent resource (the source does not have it) has no landing and no
--- extract hash.
-INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+-- extract hash. oversized is NULL when no document was over the limit.
+INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, oversized)
 VALUES (@run_id::bigint, @resource::text, @absent::boolean, sqlc.narg('landed_run_id')::bigint, @not_modified::boolean,
-        sqlc.narg('etag')::text, sqlc.narg('extract_sha256')::bytea, @fetched::bigint, @sanitized::bigint)
+        sqlc.narg('etag')::text, sqlc.narg('extract_sha256')::bytea, @fetched::bigint, @sanitized::bigint,
+        sqlc.narg('oversized')::jsonb)
 ON CONFLICT (run_id, resource) DO UPDATE
 SET absent = EXCLUDED.absent, landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified,
-    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized;
+    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized,
+    oversized = EXCLUDED.oversized;
 
 -- name: RunResourcePromoted :exec
 -- RunResourcePromoted records what promoting a resource did to bronze.

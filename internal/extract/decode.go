@@ -176,6 +176,15 @@ func (d *Documents) atEnd(what string) bool {
 	return false
 }
 
+// Oversized returns the documents over the size limit, each yielded as a
+// stand-in, in order; complete once Next has returned false.
+func (d *Documents) Oversized() []Oversized {
+	if d.capped == nil {
+		return nil
+	}
+	return d.capped.oversized
+}
+
 // Raw returns the current element exactly as received.
 func (d *Documents) Raw() []byte { return d.raw }
 

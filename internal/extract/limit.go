@@ -38,6 +38,19 @@ type capped struct {
 	err error
 	// replaced counts the documents replaced.
 	replaced int
+	// docs counts the documents begun, so the one in hand is number docs-1
+	// from 0, as landing's ordinal numbers them.
+	docs int64
+	// oversized lists the documents replaced.
+	oversized []Oversized
+}
+
+// Oversized is a document over the size limit, which the extract replaced
+// by a stand-in: its ordinal (its position in the array from 0, as
+// landing's ordinal column numbers documents) and its size in bytes.
+type Oversized struct {
+	Ordinal int64 `json:"ordinal"`
+	Bytes   int64 `json:"bytes"`
 }
 
 func newCapped(r *bufio.Reader, max int64, object bool) *capped {
@@ -114,6 +127,7 @@ func (c *capped) between(b byte) {
 		c.through = true // data after the object: the decoder says so
 	default:
 		c.in, c.scalar, c.depth, c.str, c.esc, c.doc, c.size = true, false, 0, false, false, c.doc[:0], 0
+		c.docs++
 		switch b {
 		case '{', '[':
 			c.depth = 1
@@ -148,6 +162,7 @@ func (c *capped) end() {
 		return
 	}
 	c.replaced++
+	c.oversized = append(c.oversized, Oversized{Ordinal: c.docs - 1, Bytes: c.size})
 	c.out = fmt.Appendf(c.out, `"oversized document: %d bytes, more than the limit of %d"`, c.size, c.max)
 }
 

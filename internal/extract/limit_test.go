@@ -130,3 +130,41 @@ func TestDocumentSizeLimitBoundsMemory(t *testing.T) {
 		t.Errorf("allocated %d bytes reading a %d-byte document under a %d-byte limit", alloc, size, limit)
 	}
 }
+
+// TestDocumentSizeLimitRecordsOversized (issue 13, item 10): the documents
+// replaced are listed with their ordinal, counted from 0 over all
+// documents of the array whatever their kind, and their size in bytes.
+func TestDocumentSizeLimitRecordsOversized(t *testing.T) {
+	t.Parallel()
+	big := `{"id":"b","s":"` + strings.Repeat("x", 40) + `"}` // 57 bytes
+	for _, tc := range []struct {
+		name   string
+		in     string
+		object bool
+		want   []extract.Oversized
+	}{
+		{"none", `[{"id":"a"}, 1, "b"]`, false, nil},
+		{"two", `[{"id":"a"}, ` + big + `, 7, "` + strings.Repeat("y", 60) + `", ` + big + `]`, false,
+			[]extract.Oversized{{Ordinal: 1, Bytes: 57}, {Ordinal: 3, Bytes: 62}, {Ordinal: 4, Bytes: 57}}},
+		{"an object", big, true, []extract.Oversized{{Ordinal: 0, Bytes: 57}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { io.WriteString(w, tc.in) }))
+			t.Cleanup(srv.Close)
+			var got []extract.Oversized
+			_, err := newHTTP(srv.URL, 0).Stream(context.Background(), extract.Request{Path: "/v4/rockets", Object: tc.object, MaxDocumentBytes: 56},
+				func(d *extract.Documents) error {
+					_, err := collect(d)
+					got = d.Oversized()
+					return err
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("oversized %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

@@ -2,6 +2,7 @@ package faults_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -16,6 +17,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/fakeapi"
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -658,6 +661,8 @@ func TestOversizedDocument(t *testing.T) {
 	code, out := e.loader("sync", "--source", padded, "--max-document-bytes", "20000")
 	e.assertFailedIntact(code, out, before, "failed",
 		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+	rockets := docSizes(t, snapshotFile(padded, "rockets"))
+	e.assertOversized("rockets", oversized{0, rockets[0]}, oversized{1, rockets[1]})
 
 	huge := t.TempDir()
 	if err := os.CopyFS(huge, os.DirFS(snapshot)); err != nil {
@@ -669,11 +674,19 @@ func TestOversizedDocument(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if code, out := e.loader("sync", "--source", huge); code != 0 {
+	if code, out = e.loader("sync", "--source", huge); code != 0 {
 		t.Fatalf("one launch of 17 MiB under the default limit: exit %d\n%s", code, out)
 	}
 	if n := e.int(`SELECT rejected FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != 1 {
 		t.Errorf("rejected launches = %d, want 1", n)
+	}
+	launches := docSizes(t, snapshotFile(huge, "launches"))
+	if launches[3] <= 17<<20 {
+		t.Fatalf("planted a launch of %d bytes, want more than %d", launches[3], 17<<20)
+	}
+	e.assertOversized("launches", oversized{3, launches[3]})
+	if want := fmt.Sprintf("launches: 1 documents over --max-document-bytes, rejected: ordinal 3 (%d bytes)", launches[3]); !strings.Contains(out, want) {
+		t.Errorf("the summary does not say %q:\n%s", want, out)
 	}
 	stub := e.query(`SELECT doc #>> '{}' FROM landing.documents
 		WHERE run_id = (SELECT max(run_id) FROM meta.runs) AND resource = 'launches' AND ordinal = 3`)[0].(string)
@@ -681,11 +694,76 @@ func TestOversizedDocument(t *testing.T) {
 	if m == nil {
 		t.Fatalf("landing holds %.100q at ordinal 3, want the oversized document's size", stub)
 	}
-	if n, _ := strconv.Atoi(m[1]); n <= 17<<20 {
-		t.Errorf("oversized document of %d bytes, want more than %d", n, 17<<20)
+	if n, _ := strconv.ParseInt(m[1], 10, 64); n != launches[3] {
+		t.Errorf("oversized document of %d bytes, want the %d planted", n, launches[3])
 	}
 	if n := e.int(`SELECT max(octet_length(doc::text)) FROM bronze.launches`); n > 1<<20 {
 		t.Errorf("bronze holds a launch of %d bytes", n)
+	}
+}
+
+// oversized is an element of meta.run_resources.oversized.
+type oversized struct {
+	Ordinal int64 `json:"ordinal"`
+	Bytes   int64 `json:"bytes"`
+}
+
+// docSizes returns the size in bytes of each document of the JSON array
+// in the file at path, as written (white space inside a document counts).
+func docSizes(t *testing.T, path string) []int64 {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var docs []json.RawMessage
+	if err := json.Unmarshal(b, &docs); err != nil {
+		t.Fatal(err)
+	}
+	sizes := make([]int64, len(docs))
+	for i, d := range docs {
+		sizes[i] = int64(len(d))
+	}
+	return sizes
+}
+
+// assertOversized checks meta.run_resources.oversized of the newest run:
+// exactly want for resource, NULL for every other resource.
+func (e *env) assertOversized(resource string, want ...oversized) {
+	e.t.Helper()
+	rows, err := e.pool.Query(context.Background(), `SELECT resource, oversized::text FROM meta.run_resources
+		WHERE run_id = (SELECT max(run_id) FROM meta.runs) ORDER BY resource`)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	type row struct {
+		Resource  string
+		Oversized *string
+	}
+	got, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	found := false
+	for _, r := range got {
+		if r.Resource != resource {
+			if r.Oversized != nil {
+				e.t.Errorf("meta.run_resources.oversized of %s = %s, want NULL", r.Resource, *r.Oversized)
+			}
+			continue
+		}
+		found = true
+		if r.Oversized == nil {
+			e.t.Errorf("meta.run_resources.oversized of %s is NULL, want %v", resource, want)
+			continue
+		}
+		var have []oversized
+		if err := json.Unmarshal([]byte(*r.Oversized), &have); err != nil || !slices.Equal(have, want) {
+			e.t.Errorf("meta.run_resources.oversized of %s = %s (%v), want %v", resource, *r.Oversized, err, want)
+		}
+	}
+	if !found {
+		e.t.Errorf("the newest run has no meta.run_resources row for %s", resource)
 	}
 }
 

@@ -6,12 +6,15 @@ package ledger
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
+	"github.com/spacex-elt/loader/internal/extract"
 )
 
 // q runs the generated queries; each call takes its connection.
@@ -67,6 +70,10 @@ type Extract struct {
 	// Documents is how many documents the extract held, and Sanitized how
 	// many of them had something jsonb rejects replaced.
 	Documents, Sanitized int64
+	// Oversized lists the documents over the per-document byte limit,
+	// landed as stand-ins (extract.Documents.Oversized), in order; none
+	// is recorded as NULL.
+	Oversized []extract.Oversized
 }
 
 // Extracted records a run's extract of a resource.
@@ -79,9 +86,17 @@ func Extracted(ctx context.Context, db dbsqlc.DBTX, runID int64, resource string
 	if !e.Absent {
 		landedRunID = &e.LandedRunID
 	}
+	var oversized []byte
+	if len(e.Oversized) > 0 {
+		var err error
+		if oversized, err = json.Marshal(e.Oversized); err != nil {
+			return err
+		}
+	}
 	return q.RunResourceLanded(ctx, db, dbsqlc.RunResourceLandedParams{
 		RunID: runID, Resource: resource, Absent: e.Absent, LandedRunID: landedRunID, NotModified: e.NotModified,
 		Etag: etag, ExtractSha256: e.SHA256, Fetched: e.Documents, Sanitized: e.Sanitized,
+		Oversized: oversized,
 	})
 }
 
@@ -148,7 +163,7 @@ type State struct {
 	Counts
 }
 
-func state(r dbsqlc.MetaRunResource) State {
+func state(r dbsqlc.MetaRunResource) (State, error) {
 	s := State{RunID: r.RunID, Extract: Extract{
 		Absent: r.Absent, LandedRunID: deref(r.LandedRunID), NotModified: r.NotModified, ETag: deref(r.Etag),
 		SHA256: r.ExtractSha256, Documents: r.Fetched, Sanitized: r.Sanitized,
@@ -156,7 +171,12 @@ func state(r dbsqlc.MetaRunResource) State {
 	s.Duplicates, s.Rejected, s.BadValues = deref(r.Duplicates), deref(r.Rejected), deref(r.BadValues)
 	s.Inserted, s.Updated, s.Unchanged = deref(r.Inserted), deref(r.Updated), deref(r.Unchanged)
 	s.Deleted, s.Revived, s.Skipped = deref(r.Deleted), deref(r.Revived), deref(r.Skipped)
-	return s
+	if r.Oversized != nil {
+		if err := json.Unmarshal(r.Oversized, &s.Oversized); err != nil {
+			return State{}, fmt.Errorf("run %d, resource %s: read oversized: %w", r.RunID, r.Resource, err)
+		}
+	}
+	return s, nil
 }
 
 // Current returns the resource's state in the newest succeeded run, which
@@ -169,7 +189,8 @@ func Current(ctx context.Context, db dbsqlc.DBTX, resource string) (s State, ok 
 	if err != nil {
 		return State{}, false, err
 	}
-	return state(r), true, nil
+	s, err = state(r)
+	return s, err == nil, err
 }
 
 // Resources returns a run's state per resource.
@@ -180,7 +201,11 @@ func Resources(ctx context.Context, db dbsqlc.DBTX, runID int64) (map[string]Sta
 	}
 	out := make(map[string]State, len(rows))
 	for _, r := range rows {
-		out[r.Resource] = state(r)
+		s, err := state(r)
+		if err != nil {
+			return nil, err
+		}
+		out[r.Resource] = s
 	}
 	return out, nil
 }

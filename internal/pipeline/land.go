@@ -28,10 +28,11 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 		if err != nil {
 			return fmt.Errorf("resource %s: %w", res.Name, err)
 		}
-		got, copied, err := r.copy(ctx, res, etag)
+		got, copied, oversized, err := r.copy(ctx, res, etag)
 		var answer *extract.StatusError
 		answered := errors.As(err, &answer)
-		e := ledger.Extract{LandedRunID: r.id, ETag: got.ETag, SHA256: copied.SHA256, Documents: copied.Documents, Sanitized: copied.Sanitized}
+		e := ledger.Extract{LandedRunID: r.id, ETag: got.ETag, SHA256: copied.SHA256, Documents: copied.Documents,
+			Sanitized: copied.Sanitized, Oversized: oversized}
 		switch {
 		case errors.Is(err, extract.ErrAbsent):
 			if known && answered {
@@ -89,9 +90,12 @@ func (r *run) etag(ctx context.Context, cur ledger.State, known bool) (string, e
 	return cur.ETag, nil
 }
 
-// copy streams a resource from the source into this run's landing.
-func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Answer, landing.Copied, error) {
+// copy streams a resource from the source into this run's landing. It
+// returns too the documents over the size limit, landed as stand-ins,
+// for the ledger.
+func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Answer, landing.Copied, []extract.Oversized, error) {
 	var copied landing.Copied
+	var oversized []extract.Oversized
 	req := extract.Request{Path: res.Path, Alternates: res.Alternates, Object: res.Object, ETag: etag, MaxDocumentBytes: r.Options.MaxDocumentBytes}
 	got, err := r.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 		var src landing.Documents = docs
@@ -100,9 +104,10 @@ func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (ex
 		}
 		var err error
 		copied, err = landing.Copy(ctx, r.Pool, r.id, res.Name, time.Now(), src)
+		oversized = docs.Oversized() // each attempt's own: the last landed
 		return err
 	})
-	return got, copied, err
+	return got, copied, oversized, err
 }
 
 // progressEvery is how many documents pass between Landing reports.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/drift"
+	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/termtext"
@@ -47,22 +48,25 @@ type Resource struct {
 	Retries    int `json:"retries"`
 	// WaitMS is the time spent waiting between attempts (--retry-delay,
 	// Retry-After), part of LandingMS.
-	WaitMS      int64          `json:"wait_ms"`
-	LandedRunID int64          `json:"landed_run_id"`
-	Fetched     int64          `json:"fetched"`
-	Skipped     bool           `json:"skipped"`
-	Inserted    int64          `json:"inserted"`
-	Updated     int64          `json:"updated"`
-	Unchanged   int64          `json:"unchanged"`
-	Deleted     int64          `json:"deleted"`
-	Revived     int64          `json:"revived"`
-	Duplicates  int64          `json:"duplicates"`
-	Rejected    int64          `json:"rejected"`
-	BadValues   int64          `json:"bad_values"`
-	Sanitized   int64          `json:"sanitized"`
-	Drift       []drift.Change `json:"drift"`
-	LandingMS   int64          `json:"landing_ms"`
-	PromotionMS int64          `json:"promotion_ms"`
+	WaitMS      int64 `json:"wait_ms"`
+	LandedRunID int64 `json:"landed_run_id"`
+	Fetched     int64 `json:"fetched"`
+	Skipped     bool  `json:"skipped"`
+	Inserted    int64 `json:"inserted"`
+	Updated     int64 `json:"updated"`
+	Unchanged   int64 `json:"unchanged"`
+	Deleted     int64 `json:"deleted"`
+	Revived     int64 `json:"revived"`
+	Duplicates  int64 `json:"duplicates"`
+	Rejected    int64 `json:"rejected"`
+	BadValues   int64 `json:"bad_values"`
+	Sanitized   int64 `json:"sanitized"`
+	// Oversized lists the documents over --max-document-bytes, as
+	// meta.run_resources.oversized does; [] when none.
+	Oversized   []extract.Oversized `json:"oversized"`
+	Drift       []drift.Change      `json:"drift"`
+	LandingMS   int64               `json:"landing_ms"`
+	PromotionMS int64               `json:"promotion_ms"`
 }
 
 // JSON is the summary of a run: res as far as the run got, status and, for
@@ -92,6 +96,9 @@ func JSON(res pipeline.Result, status ledger.Status, runErr error, elapsed time.
 		}
 		if s.Drift == nil {
 			s.Drift = []drift.Change{}
+		}
+		if s.Oversized = r.Oversized; s.Oversized == nil {
+			s.Oversized = []extract.Oversized{}
 		}
 		out.Resources = append(out.Resources, s)
 	}
@@ -149,6 +156,9 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 		note(r.BadValues, "rows with values of the wrong type, set to NULL (see the issues column)")
 		note(r.Duplicates, "repeated ids, the last occurrence kept")
 		note(r.Sanitized, "documents with \\u0000, lone surrogates or bytes that are not UTF-8 replaced by U+FFFD")
+		if len(r.Oversized) > 0 {
+			notes = append(notes, oversizedNote(r.Oversized))
+		}
 		note(r.Rejected, "documents without a usable id (missing, null, empty or not a string or number), left in landing; nothing soft-deleted")
 		if r.Attempts > 1 {
 			notes = append(notes, fmt.Sprintf("%d attempts, %s spent waiting between them", r.Attempts, r.RetryWait.Round(time.Millisecond)))
@@ -160,4 +170,18 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 			fmt.Fprintf(w, "%s: %s\n", termtext.Escape(r.Resource), termtext.Escape(strings.Join(notes, "; ")))
 		}
 	}
+}
+
+// oversizedNote says which documents were over --max-document-bytes, the
+// first few by ordinal and size; meta.run_resources.oversized has them all.
+func oversizedNote(o []extract.Oversized) string {
+	const shown = 5
+	var each []string
+	for _, d := range o[:min(len(o), shown)] {
+		each = append(each, fmt.Sprintf("ordinal %d (%d bytes)", d.Ordinal, d.Bytes))
+	}
+	if len(o) > shown {
+		each = append(each, fmt.Sprintf("%d more in meta.run_resources.oversized", len(o)-shown))
+	}
+	return fmt.Sprintf("%d documents over --max-document-bytes, rejected: %s", len(o), strings.Join(each, ", "))
 }

@@ -64,4 +64,6 @@ type MetaRunResource struct {
 	Revived *int64
 	// The source does not have the resource (a snapshot directory without its file): nothing was landed or promoted, and bronze keeps what earlier runs loaded.
 	Absent bool
+	// Documents of the extract over the per-document byte limit (--max-document-bytes), each landed as a JSON string saying its size and rejected by the promotion: a JSON array of {"ordinal": n, "bytes": n}, ordinal being the document's position in the array from 0 (landing's ordinal) and bytes its size. NULL when none was.
+	Oversized []byte
 }

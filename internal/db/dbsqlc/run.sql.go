@@ -209,7 +209,7 @@ func (q *Queries) RunPromotionSettings(ctx context.Context, db DBTX) error {
 }
 
 const runResourceCurrent = `-- name: RunResourceCurrent :one
-SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived, rr.absent FROM meta.run_resources rr
+SELECT rr.run_id, rr.resource, rr.landed_run_id, rr.not_modified, rr.etag, rr.extract_sha256, rr.fetched, rr.sanitized, rr.transform, rr.skipped, rr.duplicates, rr.rejected, rr.bad_values, rr.inserted, rr.updated, rr.unchanged, rr.deleted, rr.revived, rr.absent, rr.oversized FROM meta.run_resources rr
 JOIN meta.runs r ON r.run_id = rr.run_id
 WHERE r.status = 'succeeded' AND rr.resource = $1::text AND NOT rr.absent
 ORDER BY rr.run_id DESC
@@ -242,17 +242,20 @@ func (q *Queries) RunResourceCurrent(ctx context.Context, db DBTX, resource stri
 		&i.Deleted,
 		&i.Revived,
 		&i.Absent,
+		&i.Oversized,
 	)
 	return i, err
 }
 
 const runResourceLanded = `-- name: RunResourceLanded :exec
-INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized)
+INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, oversized)
 VALUES ($1::bigint, $2::text, $3::boolean, $4::bigint, $5::boolean,
-        $6::text, $7::bytea, $8::bigint, $9::bigint)
+        $6::text, $7::bytea, $8::bigint, $9::bigint,
+        $10::jsonb)
 ON CONFLICT (run_id, resource) DO UPDATE
 SET absent = EXCLUDED.absent, landed_run_id = EXCLUDED.landed_run_id, not_modified = EXCLUDED.not_modified,
-    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized
+    etag = EXCLUDED.etag, extract_sha256 = EXCLUDED.extract_sha256, fetched = EXCLUDED.fetched, sanitized = EXCLUDED.sanitized,
+    oversized = EXCLUDED.oversized
 `
 
 type RunResourceLandedParams struct {
@@ -265,12 +268,13 @@ type RunResourceLandedParams struct {
 	ExtractSha256 []byte
 	Fetched       int64
 	Sanitized     int64
+	Oversized     []byte
 }
 
 // RunResourceLanded records where a run's extract of a resource is and
 // what it held.
 // An absent resource (the source does not have it) has no landing and no
-// extract hash.
+// extract hash. oversized is NULL when no document was over the limit.
 func (q *Queries) RunResourceLanded(ctx context.Context, db DBTX, arg RunResourceLandedParams) error {
 	_, err := db.Exec(ctx, runResourceLanded,
 		arg.RunID,
@@ -282,6 +286,7 @@ func (q *Queries) RunResourceLanded(ctx context.Context, db DBTX, arg RunResourc
 		arg.ExtractSha256,
 		arg.Fetched,
 		arg.Sanitized,
+		arg.Oversized,
 	)
 	return err
 }
@@ -336,7 +341,7 @@ func (q *Queries) RunResourcePromoted(ctx context.Context, db DBTX, arg RunResou
 }
 
 const runResources = `-- name: RunResources :many
-SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived, absent FROM meta.run_resources
+SELECT run_id, resource, landed_run_id, not_modified, etag, extract_sha256, fetched, sanitized, transform, skipped, duplicates, rejected, bad_values, inserted, updated, unchanged, deleted, revived, absent, oversized FROM meta.run_resources
 WHERE run_id = ANY ($1::bigint[])
 ORDER BY run_id, resource
 `
@@ -372,6 +377,7 @@ func (q *Queries) RunResources(ctx context.Context, db DBTX, runIds []int64) ([]
 			&i.Deleted,
 			&i.Revived,
 			&i.Absent,
+			&i.Oversized,
 		); err != nil {
 			return nil, err
 		}
