@@ -28,12 +28,17 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 	}
 	var changed []string
 	for i, res := range r.Resources {
-		h, ok := <-extracts
+		var h handoff
+		var ok bool
+		select {
+		case h, ok = <-extracts:
+		case <-ctx.Done():
+			// The landing failed (or the run was stopped): its error is
+			// the run's.
+			return promoted, nil, context.Cause(ctx)
+		}
 		if !ok {
-			// The landing stopped short: its error is the run's.
-			if err := context.Cause(ctx); err != nil {
-				return promoted, nil, err
-			}
+			// The landing ended without every resource: never commit.
 			return promoted, nil, fmt.Errorf("resource %s: no extract", res.Name)
 		}
 		c, took, err := r.promoteResource(ctx, i, res, h)

@@ -138,8 +138,7 @@ func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted [
 	r.work, r.found = work, make(chan found, len(r.Resources))
 	extracts := make(chan handoff, len(r.Resources))
 	work.Go(func() error {
-		defer close(extracts)
-		return fill(wctx, r, func(h handoff) error {
+		err := fill(wctx, r, func(h handoff) error {
 			select {
 			case extracts <- h:
 				return nil
@@ -147,6 +146,13 @@ func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted [
 				return context.Cause(wctx)
 			}
 		})
+		if err == nil {
+			// Closed only when complete: a failed landing stops the
+			// promotion through wctx, whose cause is its error, so the
+			// promotion cannot report an error of its own first.
+			close(extracts)
+		}
+		return err
 	})
 	work.Go(func() (err error) {
 		promoted, views, err = r.promote(wctx, extracts)
