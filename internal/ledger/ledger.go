@@ -14,7 +14,6 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
-	"github.com/spacex-elt/loader/internal/extract"
 )
 
 // q runs the generated queries; each call takes its connection.
@@ -71,9 +70,15 @@ type Extract struct {
 	// many of them had something jsonb rejects replaced.
 	Documents, Sanitized int64
 	// Oversized lists the documents over the per-document byte limit,
-	// landed as stand-ins (extract.Documents.Oversized), in order; none
-	// is recorded as NULL.
-	Oversized []extract.Oversized
+	// landed as stand-ins, in order; none is recorded as NULL.
+	Oversized []Oversized
+}
+
+// Oversized is a document over the per-document byte limit: its ordinal
+// in the extract (landing's ordinal) and its size in bytes.
+type Oversized struct {
+	Ordinal int64 `json:"ordinal"`
+	Bytes   int64 `json:"bytes"`
 }
 
 // Extracted records a run's extract of a resource.

@@ -93,9 +93,9 @@ func (r *run) etag(ctx context.Context, cur ledger.State, known bool) (string, e
 // copy streams a resource from the source into this run's landing. It
 // returns too the documents over the size limit, landed as stand-ins,
 // for the ledger.
-func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Answer, landing.Copied, []extract.Oversized, error) {
+func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (extract.Answer, landing.Copied, []ledger.Oversized, error) {
 	var copied landing.Copied
-	var oversized []extract.Oversized
+	var oversized []ledger.Oversized
 	req := extract.Request{Path: res.Path, Alternates: res.Alternates, Object: res.Object, ETag: etag, MaxDocumentBytes: r.Options.MaxDocumentBytes}
 	got, err := r.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 		var src landing.Documents = docs
@@ -104,7 +104,10 @@ func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (ex
 		}
 		var err error
 		copied, err = landing.Copy(ctx, r.Pool, r.id, res.Name, time.Now(), src)
-		oversized = docs.Oversized() // each attempt's own: the last landed
+		oversized = oversized[:0] // each attempt's own: the last landed
+		for _, o := range docs.Oversized() {
+			oversized = append(oversized, ledger.Oversized(o))
+		}
 		return err
 	})
 	return got, copied, oversized, err

@@ -14,7 +14,6 @@ import (
 
 	"github.com/spacex-elt/loader/internal/check"
 	"github.com/spacex-elt/loader/internal/drift"
-	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/pipeline"
 	"github.com/spacex-elt/loader/internal/termtext"
@@ -63,10 +62,10 @@ type Resource struct {
 	Sanitized   int64 `json:"sanitized"`
 	// Oversized lists the documents over --max-document-bytes, as
 	// meta.run_resources.oversized does; [] when none.
-	Oversized   []extract.Oversized `json:"oversized"`
-	Drift       []drift.Change      `json:"drift"`
-	LandingMS   int64               `json:"landing_ms"`
-	PromotionMS int64               `json:"promotion_ms"`
+	Oversized   []ledger.Oversized `json:"oversized"`
+	Drift       []drift.Change     `json:"drift"`
+	LandingMS   int64              `json:"landing_ms"`
+	PromotionMS int64              `json:"promotion_ms"`
 }
 
 // JSON is the summary of a run: res as far as the run got, status and, for
@@ -98,7 +97,7 @@ func JSON(res pipeline.Result, status ledger.Status, runErr error, elapsed time.
 			s.Drift = []drift.Change{}
 		}
 		if s.Oversized = r.Oversized; s.Oversized == nil {
-			s.Oversized = []extract.Oversized{}
+			s.Oversized = []ledger.Oversized{}
 		}
 		out.Resources = append(out.Resources, s)
 	}
@@ -174,7 +173,7 @@ func WriteText(w io.Writer, res pipeline.Result, elapsed time.Duration) {
 
 // oversizedNote says which documents were over --max-document-bytes, the
 // first few by ordinal and size; meta.run_resources.oversized has them all.
-func oversizedNote(o []extract.Oversized) string {
+func oversizedNote(o []ledger.Oversized) string {
 	const shown = 5
 	var each []string
 	for _, d := range o[:min(len(o), shown)] {
