@@ -771,14 +771,26 @@ func TestRejectedExtract(t *testing.T) {
 	if want := []string{"rockets: 1 of 4 documents in run 2"}; r.Err != nil || r.Violations != 1 || !slices.Equal(r.Samples, want) || r.Severity != check.Warn {
 		t.Fatalf("after an extract with a rocket without id: extracts_keyed = %d %q %s (%v), want 1 %q warn", r.Violations, r.Samples, r.Severity, r.Err, want)
 	}
-	// A failed run does not count: bronze still holds run 2's extract.
-	if _, err := pool.Exec(context.Background(), `INSERT INTO meta.runs (source, status, finished_at, error) VALUES ('test', 'failed', now(), 'boom')`); err != nil {
-		t.Fatal(err)
+	// Neither a failed run (run 3) nor a succeeded one the resource was
+	// absent from (run 4) is what bronze holds: it still holds run 2's
+	// extract, whatever those runs' rows say of rockets (as the check's
+	// description defines it).
+	for _, stmt := range []string{
+		`INSERT INTO meta.runs (source, status, finished_at, error) VALUES ('test', 'failed', now(), 'boom')`,
+		`INSERT INTO meta.run_resources (run_id, resource, absent, landed_run_id, extract_sha256, not_modified, fetched, sanitized, rejected)
+		 SELECT max(run_id), 'rockets', false, max(run_id), sha256('x'), false, 4, 0, 0 FROM meta.runs`,
+		`INSERT INTO meta.runs (source, status, finished_at) VALUES ('test', 'succeeded', now())`,
+		`INSERT INTO meta.run_resources (run_id, resource, absent, not_modified, fetched, sanitized, rejected)
+		 SELECT max(run_id), 'rockets', true, false, 0, 0, 0 FROM meta.runs`,
+	} {
+		if _, err := pool.Exec(context.Background(), stmt); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if r := keyed(); r.Violations != 1 {
-		t.Errorf("after a failed run: extracts_keyed = %d %q, want 1", r.Violations, r.Samples)
+	if r := keyed(); r.Violations != 1 || !slices.Equal(r.Samples, []string{"rockets: 1 of 4 documents in run 2"}) {
+		t.Errorf("after a failed run and one rockets was absent from: extracts_keyed = %d %q, want run 2's", r.Violations, r.Samples)
 	}
-	load(t, pool, snapshot) // run 4
+	load(t, pool, snapshot) // run 5
 	if r := keyed(); r.Err != nil || r.Violations != 0 {
 		t.Errorf("after a clean load again: extracts_keyed = %d %q (%v), want 0", r.Violations, r.Samples, r.Err)
 	}
