@@ -60,6 +60,8 @@ type Documents struct {
 	skipped int64
 	// capped, when set, stands in for documents over the size limit.
 	capped *capped
+	// oversized lists the documents it stood in for, every page's.
+	oversized []Oversized
 }
 
 // NewDocuments returns a decoder over a JSON array read from r, an HTTP
@@ -79,7 +81,11 @@ func newDocuments(r io.Reader, object bool, noun string, max int64) *Documents {
 	d := &Documents{object: object, noun: noun, skipped: skipped}
 	var in io.Reader = br
 	if max > 0 {
-		d.capped = newCapped(br, max, object)
+		sh := inArray
+		if object {
+			sh = asObject
+		}
+		d.capped = newCapped(br, max, sh, 0, &d.oversized)
 		in = d.capped
 	}
 	d.dec = json.NewDecoder(in)
@@ -178,12 +184,7 @@ func (d *Documents) atEnd(what string) bool {
 
 // Oversized returns the documents over the size limit, each yielded as a
 // stand-in, in order; complete once Next has returned false.
-func (d *Documents) Oversized() []Oversized {
-	if d.capped == nil {
-		return nil
-	}
-	return d.capped.oversized
-}
+func (d *Documents) Oversized() []Oversized { return d.oversized }
 
 // Raw returns the current element exactly as received.
 func (d *Documents) Raw() []byte { return d.raw }

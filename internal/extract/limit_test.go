@@ -2,6 +2,7 @@ package extract_test
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -166,5 +167,101 @@ func TestDocumentSizeLimitRecordsOversized(t *testing.T) {
 				t.Errorf("oversized %v, want %v", got, tc.want)
 			}
 		})
+	}
+}
+
+// pages serves /query requests: the body of page p is bodies[p-1].
+func pages(t *testing.T, bodies ...func(w io.Writer)) string {
+	t.Helper()
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var req struct{ Options struct{ Page int } }
+		if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Options.Page < 1 || req.Options.Page > len(bodies) {
+			http.Error(w, "no such page", http.StatusBadRequest)
+			return
+		}
+		bodies[req.Options.Page-1](w)
+	}))
+	t.Cleanup(srv.Close)
+	return srv.URL
+}
+
+func text(s string) func(io.Writer) { return func(w io.Writer) { io.WriteString(w, s) } }
+
+// TestPagedDocumentSizeLimit (issue 13, item 10): documents read from
+// /query pages are capped as a GET's are: one over the limit is handed on
+// as its stand-in and listed with its ordinal over all pages; the
+// envelope's other keys, a string "docs" among its values, and its order
+// change nothing; a value of the envelope over the limit is not kept
+// whole either, and one the reader needs fails the page.
+func TestPagedDocumentSizeLimit(t *testing.T) {
+	t.Parallel()
+	big := `{"id":"b","s":"` + strings.Repeat("x", 40) + `"}` // 57 bytes
+	pad := `"` + strings.Repeat("p", 100) + `"`
+	for _, tc := range []struct {
+		name  string
+		pages []string
+		want  []string
+		over  []extract.Oversized
+		err   string
+	}{
+		{"across pages", []string{
+			`{"docs":[{"id":"a"},` + big + `],"totalDocs":4,"hasNextPage":true,"page":1}`,
+			`{"page":2,"note":"docs","extra":[1,"x"],"totalDocs":4,"pad":[` + pad + `],"hasNextPage":false,"docs":[` + big + `, 7]}`,
+		}, []string{`{"id":"a"}`, `"oversized document: 57 bytes, more than the limit of 56"`,
+			`"oversized document: 57 bytes, more than the limit of 56"`, `7`},
+			[]extract.Oversized{{Ordinal: 1, Bytes: 57}, {Ordinal: 2, Bytes: 57}}, ""},
+		{"within the limit", []string{`{"totalDocs":1,"docs":[{"id":"a","k":[1,{"docs":[2]}]}],"hasNextPage":false}`},
+			[]string{`{"id":"a","k":[1,{"docs":[2]}]}`}, nil, ""},
+		{"totalDocs too long", []string{`{"docs":[],"totalDocs":` + strings.Repeat("1", 60) + `,"hasNextPage":false}`},
+			nil, nil, "totalDocs is a JSON string, not an integer"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var bodies []func(io.Writer)
+			for _, p := range tc.pages {
+				bodies = append(bodies, text(p))
+			}
+			var docs []string
+			var over []extract.Oversized
+			_, err := paged(pages(t, bodies...), 2, 0).Stream(context.Background(),
+				extract.Request{Path: "/v4/rockets", MaxDocumentBytes: 56}, func(d *extract.Documents) error {
+					var err error
+					docs, err = collect(d)
+					over = d.Oversized()
+					return err
+				})
+			if tc.err == "" && err != nil || tc.err != "" && (err == nil || !strings.Contains(err.Error(), tc.err)) {
+				t.Errorf("err %v, want %q", err, tc.err)
+			}
+			if !slices.Equal(docs, tc.want) || !slices.Equal(over, tc.over) {
+				t.Errorf("documents\n%q\nwant\n%q\noversized %v, want %v", docs, tc.want, over, tc.over)
+			}
+		})
+	}
+}
+
+// TestPagedDocumentSizeLimitBoundsMemory: a 64 MiB document on a /query
+// page under a 1 MiB limit is counted, not held.
+func TestPagedDocumentSizeLimitBoundsMemory(t *testing.T) {
+	const size, limit = 64 << 20, 1 << 20
+	url := pages(t, func(w io.Writer) {
+		io.Copy(w, &endless{head: `{"totalDocs":3,"docs":[{"id":"a"},{"id":"b","s":"`, n: size, tail: `"},{"id":"c"}],"hasNextPage":false}`})
+	})
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var docs []string
+	_, err := paged(url, 3, 0).Stream(context.Background(), extract.Request{Path: "/v4/rockets", MaxDocumentBytes: limit},
+		func(d *extract.Documents) error {
+			var err error
+			docs, err = collect(d)
+			return err
+		})
+	runtime.ReadMemStats(&after)
+	if err != nil || len(docs) != 3 || docs[1] != `"oversized document: 67108881 bytes, more than the limit of 1048576"` {
+		t.Fatalf("documents %.80q, err %v", docs, err)
+	}
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 8<<20 {
+		t.Errorf("allocated %d bytes reading a %d-byte document under a %d-byte limit", alloc, size, limit)
 	}
 }

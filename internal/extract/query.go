@@ -35,7 +35,7 @@ func queryBody(page, limit int) string {
 func (h *HTTP) streamPages(ctx context.Context, req Request, consume func(*Documents) error) (attempts int, waited time.Duration, err error) {
 	target := strings.TrimRight(h.BaseURL, "/") + req.Path + "/query"
 	return h.retry(ctx, target, func() error {
-		p := &pager{h: h, ctx: ctx, target: target, limit: h.PageSize}
+		p := &pager{h: h, ctx: ctx, target: target, limit: h.PageSize, max: req.MaxDocumentBytes}
 		defer p.close()
 		d := &Documents{pages: p}
 		// Page 1 is asked for before consume runs, so that a status (a
@@ -58,7 +58,8 @@ type pager struct {
 	h      *HTTP
 	ctx    context.Context
 	target string
-	limit  int // documents asked for a page
+	limit  int   // documents asked for a page
+	max    int64 // the document size limit (Request.MaxDocumentBytes)
 
 	page int // the page being read, from 1
 	body io.ReadCloser
@@ -105,7 +106,11 @@ func (p *pager) open(d *Documents, n int) error {
 	}
 	p.page, p.body, p.rec, p.meta = n, resp.Body, &readRecorder{r: resp.Body}, pageMeta{}
 	body, _ := skipBOM(p.rec) // byte offsets in a page's errors are after it
-	d.dec = json.NewDecoder(body)
+	var in io.Reader = body
+	if p.max > 0 {
+		in = newCapped(body, p.max, inEnvelope, int64(p.streamed), &d.oversized)
+	}
+	d.dec = json.NewDecoder(in)
 	return nil
 }
 

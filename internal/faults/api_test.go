@@ -664,6 +664,25 @@ func TestOversizedDocument(t *testing.T) {
 	rockets := docSizes(t, snapshotFile(padded, "rockets"))
 	e.assertOversized("rockets", oversized{0, rockets[0]}, oversized{1, rockets[1]})
 
+	// Read through /query pages, two rockets a page, the same two are
+	// refused: each at its position in _id order, the order pages come in,
+	// with its size as the page carried it.
+	api := httptest.NewServer(fakeapi.New(padded))
+	t.Cleanup(api.Close)
+	code, out = e.loader("sync", "--api-url", api.URL, "--page-size", "2", "--max-document-bytes", "20000")
+	e.assertFailedIntact(code, out, before, "failed",
+		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+	var paged []oversized
+	for i, d := range served(t, api.URL, "rockets") {
+		if len(d) > 20000 {
+			paged = append(paged, oversized{int64(i), int64(len(d))})
+		}
+	}
+	if len(paged) != 2 {
+		t.Fatalf("%d rockets over 20000 bytes, want the 2 padded", len(paged))
+	}
+	e.assertOversized("rockets", paged...)
+
 	huge := t.TempDir()
 	if err := os.CopyFS(huge, os.DirFS(snapshot)); err != nil {
 		t.Fatal(err)
@@ -725,6 +744,23 @@ func docSizes(t *testing.T, path string) []int64 {
 		sizes[i] = int64(len(d))
 	}
 	return sizes
+}
+
+// served returns the documents of resource as a /query route of api
+// serves them: in _id order, each as its bytes on the page.
+func served(t *testing.T, api, resource string) []json.RawMessage {
+	t.Helper()
+	resp, err := http.Post(api+"/v4/"+resource+"/query", "application/json",
+		strings.NewReader(`{"query":{},"options":{"sort":{"_id":1},"page":1,"limit":1000}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var page struct{ Docs []json.RawMessage }
+	if err := json.NewDecoder(resp.Body).Decode(&page); err != nil {
+		t.Fatal(err)
+	}
+	return page.Docs
 }
 
 // assertOversized checks meta.run_resources.oversized of the newest run:
