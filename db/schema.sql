@@ -1937,7 +1937,7 @@ ALTER TABLE meta.check_runs ALTER COLUMN check_run_id ADD GENERATED ALWAYS AS ID
 
 CREATE TABLE meta.locks (
     name text NOT NULL,
-    CONSTRAINT locks_name_check CHECK ((name = ANY (ARRAY['run'::text, 'migrate'::text])))
+    CONSTRAINT locks_name_check CHECK ((name = 'run'::text))
 );
 
 
@@ -1945,7 +1945,7 @@ CREATE TABLE meta.locks (
 -- Name: TABLE locks; Type: COMMENT; Schema: meta; Owner: -
 --
 
-COMMENT ON TABLE meta.locks IS 'One row per loader lock: run (one sync or replay at a time) and migrate (one loader migrate at a time). A loader holds a lock by locking its row FOR UPDATE in a transaction; nothing is ever written to the rows.';
+COMMENT ON TABLE meta.locks IS 'The loader''s run lock, as a row: a sync or replay holds it (one at a time) by locking the row FOR UPDATE in a transaction; nothing is ever written to it. loader migrate locks public.schema_migrations instead.';
 
 
 --
@@ -2702,4 +2702,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206120000'),
     ('20261206140000'),
     ('20261206151200'),
-    ('20261206160000');
+    ('20261206160000'),
+    ('20261206170000');

@@ -21,8 +21,3 @@ SELECT current_setting('lock_timeout') AS previous, set_config('lock_timeout', @
 -- LockHolders names the backends holding a lock, as a JSON array
 -- (meta.lock_holders).
 SELECT meta.lock_holders(@name::text)::jsonb AS holders;
-
--- name: LockTableExists :one
--- LockTableExists says whether meta.locks exists: a database not yet
--- migrated has no lock an analyst cannot take.
-SELECT (to_regclass('meta.locks') IS NOT NULL)::boolean AS exists;

@@ -48,7 +48,7 @@ func TestHelp(t *testing.T) {
 		{[]string{"--help"}, []string{"loader migrate", "loader sync", "Exit codes:"}},
 		{[]string{"help", "sync"}, []string{"-source DIR", "-api-url URL", "-retries", "-retry-delay", "-http-timeout", "-database-url DSN", "DATABASE_URL", "PGHOST", "Exit codes:"}},
 		{[]string{"sync", "--help"}, append([]string{"-source DIR", "meta.runs", "If-None-Match", "ETag"}, resources.Names()...)},
-		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "advisory lock", "Exit codes:"}},
+		{[]string{"migrate", "-h"}, []string{"-database-url DSN", "schema_migrations", "only its owner can take", "Exit codes:"}},
 		{[]string{"help", "replay"}, []string{"loader replay [flags] RUN_ID", "-keep-runs", "-force-deletes", "130"}},
 	}
 	env := map[string]string{"DATABASE_URL": "postgres://loader:" + testPassword + "@db.internal/spacex"}

@@ -23,8 +23,8 @@ var cmdMigrate = &command{
 schema_migrations, the same table the dbmate CLI uses), then every function
 file in db/functions and every gold view file in db/views that changed since
 it was last applied (recorded in meta.applied_sql). Files whose SQL is
-unchanged are left alone. Concurrent migrates wait for each other: on a row
-of meta.locks, or an advisory lock before that table exists.
+unchanged are left alone. Concurrent migrates wait for each other, on a lock
+of schema_migrations that only its owner can take.
 `,
 	flags: func(*flags) func(context.Context, *invocation) error {
 		return func(ctx context.Context, in *invocation) error {

@@ -13,16 +13,13 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-// The loader's locks: rows of meta.locks. Locking one FOR UPDATE needs
-// UPDATE on the table, which only the owner and spacex_writer have, so a
-// login with only spacex_analyst can neither take one nor make the loader
-// wait for it, as it could with an advisory lock's key.
-const (
-	// RunLockName is held by a sync or replay for its whole run.
-	RunLockName = "run"
-	// MigrateLockName is held by loader migrate once meta.locks exists.
-	MigrateLockName = "migrate"
-)
+// RunLockName is the run lock's row of meta.locks, held by a sync or
+// replay for its whole run. Locking it FOR UPDATE needs UPDATE on the
+// table, which only the owner and spacex_writer have, so a login with only
+// spacex_analyst can neither take it nor make the loader wait for it, as it
+// could with an advisory lock's key. (loader migrate's lock is a table
+// lock: internal/migrate.)
+const RunLockName = "run"
 
 // ErrLocked: another session holds the lock; errors.Is matches every
 // *LockedError. Its text is the message's start when a sync or replay holds
@@ -31,7 +28,7 @@ var ErrLocked = errors.New("another sync or replay is running")
 
 // LockedError says who holds a lock the loader could not take.
 type LockedError struct {
-	// Lock is the lock's name (RunLockName, MigrateLockName).
+	// Lock is the lock's name (RunLockName).
 	Lock string
 	// Holders are the backends holding it, as meta.lock_holders finds them;
 	// none when the holder let go before it was looked for.

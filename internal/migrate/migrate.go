@@ -22,19 +22,10 @@ import (
 
 	"github.com/spacex-elt/loader/internal/db"
 	"github.com/spacex-elt/loader/internal/db/dbsqlc"
-	"github.com/spacex-elt/loader/internal/ledger"
 )
 
 // q runs the generated queries; each call takes its connection.
 var q = dbsqlc.New()
-
-// lockKey is the advisory lock that serialises the migrates of a database
-// that has no meta.locks yet (its first): dbmate takes no lock, and two of
-// them racing would both try the same migration. Any login can take an
-// advisory lock, so once meta.locks exists migrate takes its row instead
-// (ledger.MigrateLockName). The value is arbitrary but fixed ("spacex-m" in
-// ASCII).
-const lockKey int64 = 0x7370616365782d6d
 
 // Files is where the SQL lives: dbmate migrations in MigrationsDir,
 // function files in FunctionsDir and view files in ViewsDir, all inside FS.
@@ -47,10 +38,9 @@ type Files struct {
 
 // Up applies pending migrations, then (re)applies changed function and
 // view files, then the roles' grants (meta.apply_grants), to the database
-// dsn names (see db.ParseConfig), holding migrate's lock for the whole
-// time: its row of meta.locks, or an advisory lock while that table does
-// not exist. dbmate's progress goes to out. Run it as the migration owner: the
-// role that owns the schemas and so every view and function it creates.
+// dsn names (see db.ParseConfig), holding migrate's lock (see lock) for the
+// whole time. dbmate's progress goes to out. Run it as the migration owner:
+// the role that owns the schemas and so every view and function it creates.
 func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slog.Logger) error {
 	cfg, err := db.ParseConfig(dsn)
 	if err != nil {
@@ -70,40 +60,21 @@ func Up(ctx context.Context, dsn string, files Files, out io.Writer, logger *slo
 }
 
 func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, out io.Writer, logger *slog.Logger) error {
-	release, locked, err := rowLock(ctx, conn)
-	if err != nil {
-		return err
-	}
-	defer release()
-	if !locked {
-		if _, err := conn.Exec(ctx, "SELECT pg_advisory_lock($1)", lockKey); err != nil {
-			return fmt.Errorf("take the migration lock: %w", err)
-		}
-		defer func() {
-			// Unlock on a context that outlives a cancelled run; closing
-			// the connection would release it too.
-			_, _ = conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", lockKey)
-		}()
-	}
-
 	m := dbmate.New(dbmateURL)
 	m.FS = files.FS
 	m.MigrationsDir = []string{files.MigrationsDir}
 	m.AutoDumpSchema = false
 	m.Log = out
+	release, err := lock(ctx, conn, m)
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err := m.Migrate(); err != nil {
 		if errors.Is(err, dbmate.ErrNoMigrationFiles) {
 			return fmt.Errorf("apply migrations: no migration files in %s", files.MigrationsDir)
 		}
 		return fmt.Errorf("apply migrations: %w", err)
-	}
-	if !locked {
-		// The first migrate created meta.locks: a migrate that started
-		// since holds its row, and applies the files before this one does.
-		if release, _, err = rowLock(ctx, conn); err != nil {
-			return err
-		}
-		defer release()
 	}
 	if err := Apply(ctx, conn, KindFunction, files.FS, files.FunctionsDir, logger); err != nil {
 		return err
@@ -121,29 +92,55 @@ func up(ctx context.Context, conn *pgx.Conn, dbmateURL *url.URL, files Files, ou
 	return nil
 }
 
-// rowLock takes migrate's row of meta.locks, waiting as long as another
-// migrate holds it, in a transaction on a session of its own (conn runs a
-// transaction per file). Release ends the session, and the lock. locked is
-// false, and release does nothing, when meta.locks does not exist yet.
-func rowLock(ctx context.Context, conn *pgx.Conn) (release func(), locked bool, err error) {
-	exists, err := q.LockTableExists(ctx, conn)
-	if err != nil || !exists {
-		return func() {}, false, err
+// lock takes migrate's lock, waiting as long as another migrate holds it:
+// a SHARE UPDATE EXCLUSIVE lock on dbmate's migrations table, in a
+// transaction on a session of its own (dbmate and Apply use others).
+// Release ends the session, and the lock.
+//
+// The mode conflicts with itself only among what dbmate and the loader do
+// (dbmate reads and inserts the table's rows under weaker locks), and
+// taking it needs UPDATE, DELETE or TRUNCATE on the table: the owner has
+// them, spacex_writer and spacex_analyst only SELECT, whose ACCESS SHARE
+// it does not wait for. So no login of theirs can hold migrate up, on a
+// database migrated before or on one never migrated: the table is created
+// first, by dbmate's own statement, before it is locked. (An advisory lock,
+// which migrate took before issue 13, any login can take.)
+func lock(ctx context.Context, conn *pgx.Conn, m *dbmate.DB) (release func(), err error) {
+	drv, err := m.Driver()
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := drv.Open()
+	if err != nil {
+		return nil, fmt.Errorf("take the migration lock: %w", err)
+	}
+	defer sqlDB.Close()
+	if err := drv.CreateMigrationsTable(sqlDB); err != nil {
+		// Two first migrates creating it at once: one of them fails on
+		// the other's catalog row, and finds the table there.
+		if exists, _ := drv.MigrationsTableExists(sqlDB); !exists {
+			return nil, fmt.Errorf("take the migration lock: create the migrations table: %w", err)
+		}
 	}
 	lc, err := pgx.ConnectConfig(ctx, conn.Config())
 	if err != nil {
-		return nil, false, fmt.Errorf("take the migration lock: connect: %w", err)
+		return nil, fmt.Errorf("take the migration lock: connect: %w", err)
 	}
 	release = func() { _ = lc.Close(context.WithoutCancel(ctx)) }
+	table := pgx.Identifier(strings.Split(m.MigrationsTableName, ".")).Sanitize()
 	tx, err := lc.Begin(ctx)
 	if err == nil {
-		err = ledger.Take(ctx, tx, ledger.MigrateLockName, -1)
+		// As long as it takes, whatever lock_timeout the DSN sets.
+		_, err = tx.Exec(ctx, "SET LOCAL lock_timeout = 0")
+	}
+	if err == nil {
+		_, err = tx.Exec(ctx, "LOCK TABLE "+table+" IN SHARE UPDATE EXCLUSIVE MODE")
 	}
 	if err != nil {
 		release()
-		return nil, false, fmt.Errorf("take the migration lock: %w", err)
+		return nil, fmt.Errorf("take the migration lock: %w", err)
 	}
-	return release, true, nil
+	return release, nil
 }
 
 // applyGrants re-applies the privileges of spacex_writer and

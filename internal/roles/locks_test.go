@@ -8,28 +8,32 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	schema "github.com/spacex-elt/loader/db"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/ledger"
 	"github.com/spacex-elt/loader/internal/migrate"
+	"github.com/spacex-elt/loader/internal/pgtest"
 )
 
-// The keys of the advisory locks the loader took before meta.locks (issue
-// 13, item 2): "spacex-s" for a run and "spacex-m" for migrate, in ASCII.
-// migrate still takes the second while a database has no meta.locks.
+// The keys of the advisory locks the loader took before issue 13 (item 2):
+// "spacex-s" for a run and "spacex-m" for migrate, in ASCII. It takes none
+// now.
 const (
 	oldRunLockKey  int64 = 0x7370616365782d73 // 8318255591285337459
 	migrateLockKey int64 = 0x7370616365782d6d
 )
 
 // A login with only spacex_analyst tries every lock the loader uses: the
-// advisory keys (which any login may take, and which it keeps) and the
-// rows of meta.locks in every row-lock mode and as a table lock (all
-// refused: they need UPDATE, or a privilege on meta). Then a sync that may
-// not wait (--lock-timeout 0), one that may wait a second, and a migrate
-// all succeed, promptly. Before meta.locks, the advisory key made every
-// sync fail with "another sync or replay is running" and migrate wait for
-// ever.
+// advisory keys (which any login may take, and which it keeps), the rows
+// of meta.locks in every row-lock mode and as a table lock, and migrate's
+// lock on schema_migrations in every mode stronger than the ACCESS SHARE
+// its SELECT gives it (all refused: they need UPDATE, or a privilege on
+// meta); it holds that ACCESS SHARE. Then a sync that may not wait
+// (--lock-timeout 0), one that may wait a second, and a migrate all
+// succeed, promptly. Before meta.locks, the advisory key made every sync
+// fail with "another sync or replay is running" and migrate wait for ever.
 func TestAnalystCannotBlockSyncOrMigrate(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -57,6 +61,10 @@ func TestAnalystCannotBlockSyncOrMigrate(t *testing.T) {
 		"SELECT meta.lock_holders('run')",
 	} {
 		refused(t, e.analyst, denied, "permission denied for", lock)
+	}
+	refusedTableLocks(t, e.analyst)
+	if _, err := held.Exec(ctx, "BEGIN; LOCK TABLE public.schema_migrations IN ACCESS SHARE MODE"); err != nil {
+		t.Fatalf("the analyst's ACCESS SHARE lock on schema_migrations: %v", err)
 	}
 
 	for _, wait := range []time.Duration{0, time.Second} {
@@ -87,6 +95,58 @@ func TestAnalystCannotBlockSyncOrMigrate(t *testing.T) {
 	if n := scan[int64](t, e.owner, `SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = $1`,
 		held.Conn().PgConn().PID()); n != 2 {
 		t.Errorf("the analyst holds %d advisory locks, want 2", n)
+	}
+}
+
+// refusedTableLocks: every mode of LOCK TABLE on migrate's table that
+// conflicts with another is refused to the pool's role.
+func refusedTableLocks(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	for _, mode := range []string{"ROW EXCLUSIVE", "SHARE UPDATE EXCLUSIVE", "SHARE", "SHARE ROW EXCLUSIVE", "EXCLUSIVE", "ACCESS EXCLUSIVE"} {
+		refused(t, pool, denied, "permission denied for table schema_migrations",
+			"BEGIN; LOCK TABLE public.schema_migrations IN "+mode+" MODE; COMMIT")
+	}
+}
+
+// A login with only spacex_analyst, on a database never migrated (it may
+// connect, as PUBLIC may by default; the roles are the cluster's, made by
+// a database migrated before), holds the advisory key migrate took on such
+// a database until issue 13, then the first migrate runs, and promptly
+// completes: it had waited for the key for ever. The same login cannot then
+// lock the table that migrate's lock is on, and its ACCESS SHARE holds up
+// no later migrate.
+func TestAnalystCannotBlockFirstMigrate(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	ctx := context.Background()
+	dsn := pgtest.EmptyDSN(t)
+	_, analystDSN := login(t, e.owner, dsn, "a", analystRole)
+	analyst := connect(t, analystDSN)
+	held, err := analyst.Acquire(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Release()
+	var got bool
+	if err := held.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", migrateLockKey).Scan(&got); err != nil || !got {
+		t.Fatalf("the analyst's advisory lock: %v, %v; want taken", got, err)
+	}
+	for i := range 2 {
+		mctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		start := time.Now()
+		err := migrate.Up(mctx, dsn, migrate.Files{
+			FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir,
+		}, io.Discard, quiet)
+		cancel()
+		if err != nil {
+			t.Fatalf("migrate %d beside the analyst's locks, after %s: %v", i+1, time.Since(start), err)
+		}
+		if i == 0 {
+			refusedTableLocks(t, analyst)
+			if _, err := held.Exec(ctx, "BEGIN; LOCK TABLE public.schema_migrations IN ACCESS SHARE MODE"); err != nil {
+				t.Fatalf("the analyst's ACCESS SHARE lock on schema_migrations: %v", err)
+			}
+		}
 	}
 }
 

@@ -22,19 +22,6 @@ func (q *Queries) LockHolders(ctx context.Context, db DBTX, name string) ([]byte
 	return holders, err
 }
 
-const lockTableExists = `-- name: LockTableExists :one
-SELECT (to_regclass('meta.locks') IS NOT NULL)::boolean AS exists
-`
-
-// LockTableExists says whether meta.locks exists: a database not yet
-// migrated has no lock an analyst cannot take.
-func (q *Queries) LockTableExists(ctx context.Context, db DBTX) (bool, error) {
-	row := db.QueryRow(ctx, lockTableExists)
-	var exists bool
-	err := row.Scan(&exists)
-	return exists, err
-}
-
 const lockTake = `-- name: LockTake :one
 SELECT name FROM meta.locks WHERE name = $1::text FOR UPDATE
 `
