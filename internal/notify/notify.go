@@ -58,11 +58,13 @@ func Post(ctx context.Context, client *http.Client, url string, m Message) error
 }
 
 // Failure is the message of a run of command that failed with the error
-// text msg (already free of passwords). The text says "run N failed" once,
-// whether or not msg begins with it, as a run's own error does.
+// text msg (already free of passwords). Neither the text nor the error
+// says "run N failed" twice, whether or not msg begins with it, as a run's
+// own error does: error is msg without it (run_id and status say it), the
+// text its first line after it.
 func Failure(command string, runID int64, msg string) Message {
+	msg = strings.TrimPrefix(msg, fmt.Sprintf("run %d failed: ", runID))
 	first, _, _ := strings.Cut(msg, "\n")
-	first = strings.TrimPrefix(first, fmt.Sprintf("run %d failed: ", runID))
 	return Message{
 		Text:    fmt.Sprintf("spacex-loader: %s run %d failed: %s", command, runID, first),
 		Command: command, RunID: runID, Status: string(ledger.StatusFailed), Error: msg,
