@@ -324,8 +324,6 @@ func fail(w io.Writer, cmd string, err error) int {
 		return exitLocked
 	case errors.Is(err, context.Canceled):
 		return exitCancelled
-	case errors.Is(err, pipeline.ErrShrink):
-		fmt.Fprintln(w, "loader: if the source really dropped those records, rerun with --force-deletes")
 	}
 	return exitFailed
 }

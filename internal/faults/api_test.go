@@ -589,7 +589,12 @@ func TestShrinkGuardPerResource(t *testing.T) {
 		drop.Store(true)
 		code, out := e.sync("--allow-deletes", "0")
 		e.assertFailedIntact(code, out, before, "failed",
-			"resource rockets", "lacks 1 of 4 live rows of bronze.rockets (25.0%, more than 10.0%); --force-deletes rockets accepts it")
+			"resource rockets", "lacks 1 of 4 live rows of bronze.rockets (25.0%, more than 10.0%); if the source really dropped them, --force-deletes rockets accepts it")
+		// Once: a second line used to suggest a bare --force-deletes, which
+		// would force every resource.
+		if n := strings.Count(out, "--force-deletes"); n != 1 {
+			t.Errorf("the output names --force-deletes %d times, want once:\n%s", n, out)
+		}
 		if code, out := e.sync(); code != 0 {
 			t.Fatalf("default --allow-deletes 1: exit %d\n%s", code, out)
 		}
@@ -618,10 +623,10 @@ func TestShrinkGuardPerResource(t *testing.T) {
 		shrink.Store(true)
 		code, out := e.sync("--force-deletes", "rockets")
 		e.assertFailedIntact(code, out, before, "failed",
-			"resource launches", "lacks 205 of 205 live rows of bronze.launches (100.0%, more than 10.0%); --force-deletes launches accepts it")
+			"resource launches", "lacks 205 of 205 live rows of bronze.launches (100.0%, more than 10.0%); if the source really dropped them, --force-deletes launches accepts it")
 		code, out = e.sync("--force-deletes", "launches")
 		e.assertFailedIntact(code, out, before, "failed",
-			"resource rockets", "lacks 2 of 4 live rows of bronze.rockets (50.0%, more than 10.0%); --force-deletes rockets accepts it")
+			"resource rockets", "lacks 2 of 4 live rows of bronze.rockets (50.0%, more than 10.0%); if the source really dropped them, --force-deletes rockets accepts it")
 
 		if code, out := e.sync("--force-deletes", "rockets,launches"); code != 0 {
 			t.Fatalf("--force-deletes rockets,launches: exit %d\n%s", code, out)
@@ -660,7 +665,7 @@ func TestOversizedDocument(t *testing.T) {
 	}
 	code, out := e.loader("sync", "--source", padded, "--max-document-bytes", "20000")
 	e.assertFailedIntact(code, out, before, "failed",
-		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%; 2 of them over --max-document-bytes)")
 	rockets := docSizes(t, snapshotFile(padded, "rockets"))
 	e.assertOversized("rockets", oversized{0, rockets[0]}, oversized{1, rockets[1]})
 
@@ -671,7 +676,7 @@ func TestOversizedDocument(t *testing.T) {
 	t.Cleanup(api.Close)
 	code, out = e.loader("sync", "--api-url", api.URL, "--page-size", "2", "--max-document-bytes", "20000")
 	e.assertFailedIntact(code, out, before, "failed",
-		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%)")
+		"resource rockets: too many documents without a usable id: 2 of 4 documents (50.0%, more than 10.0%; 2 of them over --max-document-bytes)")
 	var paged []oversized
 	for i, d := range served(t, api.URL, "rockets") {
 		if len(d) > 20000 {

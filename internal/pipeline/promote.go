@@ -109,8 +109,14 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took)
 	}
 	if docs := h.extract.Documents; c.Rejected > 0 && float64(c.Rejected) > r.Options.MaxRejectFraction*float64(docs) {
-		return ledger.Counts{}, 0, fmt.Errorf("%w: %d of %d documents (%.1f%%, more than %.1f%%)",
-			ErrRejected, c.Rejected, docs, 100*float64(c.Rejected)/float64(docs), 100*r.Options.MaxRejectFraction)
+		// A document over the size limit has no id as it landed, its
+		// stand-in; the message says which of them were that.
+		over := ""
+		if n := len(h.extract.Oversized); n > 0 {
+			over = fmt.Sprintf("; %d of them over --max-document-bytes", n)
+		}
+		return ledger.Counts{}, 0, fmt.Errorf("%w: %d of %d documents (%.1f%%, more than %.1f%%%s)",
+			ErrRejected, c.Rejected, docs, 100*float64(c.Rejected)/float64(docs), 100*r.Options.MaxRejectFraction, over)
 	}
 	if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, transform, c); err != nil {
 		return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
@@ -139,7 +145,7 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 	forced := r.Options.ForceDeletes || slices.Contains(r.Options.ForceDeletesOf, res.Name)
 	if verified && st.Missing > int64(r.Options.AllowDeletes) && !forced &&
 		float64(st.Missing) > r.Options.MaxDeleteFraction*float64(st.Live) {
-		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%); --force-deletes %s accepts it",
+		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%); if the source really dropped them, --force-deletes %s accepts it",
 			ErrShrink, st.Missing, st.Live, res.Table,
 			100*float64(st.Missing)/float64(st.Live), 100*r.Options.MaxDeleteFraction, res.Name)
 	}
