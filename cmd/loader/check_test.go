@@ -89,6 +89,7 @@ func TestCheckSnapshot(t *testing.T) {
 		"launch_payloads_payload_unique":        "2 NROL-87 | O3b mPower 1,2",
 		"launches_date_unix_agrees":             "2 COTS 2 | SSO-A",
 		"launches_static_fire_date_unix_agrees": "1 Starlink-6",
+		"launches_static_fire_before_launch":    "2 OG-2 Mission 1 | SES-9",
 		"launches_date_local_agrees":            "7 ABS-3A / Eutelsat 115W B | CRS-1 | Iridium NEXT Mission 5 | Iridium NEXT Mission 6 | OG-2 Mission 2 (+2 more)",
 		"launchpad_launches_agree":              "21 CRS-26 → KSC LC 39A | Crew-5 → KSC LC 39A | Eutelsat 10B → CCSFS SLC 40 | Galaxy 31 (23R) & 32 (17R) → CCSFS SLC 40 | Galaxy 33 (15R) & 34 (12R) → CCSFS SLC 40 (+16 more)",
 	}

@@ -115,9 +115,23 @@ func readDocs(t *testing.T, dir, file string) []doc {
 	return docs
 }
 
+// edit changes the documents of one file of the snapshot (v4/cores.json,
+// v5/launches.json, ...); a file the snapshot lacks starts empty.
+type edit struct {
+	file string
+	fn   func(t *testing.T, docs []doc) []doc
+}
+
 // edited copies the snapshot into a temporary directory and applies edit
-// to the documents of file (v4/cores.json, v5/launches.json, ...).
-func edited(t *testing.T, file string, edit func(t *testing.T, docs []doc) []doc) string {
+// to the documents of file.
+func edited(t *testing.T, file string, fn func(t *testing.T, docs []doc) []doc) string {
+	t.Helper()
+	return planted(t, edit{file, fn})
+}
+
+// planted copies the snapshot into a temporary directory and applies the
+// edits, in order.
+func planted(t *testing.T, edits ...edit) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, sub := range []string{"v4", "v5"} {
@@ -138,13 +152,18 @@ func edited(t *testing.T, file string, edit func(t *testing.T, docs []doc) []doc
 			}
 		}
 	}
-	docs := edit(t, readDocs(t, dir, file))
-	b, err := json.Marshal(docs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, file), b, 0o644); err != nil {
-		t.Fatal(err)
+	for _, e := range edits {
+		var docs []doc
+		if _, err := os.Stat(filepath.Join(dir, e.file)); err == nil {
+			docs = readDocs(t, dir, e.file)
+		}
+		b, err := json.Marshal(e.fn(t, docs))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.file), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return dir
 }
@@ -415,7 +434,11 @@ func documented(t *testing.T, r raw) map[string]int64 {
 			n["launches_date_local_agrees"]++
 		}
 		if l["static_fire_date_utc"] != nil {
-			if unix, _ := l["static_fire_date_unix"].(json.Number).Int64(); unix != instant(t, l["static_fire_date_utc"]).Unix() {
+			fired := instant(t, l["static_fire_date_utc"])
+			if l["upcoming"] == false && fired.After(date) {
+				n["launches_static_fire_before_launch"]++
+			}
+			if unix, _ := l["static_fire_date_unix"].(json.Number).Int64(); unix != fired.Unix() {
 				n["launches_static_fire_date_unix_agrees"]++
 			}
 		}
@@ -471,6 +494,7 @@ func TestSnapshot(t *testing.T) {
 		"launchpad_launches_agree":              21,
 		"launches_date_unix_agrees":             2,
 		"launches_static_fire_date_unix_agrees": 1,
+		"launches_static_fire_before_launch":    2, // OG-2 Mission 1, SES-9
 		"launches_date_local_agrees":            7,
 	}
 	for name, n := range pinned {

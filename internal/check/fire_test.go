@@ -1,0 +1,380 @@
+package check_test
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/spacex-elt/loader/internal/check"
+)
+
+// ghost is an id no record of the snapshot has.
+const ghost = "000000000000000000000000"
+
+// firing is a violation of one check, planted in the API's JSON before a
+// sync, and the keys the check must then report besides the snapshot's.
+type firing struct {
+	check string
+	edits []edit
+	// over loads the snapshot first, then the planted copy: what the copy
+	// lacks is soft-deleted, and a second run is recorded.
+	over bool
+	// sql plants what no JSON can make, for the checks that guard the
+	// loader itself (a bridge that does not match its document, a stale
+	// ledger); run as the owner after the load.
+	sql string
+	// keys are the keys the plant adds to the check, exactly.
+	keys []string
+	// also names the checks the plant changes besides, as it must (a
+	// launch naming a launchpad that does not exist also disagrees with
+	// that launchpad's list). Every other check reports what it reports
+	// on the snapshot, key for key.
+	also []string
+}
+
+// set sets field of the document of file whose by is value.
+func set(file, by, value, field string, v any) edit {
+	return edit{file, func(t *testing.T, docs []doc) []doc {
+		find(t, docs, by, value)[field] = v
+		return docs
+	}}
+}
+
+// push appends v to the array field of the document of file whose by is
+// value.
+func push(file, by, value, field string, v any) edit {
+	return edit{file, func(t *testing.T, docs []doc) []doc {
+		d := find(t, docs, by, value)
+		d[field] = append(d[field].([]any), v)
+		return docs
+	}}
+}
+
+// with edits the document of file whose by is value.
+func with(file, by, value string, fn func(d doc)) edit {
+	return edit{file, func(t *testing.T, docs []doc) []doc {
+		fn(find(t, docs, by, value))
+		return docs
+	}}
+}
+
+// clone is a copy of the document of file whose by is value, changed by
+// fn, appended to the file.
+func clone(file, by, value string, fn func(d doc)) edit {
+	return edit{file, func(t *testing.T, docs []doc) []doc {
+		d := maps.Clone(find(t, docs, by, value))
+		fn(d)
+		return append(docs, d)
+	}}
+}
+
+// field is the field of the snapshot's document of file whose by is value.
+func field(t *testing.T, file, by, value, name string) any {
+	t.Helper()
+	return find(t, readDocs(t, snapshot, file), by, value)[name]
+}
+
+// firings plants a violation of every check in db/checks.
+func firings(t *testing.T) []firing {
+	const (
+		launches   = "v5/launches.json"
+		capsules   = "v4/capsules.json"
+		cores      = "v4/cores.json"
+		crew       = "v4/crew.json"
+		dragons    = "v4/dragons.json"
+		landpads   = "v4/landpads.json"
+		launchpads = "v4/launchpads.json"
+		payloads   = "v4/payloads.json"
+		rockets    = "v4/rockets.json"
+		ships      = "v4/ships.json"
+	)
+	crs1 := field(t, launches, "name", "CRS-1", "id").(string)
+	falcon1 := field(t, rockets, "name", "Falcon 1", "id").(string)
+	crs1Core := field(t, launches, "name", "CRS-1", "cores").([]any)[0].(doc)
+	crs1Payload := field(t, launches, "name", "CRS-1", "payloads").([]any)[0].(string)
+	demo2Crew := field(t, launches, "name", "CCtCap Demo Mission 2", "crew").([]any)[0].(doc)
+	count := func(file, by, value, name string) int { return len(field(t, file, by, value, name).([]any)) }
+	// swap replaces the first launch a record of file lists with CRS-1,
+	// which does not list it: an _agree check then finds that launch's link
+	// on the launch's side only, and CRS-1's on the record's side only, so
+	// each half of it must match the launch, not the record alone. It
+	// returns the edit and the name of the launch replaced.
+	swap := func(file, by, value string) (edit, string) {
+		first := field(t, file, by, value, "launches").([]any)[0].(string)
+		return with(file, by, value, func(d doc) { d["launches"].([]any)[0] = crs1 }),
+			field(t, launches, "id", first, "name").(string)
+	}
+	capsuleSwap, capsuleWas := swap(capsules, "serial", "C101")
+	coreSwap, coreWas := swap(cores, "serial", "B1003")
+	crewSwap, crewWas := swap(crew, "name", "Robert Behnken")
+	landpadSwap, landpadWas := swap(landpads, "name", "LZ-1")
+	padSwap, padWas := swap(launchpads, "name", "Kwajalein Atoll")
+	shipSwap, shipWas := swap(ships, "name", "American Champion")
+	fairingShips := len(field(t, launches, "name", "KoreaSat 5A", "fairings").(doc)["ships"].([]any))
+	return []firing{
+		{check: "bridges_match_documents",
+			sql:  `UPDATE bronze.launches SET doc = jsonb_set(doc, '{payloads}', doc -> 'payloads' || '["` + ghost + `"]') WHERE id = '` + crs1 + `'`,
+			keys: []string{"launches.payloads " + crs1}},
+		{check: "bronze_bad_values", edits: []edit{set(payloads, "name", "FalconSAT-2", "mass_kg", "heavy")},
+			keys: []string{"payloads " + field(t, payloads, "name", "FalconSAT-2", "id").(string) + ": mass_kg"}},
+		{check: "capsule_launches_agree", edits: []edit{capsuleSwap},
+			keys: []string{capsuleWas + " → C101", "C101 → CRS-1"}},
+		{check: "capsule_launches_launch_exists", edits: []edit{push(capsules, "serial", "C101", "launches", ghost)},
+			keys: []string{fmt.Sprintf("C101 launches[%d] → %s", count(capsules, "serial", "C101", "launches"), ghost)}},
+		{check: "capsules_dragon_exists", edits: []edit{set(capsules, "serial", "C101", "dragon", ghost)},
+			keys: []string{"C101 → " + ghost}},
+		{check: "capsules_required", edits: []edit{set(capsules, "serial", "C101", "type", nil)},
+			keys: []string{"C101: type"}},
+		{check: "capsules_serial_unique", edits: []edit{set(capsules, "serial", "C102", "serial", "C101")},
+			keys: []string{"C101"}},
+		{check: "capsules_status_accepted", edits: []edit{set(capsules, "serial", "C101", "status", "melted")},
+			keys: []string{"C101: melted"}},
+		{check: "capsules_type_accepted", edits: []edit{set(capsules, "serial", "C101", "type", "Dragon 3")},
+			keys: []string{"C101: Dragon 3"}},
+		{check: "core_launches_agree", edits: []edit{coreSwap},
+			keys: []string{coreWas + " → B1003", "B1003 → CRS-1"}},
+		{check: "core_launches_launch_exists", edits: []edit{push(cores, "serial", "B1003", "launches", ghost)},
+			keys: []string{fmt.Sprintf("B1003 launches[%d] → %s", count(cores, "serial", "B1003", "launches"), ghost)}},
+		{check: "cores_required", edits: []edit{set(cores, "serial", "B1003", "status", nil)},
+			keys: []string{"B1003: status"}},
+		{check: "cores_serial_unique", edits: []edit{set(cores, "serial", "B1051", "serial", "B1049")},
+			keys: []string{"B1049"}},
+		{check: "cores_status_accepted", edits: []edit{set(cores, "serial", "B1003", "status", "gone")},
+			keys: []string{"B1003: gone"}},
+		{check: "crew_launches_agree", edits: []edit{crewSwap},
+			keys: []string{crewWas + " → Robert Behnken", "Robert Behnken → CRS-1"}},
+		{check: "crew_launches_launch_exists", edits: []edit{push(crew, "name", "Robert Behnken", "launches", ghost)},
+			keys: []string{fmt.Sprintf("Robert Behnken launches[%d] → %s", count(crew, "name", "Robert Behnken", "launches"), ghost)}},
+		{check: "crew_required", edits: []edit{set(crew, "name", "Robert Behnken", "status", nil)},
+			keys: []string{"Robert Behnken: status"}},
+		{check: "crew_status_accepted", edits: []edit{set(crew, "name", "Robert Behnken", "status", "asleep")},
+			keys: []string{"Robert Behnken: asleep"}},
+		{check: "dragons_name_unique", edits: []edit{clone(dragons, "name", "Dragon 1", func(d doc) { d["id"] = "5e9d058759b1ff74a7ad5f90" })},
+			keys: []string{"Dragon 1"}},
+		{check: "dragons_required", edits: []edit{set(dragons, "name", "Dragon 1", "crew_capacity", nil)},
+			keys: []string{"Dragon 1: crew_capacity"}},
+		{check: "extracts_keyed", over: true, edits: []edit{set(rockets, "name", "Falcon 1", "id", nil)},
+			keys: []string{"rockets: 1 of 4 documents in run 2"}},
+		{check: "landpad_launches_agree", edits: []edit{landpadSwap},
+			keys: []string{landpadWas + " → LZ-1", "LZ-1 → CRS-1"}},
+		{check: "landpad_launches_launch_exists", edits: []edit{push(landpads, "name", "LZ-1", "launches", ghost)},
+			keys: []string{fmt.Sprintf("LZ-1 launches[%d] → %s", count(landpads, "name", "LZ-1", "launches"), ghost)}},
+		{check: "landpads_required", edits: []edit{set(landpads, "name", "LZ-1", "status", nil)},
+			keys: []string{"LZ-1: status"}},
+		{check: "landpads_status_accepted", edits: []edit{set(landpads, "name", "LZ-1", "status", "flooded")},
+			keys: []string{"LZ-1: flooded"}},
+		{check: "landpads_type_accepted", edits: []edit{set(landpads, "name", "LZ-1", "type", "Barge")},
+			keys: []string{"LZ-1: Barge"}},
+		{check: "launch_capsules_capsule_exists", edits: []edit{push(launches, "name", "CRS-1", "capsules", ghost)},
+			keys: []string{fmt.Sprintf("CRS-1 capsules[%d] → %s", count(launches, "name", "CRS-1", "capsules"), ghost)}},
+		{check: "launch_cores_core_exists", edits: []edit{push(launches, "name", "CRS-1", "cores",
+			doc{"core": ghost, "flight": 1, "gridfins": false, "legs": false, "reused": false, "landing_attempt": false})},
+			keys: []string{"CRS-1 cores[1] → " + ghost}},
+		{check: "launch_cores_core_unique", edits: []edit{push(launches, "name", "CRS-1", "cores", crs1Core)},
+			keys: []string{"CRS-1 → " + field(t, cores, "id", crs1Core["core"].(string), "serial").(string)}},
+		{check: "launch_cores_landing_type_accepted", edits: []edit{with(launches, "name", "CRS-1", func(d doc) {
+			d["cores"].([]any)[0].(doc)["landing_type"] = "Parachute"
+		})},
+			keys: []string{"CRS-1 cores[0]: Parachute"}},
+		{check: "launch_cores_landpad_exists", edits: []edit{with(launches, "name", "CRS-1", func(d doc) {
+			d["cores"].([]any)[0].(doc)["landpad"] = ghost
+		})},
+			keys: []string{"CRS-1 cores[0] → " + ghost}},
+		{check: "launch_crew_crew_exists", edits: []edit{push(launches, "name", "CRS-1", "crew", doc{"crew": ghost, "role": "Pilot"})},
+			keys: []string{"CRS-1 crew[0] → " + ghost}},
+		{check: "launch_crew_crew_unique", edits: []edit{push(launches, "name", "CCtCap Demo Mission 2", "crew", demo2Crew)},
+			keys: []string{"CCtCap Demo Mission 2 → Robert Behnken"}},
+		{check: "launch_fairing_ships_ship_exists", edits: []edit{with(launches, "name", "KoreaSat 5A", func(d doc) {
+			f := d["fairings"].(doc)
+			f["ships"] = append(f["ships"].([]any), ghost)
+		})},
+			keys: []string{fmt.Sprintf("KoreaSat 5A fairings.ships[%d] → %s", fairingShips, ghost)}},
+		{check: "launch_payloads_agree", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", nil)},
+			keys: []string{"FalconSat → FalconSAT-2 (no launch)"}},
+		{check: "launch_payloads_payload_exists", edits: []edit{push(launches, "name", "CRS-1", "payloads", ghost)},
+			keys: []string{fmt.Sprintf("CRS-1 payloads[%d] → %s", count(launches, "name", "CRS-1", "payloads"), ghost)}},
+		{check: "launch_payloads_payload_unique", edits: []edit{push(launches, "name", "CRS-1", "payloads", crs1Payload)},
+			keys: []string{field(t, payloads, "id", crs1Payload, "name").(string)}},
+		{check: "launch_ships_ship_exists", edits: []edit{push(launches, "name", "CRS-1", "ships", ghost)},
+			keys: []string{fmt.Sprintf("CRS-1 ships[%d] → %s", count(launches, "name", "CRS-1", "ships"), ghost)}},
+		{check: "launches_date_local_agrees", edits: []edit{set(launches, "name", "CRS-2", "date_local", "2000-01-01T00:00:00+00:00")},
+			keys: []string{"CRS-2"}},
+		{check: "launches_date_precision_accepted", edits: []edit{set(launches, "name", "CRS-1", "date_precision", "fortnight")},
+			keys: []string{"CRS-1: fortnight"}},
+		{check: "launches_date_unix_agrees", edits: []edit{set(launches, "name", "CRS-1", "date_unix", 1349656600)},
+			keys: []string{"CRS-1"}},
+		{check: "launches_flight_number_unique", edits: []edit{set(launches, "name", "CRS-1", "flight_number", 10)},
+			keys: []string{"10"}},
+		{check: "launches_launchpad_exists", edits: []edit{set(launches, "name", "CRS-1", "launchpad", ghost)},
+			keys: []string{"CRS-1 → " + ghost},
+			// CCSFS SLC 40 still lists CRS-1.
+			also: []string{"launchpad_launches_agree"}},
+		{check: "launches_name_unique", edits: []edit{set(launches, "name", "CRS-2", "name", "CRS-1")},
+			keys: []string{"CRS-1"}},
+		{check: "launches_required", edits: []edit{set(launches, "name", "CRS-1", "upcoming", nil)},
+			keys: []string{"CRS-1: upcoming"}},
+		{check: "launches_rocket_exists", edits: []edit{set(launches, "name", "CRS-1", "rocket", ghost)},
+			keys: []string{"CRS-1 → " + ghost}},
+		{check: "launches_static_fire_before_launch", edits: []edit{
+			set(launches, "name", "CRS-1", "static_fire_date_utc", "2012-10-09T00:00:00.000Z"),
+			set(launches, "name", "CRS-1", "static_fire_date_unix", 1349740800)},
+			keys: []string{"CRS-1"}},
+		{check: "launches_static_fire_date_unix_agrees", edits: []edit{set(launches, "name", "CRS-1", "static_fire_date_unix", 1348876801)},
+			keys: []string{"CRS-1"}},
+		{check: "launchpad_launches_agree", edits: []edit{padSwap},
+			keys: []string{padWas + " → Kwajalein Atoll", "Kwajalein Atoll → CRS-1"}},
+		{check: "launchpad_launches_launch_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "launches", ghost)},
+			keys: []string{fmt.Sprintf("VAFB SLC 3W launches[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "launches"), ghost)}},
+		{check: "launchpad_rockets_agree", edits: []edit{set(launches, "name", "CRS-1", "rocket", falcon1)},
+			keys: []string{"CRS-1 → CCSFS SLC 40: Falcon 1"}},
+		{check: "launchpad_rockets_rocket_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "rockets", ghost)},
+			keys: []string{fmt.Sprintf("VAFB SLC 3W rockets[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "rockets"), ghost)}},
+		{check: "launchpads_required", edits: []edit{set(launchpads, "name", "VAFB SLC 3W", "status", nil)},
+			keys: []string{"VAFB SLC 3W: status"}},
+		{check: "launchpads_status_accepted", edits: []edit{set(launchpads, "name", "VAFB SLC 3W", "status", "sunk")},
+			keys: []string{"VAFB SLC 3W: sunk"}},
+		{check: "payloads_dragon_capsule_exists", edits: []edit{with(payloads, "name", "FalconSAT-2", func(d doc) {
+			d["dragon"].(doc)["capsule"] = ghost
+		})},
+			keys: []string{"FalconSAT-2 → " + ghost}},
+		{check: "payloads_launch_agrees", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", crs1)},
+			keys: []string{"FalconSAT-2 → CRS-1"},
+			// FalconSat lists it, and it names another launch.
+			also: []string{"launch_payloads_agree"}},
+		{check: "payloads_launch_exists", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", ghost)},
+			keys: []string{"FalconSAT-2 → " + ghost},
+			also: []string{"launch_payloads_agree"}},
+		{check: "payloads_listed", edits: []edit{clone(payloads, "name", "FalconSAT-2", func(d doc) {
+			d["id"], d["name"], d["launch"] = "5eb0e4b5b6c3bb0006eeb1ff", "Orphan", nil
+		})},
+			keys: []string{"Orphan"}},
+		{check: "payloads_name_unique", edits: []edit{set(payloads, "id", crs1Payload, "name", "FalconSAT-2")},
+			keys: []string{"FalconSAT-2"}},
+		{check: "resources_live", over: true, edits: []edit{{"v4/history.json", func(*testing.T, []doc) []doc { return []doc{} }}},
+			keys: []string{fmt.Sprintf("history: no live rows, %d soft-deleted", len(readDocs(t, snapshot, "v4/history.json")))}},
+		{check: "runs_fresh", sql: `UPDATE meta.runs SET status = 'failed', error = 'planted'`,
+			keys: []string{"no run ever succeeded"}},
+		{check: "ship_launches_agree", edits: []edit{shipSwap},
+			keys: []string{shipWas + " → American Champion", "American Champion → CRS-1"}},
+		{check: "ship_launches_launch_exists", edits: []edit{push(ships, "name", "American Champion", "launches", ghost)},
+			keys: []string{fmt.Sprintf("American Champion launches[%d] → %s", count(ships, "name", "American Champion", "launches"), ghost)}},
+		{check: "ships_name_unique", edits: []edit{set(ships, "name", "American Islander", "name", "American Champion")},
+			keys: []string{"American Champion"}},
+		{check: "ships_required", edits: []edit{set(ships, "name", "American Champion", "active", nil)},
+			keys: []string{"American Champion: active"}},
+		{check: "starlink_launch_exists", edits: []edit{{"v4/starlink.json", func(_ *testing.T, docs []doc) []doc {
+			return append(docs, doc{"id": "5eed770f096e59000698560d", "version": "v1.0", "launch": ghost})
+		}}},
+			keys: []string{"5eed770f096e59000698560d → " + ghost}},
+	}
+}
+
+// allKeys runs every check and returns each one's keys, every row's, in
+// byte order: the checks as they are, wrapped to return all their keys in
+// one.
+func allKeys(t *testing.T, pool *pgxpool.Pool) map[string][]string {
+	t.Helper()
+	var wrapped []check.Check
+	for _, c := range embedded(t) {
+		c.SQL = `SELECT coalesce(string_agg(coalesce(key::text, 'NULL'), E'\n' ORDER BY key::text COLLATE "C"), '') AS key FROM (` +
+			c.SQL + "\n) AS q"
+		wrapped = append(wrapped, c)
+	}
+	keys := map[string][]string{}
+	for name, r := range runAll(t, pool, wrapped, defaults) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", name, r.Err)
+		}
+		keys[name] = []string{}
+		if r.Samples[0] != "" {
+			keys[name] = strings.Split(r.Samples[0], "\n")
+		}
+	}
+	return keys
+}
+
+// added returns the keys of after not in before, and those of before not
+// in after, counting repeats.
+func added(before, after []string) (plus, minus []string) {
+	left := map[string]int{}
+	for _, k := range before {
+		left[k]++
+	}
+	for _, k := range after {
+		if left[k] > 0 {
+			left[k]--
+		} else {
+			plus = append(plus, k)
+		}
+	}
+	for _, k := range before {
+		if left[k] > 0 {
+			left[k]--
+			minus = append(minus, k)
+		}
+	}
+	return plus, minus
+}
+
+// TestEveryCheckFires (issue 14, item 1): every check of db/checks, made
+// to fire by a violation planted in the API's JSON (or, for the two that
+// guard the loader itself, in what it wrote), reports exactly the planted
+// keys besides the snapshot's; every other check reports what it does on
+// the snapshot, key for key, unless the plant must change it too (said in
+// the case). A check without a case fails the test.
+func TestEveryCheckFires(t *testing.T) {
+	t.Parallel()
+	cases := firings(t)
+	var names []string
+	for _, f := range cases {
+		names = append(names, f.check)
+	}
+	for _, c := range embedded(t) {
+		if !slices.Contains(names, c.Name) {
+			t.Errorf("check %s has no planted case in firings: add one", c.Name)
+		}
+	}
+	base := setup(t)
+	load(t, base, snapshot)
+	baseline := allKeys(t, base)
+	for _, f := range cases {
+		t.Run(f.check, func(t *testing.T) {
+			t.Parallel()
+			if _, ok := baseline[f.check]; !ok {
+				t.Fatalf("no check named %s", f.check)
+			}
+			pool := setup(t)
+			if f.over {
+				load(t, pool, snapshot)
+			}
+			if f.edits != nil || !f.over {
+				load(t, pool, planted(t, f.edits...))
+			}
+			if f.sql != "" {
+				if _, err := pool.Exec(context.Background(), f.sql); err != nil {
+					t.Fatalf("plant: %v", err)
+				}
+			}
+			got := allKeys(t, pool)
+			plus, minus := added(baseline[f.check], got[f.check])
+			want := slices.Sorted(slices.Values(f.keys))
+			if !slices.Equal(plus, want) || len(minus) > 0 {
+				t.Errorf("%s added %q and lost %q; want %q added, nothing lost", f.check, plus, minus, want)
+			}
+			for name, keys := range got {
+				if name == f.check || slices.Contains(f.also, name) {
+					continue
+				}
+				if !slices.Equal(keys, baseline[name]) {
+					plus, minus := added(baseline[name], keys)
+					t.Errorf("%s changed too: added %q, lost %q", name, plus, minus)
+				}
+			}
+		})
+	}
+}
