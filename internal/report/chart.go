@@ -128,7 +128,9 @@ func labels(rows []Row) []string {
 
 // svg draws the plots in a grid of rows and columns and returns the SVG
 // element to inline in the page: no XML prolog, no namespace attributes
-// (HTML needs none), and nothing that names a URL.
+// (HTML needs none), and no tag that names a URL. Text from the API, which
+// gonum/plot writes escaped as the content of <text> elements, may hold
+// one: it is shown, never followed.
 func svg(label string, grid [][]*plot.Plot, w, h vg.Length) (string, error) {
 	c := vgsvg.New(w, h)
 	dc := draw.New(c)
@@ -154,10 +156,28 @@ func svg(label string, grid [][]*plot.Plot, w, h vg.Length) (string, error) {
 	}
 	out = out[start:]
 	out = strings.Replace(out, "\n\txmlns=\"http://www.w3.org/2000/svg\"\n\txmlns:xlink=\"http://www.w3.org/1999/xlink\"", "", 1)
-	if strings.Contains(out, "://") {
-		return "", fmt.Errorf("render chart %q: the SVG refers to a URL", label)
+	if tag := tagWithURL(out); tag != "" {
+		return "", fmt.Errorf("render chart %q: the SVG refers to a URL in a tag: <%s>", label, tag)
 	}
 	return strings.Replace(out, "<svg ", `<svg class="chart" role="img" aria-label="`+html.EscapeString(label)+`" `, 1), nil
+}
+
+// tagWithURL returns the first tag of an SVG element that could name or
+// load something outside the page (a URL, a CSS url(), an href or src
+// attribute), or "" when none does. Only tags are read: the text between
+// them is the charts' labels, escaped by gonum/plot (so it holds no "<"),
+// and a label such as "VLEO (see https://example.com)" is the API's text.
+func tagWithURL(svg string) string {
+	for _, part := range strings.Split(svg, "<")[1:] {
+		tag, _, _ := strings.Cut(part, ">")
+		l := strings.ToLower(tag)
+		for _, bad := range []string{"://", "url(", "href", "src"} {
+			if strings.Contains(l, bad) {
+				return tag
+			}
+		}
+	}
+	return ""
 }
 
 func costChart(s Section) (string, error) {
