@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -14,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // Chart size, in points.
@@ -117,13 +120,30 @@ func bars(p *plot.Plot, span vg.Length, rows []Row, stack bool, ss ...series) er
 	return nil
 }
 
-// labels are the rows' labels.
+// labels are the rows' labels as a chart's axis shows them.
 func labels(rows []Row) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = r.Label
+		out[i] = tickLabel(r.Label)
 	}
 	return out
+}
+
+// maxTick is the most characters a chart's axis gives a row's label.
+const maxTick = 24
+
+// tickLabel is a row's label on one line, its control and bidirectional
+// formatting characters escaped as the text reports escape them (ESC as
+// \x1b, a newline as \n), cut to maxTick characters with an ellipsis. The
+// table under the chart shows the label whole. gonum/plot gives an axis
+// the room its widest label and its tallest (by lines) need: one label of
+// 2,000 characters, or of 26 lines, left no room for the bars.
+func tickLabel(s string) string {
+	s = termtext.Escape(s)
+	if utf8.RuneCountInString(s) > maxTick {
+		s = string([]rune(s)[:maxTick-1]) + "…"
+	}
+	return s
 }
 
 // svg draws the plots in a grid of rows and columns and returns the SVG

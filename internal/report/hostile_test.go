@@ -1,6 +1,127 @@
 package report
 
-import "testing"
+import (
+	"html"
+	"maps"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"unicode"
+	"unicode/utf8"
+)
+
+// hostileLabels are row labels as the API may send them (an orbit, a
+// rocket's name, a landing type): a URL in the text, markup, escape codes
+// and line breaks, a bidi override, and sizes an axis cannot hold.
+var hostileLabels = []string{
+	"VLEO (see https://example.com)",
+	`"><img src=x onerror=alert(1)>`,
+	"</text><script>alert(1)</script>",
+	"\x1b[2J\x1b[31mFAKE\x1b[0m\nforged line\r\a\x7f",
+	"\u202egnp.exe",
+	strings.Repeat("L", 2000),
+	strings.Repeat("line\n", 26),
+}
+
+// withRows is s with n rows in each table: row i labelled label(i), every
+// figure i+1.
+func withRows(s Section, n int, label func(int) string) Section {
+	s.Tables = slices.Clone(s.Tables)
+	for j := range s.Tables {
+		t := &s.Tables[j]
+		t.Rows = nil
+		for i := range n {
+			vals := make([]*string, len(t.Columns))
+			for c := range vals {
+				v := strconv.Itoa(i + 1)
+				vals[c] = &v
+			}
+			t.Rows = append(t.Rows, Row{Key: label(i), Label: label(i), Values: vals})
+		}
+	}
+	return s
+}
+
+var (
+	fillRe = regexp.MustCompile(`<path d="[^"]*" style="fill:(#[0-9A-Fa-f]{6})`)
+	textRe = regexp.MustCompile(`<text[^>]*>([^<]*)</text>`)
+)
+
+// fills counts a chart's filled shapes by colour: its bars, and the
+// legend's boxes.
+func fills(svg string) map[string]int {
+	n := map[string]int{}
+	for _, m := range fillRe.FindAllStringSubmatch(svg, -1) {
+		n[m[1]]++
+	}
+	return n
+}
+
+// texts are the contents of an SVG's <text> elements, unescaped.
+func texts(svg string) []string {
+	var out []string
+	for _, m := range textRe.FindAllStringSubmatch(svg, -1) {
+		out = append(out, html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// TestChartsKeepEveryBar: a chart whose rows carry the hostile labels draws
+// the same bars as one whose rows are called a, b, c: no label takes the
+// room of the bars (one of 2,000 characters, or of 26 lines, left none, and
+// the cost chart drew no bar at all). Each label on an axis is one line of
+// at most 24 characters without a control character, a URL in it shown as
+// text; and no chart fails.
+func TestChartsKeepEveryBar(t *testing.T) {
+	t.Parallel()
+	for _, s := range sections() {
+		t.Run(s.ID, func(t *testing.T) {
+			t.Parallel()
+			plain, err := s.chart(withRows(s, len(hostileLabels), func(i int) string { return string(rune('a' + i)) }))
+			if err != nil {
+				t.Fatal(err)
+			}
+			hostile, err := s.chart(withRows(s, len(hostileLabels), func(i int) string { return hostileLabels[i] }))
+			if err != nil {
+				t.Fatalf("hostile labels: %v", err)
+			}
+			want, got := fills(plain), fills(hostile)
+			if len(want) < 2 {
+				t.Fatalf("the plain chart has fills %v: no bars to compare", want)
+			}
+			if !maps.Equal(got, want) {
+				t.Errorf("filled shapes by colour: %v with the hostile labels, %v with plain ones", got, want)
+			}
+			// The texts the plain chart lacks are the hostile rows' labels.
+			shown := map[string]bool{}
+			for _, text := range texts(plain) {
+				shown[text] = true
+			}
+			var labels []string
+			for _, text := range texts(hostile) {
+				if !shown[text] {
+					labels = append(labels, text)
+				}
+			}
+			// (The launches and boosters charts have two panels.)
+			if len(labels) == 0 || len(labels)%len(hostileLabels) != 0 {
+				t.Errorf("the chart shows %d labels the plain one lacks, want %d per panel: %q", len(labels), len(hostileLabels), labels)
+			}
+			for _, text := range labels {
+				if n := utf8.RuneCountInString(text); n > 24 || strings.ContainsFunc(text, unicode.IsControl) {
+					t.Errorf("axis label %q: %d characters, want one line of at most 24", text, n)
+				}
+			}
+			for _, w := range []string{"VLEO (see https://", `\x1b[2J\x1b[31mFAKE`, `&#34;&gt;&lt;img src=x`} {
+				if !strings.Contains(hostile, w) {
+					t.Errorf("the chart lacks the label %q; its labels: %q", w, labels)
+				}
+			}
+		})
+	}
+}
 
 // TestTagWithURL: only a tag naming a URL, a CSS url(), an href or a src
 // is refused; a URL in the text between tags (a label) is not.
