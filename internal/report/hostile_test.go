@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"html"
 	"maps"
 	"regexp"
@@ -120,6 +121,38 @@ func TestChartsKeepEveryBar(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestRenderHostileText: a page whose every row carries the hostile labels
+// as label and key renders, and its bytes hold no control character but
+// newline and tab: each is a character reference (ESC as &#27;, so that
+// the page shown in a terminal, loader report --out -, steers nothing).
+// The browser test in cmd/loader checks the same page's text, keys and
+// scripts in Chromium.
+func TestRenderHostileText(t *testing.T) {
+	t.Parallel()
+	d := Data{}
+	for _, s := range sections() {
+		d.Sections = append(d.Sections, withRows(s, len(hostileLabels), func(i int) string { return hostileLabels[i] }))
+	}
+	var buf bytes.Buffer
+	if err := Render(&buf, d); err != nil {
+		t.Fatalf("render: %v", err)
+	}
+	page := buf.String()
+	for i := 0; i < len(page); i++ {
+		if c := page[i]; c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+			t.Fatalf("byte %d of the page is %#02x: %q", i, c, page[max(0, i-40):min(len(page), i+40)])
+		}
+	}
+	for _, w := range []string{
+		`data-key="&#27;[2J&#27;[31mFAKE&#27;[0m` + "\n" + `forged line&#13;&#7;&#127;"`,
+		`<th scope="row">&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;</th>`,
+	} {
+		if !strings.Contains(page, w) {
+			t.Errorf("the page lacks %q", w)
+		}
 	}
 }
 
