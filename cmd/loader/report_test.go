@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -390,8 +391,10 @@ func inCI() bool {
 	return v != "" && v != "0" && !strings.EqualFold(v, "false")
 }
 
-func TestReportInBrowser(t *testing.T) {
-	t.Parallel()
+// browser returns the headless browser's path; without one the test is
+// skipped, or fails when CI is set.
+func browser(t *testing.T) string {
+	t.Helper()
 	bin, err := chromePath()
 	if err != nil {
 		if inCI() {
@@ -399,10 +402,35 @@ func TestReportInBrowser(t *testing.T) {
 		}
 		t.Skip(err)
 	}
-	pool, path, _ := writeReport(t)
-	want := expectedFigures(t, pool)
-	pageURL := (&url.URL{Scheme: "file", Path: path}).String()
+	return bin
+}
 
+// browsed is what the browser made of a page.
+type browsed struct {
+	// problems are console errors and exceptions; requests, every URL the
+	// page requested, itself included.
+	problems, requests []string
+	// charts are the rendered sizes of the page's <svg> elements.
+	charts []struct{ Width, Height float64 }
+	// cells are the figures: view, key, column and the text shown.
+	cells [][]string
+	// rows are the view, key and row header (its textContent) of each row
+	// of a table's body.
+	rows [][]string
+	// elements are the names of the page's elements, each once; attrs,
+	// each attribute of each element as element, name and value.
+	elements []string
+	attrs    [][]string
+	// pwned is the data-pwned attribute of the <html> element, which
+	// hostile text sets if a script of it runs ("" when unset).
+	pwned string
+}
+
+// browse opens the page at path in the headless browser bin, offline, and
+// reads it back.
+func browse(t *testing.T, bin, path string) browsed {
+	t.Helper()
+	pageURL := (&url.URL{Scheme: "file", Path: path}).String()
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(bin), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
@@ -413,8 +441,8 @@ func TestReportInBrowser(t *testing.T) {
 	defer cancel()
 
 	var mu sync.Mutex
-	var problems, requests []string
-	err = chromedp.Listen(ctx, func(ev any) {
+	var b browsed
+	err := chromedp.Listen(ctx, func(ev any) {
 		mu.Lock()
 		defer mu.Unlock()
 		switch ev := ev.(type) {
@@ -424,12 +452,12 @@ func TestReportInBrowser(t *testing.T) {
 				for _, a := range ev.Args {
 					args = append(args, string(a.Value)+a.Description)
 				}
-				problems = append(problems, "console error: "+strings.Join(args, " "))
+				b.problems = append(b.problems, "console error: "+strings.Join(args, " "))
 			}
 		case *runtime.EventExceptionThrown:
-			problems = append(problems, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
+			b.problems = append(b.problems, "exception: "+(&chromedp.ExceptionError{ExceptionDetails: ev.ExceptionDetails}).Error())
 		case *network.EventRequestWillBeSent:
-			requests = append(requests, ev.Request.URL)
+			b.requests = append(b.requests, ev.Request.URL)
 		}
 	})
 	if err != nil {
@@ -444,41 +472,64 @@ func TestReportInBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL), chromedp.WaitReady("body")); err != nil {
 		t.Fatalf("load %s: %v", pageURL, err)
 	}
-	type rect struct{ Width, Height float64 }
-	sizes, err := chromedp.Run(ctx, chromedp.Evaluate[[]rect](
-		`[...document.querySelectorAll('svg')].map(s => { const r = s.getBoundingClientRect(); return {Width: r.width, Height: r.height}; })`))
-	if err != nil {
+	if b.charts, err = chromedp.Run(ctx, chromedp.Evaluate[[]struct{ Width, Height float64 }](
+		`[...document.querySelectorAll('svg')].map(s => { const r = s.getBoundingClientRect(); return {Width: r.width, Height: r.height}; })`)); err != nil {
 		t.Fatalf("chart sizes: %v", err)
 	}
-	texts, err := chromedp.Run(ctx, chromedp.Evaluate[[][]string](
-		`[...document.querySelectorAll('td')].map(td => [td.dataset.view, td.dataset.key, td.dataset.col, td.innerText])`))
-	if err != nil {
+	if b.cells, err = chromedp.Run(ctx, chromedp.Evaluate[[][]string](
+		`[...document.querySelectorAll('td')].map(td => [td.dataset.view, td.dataset.key, td.dataset.col, td.innerText])`)); err != nil {
 		t.Fatalf("figures: %v", err)
 	}
-
+	if b.rows, err = chromedp.Run(ctx, chromedp.Evaluate[[][]string](
+		`[...document.querySelectorAll('tbody tr')].map(tr => { const td = tr.querySelector('td'); return [td ? td.dataset.view : '', td ? td.dataset.key : '', tr.querySelector('th').textContent]; })`)); err != nil {
+		t.Fatalf("row headers: %v", err)
+	}
+	if b.elements, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...new Set([...document.querySelectorAll('*')].map(e => e.localName))]`)); err != nil {
+		t.Fatalf("elements: %v", err)
+	}
+	if b.attrs, err = chromedp.Run(ctx, chromedp.Evaluate[[][]string](
+		`[...document.querySelectorAll('*')].flatMap(e => [...e.attributes].map(a => [e.localName, a.name, a.value]))`)); err != nil {
+		t.Fatalf("attributes: %v", err)
+	}
+	if b.pwned, err = chromedp.Run(ctx, chromedp.Evaluate[string](
+		`document.documentElement.getAttribute('data-pwned') || ''`)); err != nil {
+		t.Fatalf("data-pwned: %v", err)
+	}
+	// The listener may still append: return copies.
 	mu.Lock()
 	defer mu.Unlock()
-	for _, p := range problems {
+	b.problems, b.requests = slices.Clone(b.problems), slices.Clone(b.requests)
+	return b
+}
+
+// checkBrowsed checks what the browser made of a report's page: no error,
+// no request but for the page itself, five charts drawn, and every figure
+// of want shown, and no other.
+func checkBrowsed(t *testing.T, b browsed, path string, want map[cellKey]figure) {
+	t.Helper()
+	pageURL := (&url.URL{Scheme: "file", Path: path}).String()
+	for _, p := range b.problems {
 		t.Error(p)
 	}
-	for _, r := range requests {
+	for _, r := range b.requests {
 		if r != pageURL {
 			t.Errorf("the page requested %s; it may load nothing but itself", r)
 		}
 	}
-	if len(requests) == 0 {
+	if len(b.requests) == 0 {
 		t.Errorf("no request for the page itself was seen: is the network domain listened to?")
 	}
-	if len(sizes) != 5 {
-		t.Errorf("%d charts rendered, want 5", len(sizes))
+	if len(b.charts) != 5 {
+		t.Errorf("%d charts rendered, want 5", len(b.charts))
 	}
-	for i, s := range sizes {
+	for i, s := range b.charts {
 		if s.Width <= 0 || s.Height <= 0 {
 			t.Errorf("chart %d renders %gx%g", i, s.Width, s.Height)
 		}
 	}
 	shownText := map[cellKey]string{}
-	for _, c := range texts {
+	for _, c := range b.cells {
 		shownText[cellKey{c[0], c[1], c[2]}] = c[3]
 	}
 	if len(shownText) != len(want) {
@@ -489,6 +540,13 @@ func TestReportInBrowser(t *testing.T) {
 			t.Errorf("%s %q %s: the browser shows %q, want %q", k.view, k.key, k.col, got, w.text)
 		}
 	}
+}
+
+func TestReportInBrowser(t *testing.T) {
+	t.Parallel()
+	bin := browser(t)
+	pool, path, _ := writeReport(t)
+	checkBrowsed(t, browse(t, bin, path), path, expectedFigures(t, pool))
 }
 
 // processUmask reads the umask from /proc, without setting it (which

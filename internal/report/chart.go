@@ -7,6 +7,7 @@ import (
 	"image/color"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -14,6 +15,8 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/spacex-elt/loader/internal/termtext"
 )
 
 // Chart size, in points.
@@ -117,18 +120,37 @@ func bars(p *plot.Plot, span vg.Length, rows []Row, stack bool, ss ...series) er
 	return nil
 }
 
-// labels are the rows' labels.
+// labels are the rows' labels as a chart's axis shows them.
 func labels(rows []Row) []string {
 	out := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = r.Label
+		out[i] = tickLabel(r.Label)
 	}
 	return out
 }
 
+// maxTick is the most characters a chart's axis gives a row's label.
+const maxTick = 24
+
+// tickLabel is a row's label on one line, its control and bidirectional
+// formatting characters escaped as the text reports escape them (ESC as
+// \x1b, a newline as \n), cut to maxTick characters with an ellipsis. The
+// table under the chart shows the label whole. gonum/plot gives an axis
+// the room its widest label and its tallest (by lines) need: one label of
+// 2,000 characters, or of 26 lines, left no room for the bars.
+func tickLabel(s string) string {
+	s = termtext.Escape(s)
+	if utf8.RuneCountInString(s) > maxTick {
+		s = string([]rune(s)[:maxTick-1]) + "…"
+	}
+	return s
+}
+
 // svg draws the plots in a grid of rows and columns and returns the SVG
 // element to inline in the page: no XML prolog, no namespace attributes
-// (HTML needs none), and nothing that names a URL.
+// (HTML needs none), and no tag that names a URL. Text from the API, which
+// gonum/plot writes escaped as the content of <text> elements, may hold
+// one: it is shown, never followed.
 func svg(label string, grid [][]*plot.Plot, w, h vg.Length) (string, error) {
 	c := vgsvg.New(w, h)
 	dc := draw.New(c)
@@ -154,10 +176,28 @@ func svg(label string, grid [][]*plot.Plot, w, h vg.Length) (string, error) {
 	}
 	out = out[start:]
 	out = strings.Replace(out, "\n\txmlns=\"http://www.w3.org/2000/svg\"\n\txmlns:xlink=\"http://www.w3.org/1999/xlink\"", "", 1)
-	if strings.Contains(out, "://") {
-		return "", fmt.Errorf("render chart %q: the SVG refers to a URL", label)
+	if tag := tagWithURL(out); tag != "" {
+		return "", fmt.Errorf("render chart %q: the SVG refers to a URL in a tag: <%s>", label, tag)
 	}
 	return strings.Replace(out, "<svg ", `<svg class="chart" role="img" aria-label="`+html.EscapeString(label)+`" `, 1), nil
+}
+
+// tagWithURL returns the first tag of an SVG element that could name or
+// load something outside the page (a URL, a CSS url(), an href or src
+// attribute), or "" when none does. Only tags are read: the text between
+// them is the charts' labels, escaped by gonum/plot (so it holds no "<"),
+// and a label such as "VLEO (see https://example.com)" is the API's text.
+func tagWithURL(svg string) string {
+	for _, part := range strings.Split(svg, "<")[1:] {
+		tag, _, _ := strings.Cut(part, ">")
+		l := strings.ToLower(tag)
+		for _, bad := range []string{"://", "url(", "href", "src"} {
+			if strings.Contains(l, bad) {
+				return tag
+			}
+		}
+	}
+	return ""
 }
 
 func costChart(s Section) (string, error) {

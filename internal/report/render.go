@@ -94,7 +94,33 @@ func Render(w io.Writer, d Data) error {
 		// The SVG is ours, built from figures gonum/plot escapes itself.
 		pd.Sections = append(pd.Sections, pageSection{Section: s, SVG: template.HTML(svg)})
 	}
-	return page.Execute(w, pd)
+	var buf bytes.Buffer
+	if err := page.Execute(&buf, pd); err != nil {
+		return err
+	}
+	_, err := w.Write(controlRefs(buf.Bytes()))
+	return err
+}
+
+// controlRefs writes each control character of the page but tab and
+// newline (the C0 controls, carriage return included, and DEL) as a
+// numeric character reference, &#27; for ESC. A browser reads the
+// reference back as the same character, in text and attribute values alike
+// (a raw carriage return it would read as a newline), while the page's
+// bytes can no longer steer a terminal that shows them (loader report
+// --out -, cat report.html). html/template and gonum/plot escape markup,
+// not these. A C1 control (U+0080 to U+009F) stays as it is: a reference
+// to one reads as a windows-1252 character.
+func controlRefs(page []byte) []byte {
+	out := make([]byte, 0, len(page))
+	for _, c := range page {
+		if c < 0x20 && c != '\t' && c != '\n' || c == 0x7f {
+			out = fmt.Appendf(out, "&#%d;", c)
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // WriteFile renders the page into path atomically: into a temporary file
