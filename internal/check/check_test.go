@@ -120,13 +120,16 @@ func readDocs(t *testing.T, dir, file string) []doc {
 type edit struct {
 	file string
 	fn   func(t *testing.T, docs []doc) []doc
+	// by and value, when set, name the one document fn changes or adds:
+	// its field by is value.
+	by, value string
 }
 
 // edited copies the snapshot into a temporary directory and applies edit
 // to the documents of file.
 func edited(t *testing.T, file string, fn func(t *testing.T, docs []doc) []doc) string {
 	t.Helper()
-	return planted(t, edit{file, fn})
+	return planted(t, edit{file: file, fn: fn})
 }
 
 // planted copies the snapshot into a temporary directory and applies the
