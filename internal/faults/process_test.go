@@ -147,11 +147,12 @@ func TestConcurrentSyncs(t *testing.T) {
 }
 
 // PostgreSQL restarted during a sync: the run fails cleanly, and the next
-// run succeeds with correct data. Not parallel: it restarts the server the
-// package's other tests use.
+// run succeeds with correct data. Not parallel: the server it restarts is
+// the one the package's other tests use, unless TEST_DATABASE_URL gave
+// that (pgtest.RestartableDSN).
 func TestPostgresRestartMidSync(t *testing.T) {
 	fault, reached, resume := pausedLaunches(t)
-	e := newEnv(t, fault)
+	e := newEnvOn(t, pgtest.RestartableDSN(t), fault)
 	before := e.seedOld()
 
 	p := e.start("sync", "--api-url", e.url)
