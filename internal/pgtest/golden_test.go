@@ -63,8 +63,8 @@ func TestLineDiff(t *testing.T) {
 // the goroutine, as testing's does.
 type recorder struct {
 	testing.TB
-	errors, logs []string
-	fatal        bool
+	errors, logs, skips []string
+	fatal               bool
 }
 
 func (r *recorder) Helper() {}
@@ -80,6 +80,21 @@ func (r *recorder) Fatalf(format string, args ...any) {
 	runtime.Goexit()
 }
 func (r *recorder) Fatal(args ...any) { r.Fatalf("%s", fmt.Sprint(args...)) }
+func (r *recorder) Skipf(format string, args ...any) {
+	r.skips = append(r.skips, fmt.Sprintf(format, args...))
+	runtime.Goexit()
+}
+
+// run runs f on r in a goroutine of its own, which Fatalf and Skipf end.
+func (r *recorder) run(f func(testing.TB)) *recorder {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f(r)
+	}()
+	<-done
+	return r
+}
 
 // golden runs Golden on a recorder, with -update as given and CI set or
 // not.
@@ -90,13 +105,7 @@ func golden(t *testing.T, path, got string, withUpdate, ci bool) *recorder {
 	saved := *update
 	*update = withUpdate
 	defer func() { *update = saved }()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		Golden(r, path, got)
-	}()
-	<-done
-	return r
+	return r.run(func(t testing.TB) { Golden(t, path, got) })
 }
 
 // A fixture changes only with -update, never under CI; a difference is

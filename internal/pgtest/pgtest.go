@@ -73,10 +73,7 @@ func connConfig(t testing.TB) pgtestdb.Config {
 	t.Helper()
 	once.Do(func() { found, findErr = find() })
 	if findErr != nil {
-		if inCI() {
-			t.Fatalf("no PostgreSQL for tests (CI is set, so this fails rather than skips): %v", findErr)
-		}
-		t.Skipf("no PostgreSQL for tests: %v", findErr)
+		unavailable(t, "no PostgreSQL for tests", findErr)
 	}
 	conf := found.conf
 	conf.TestRole = &owner
@@ -137,10 +134,7 @@ func restartableConfig(t testing.TB) pgtestdb.Config {
 	connConfig(t)
 	restartOnce.Do(func() { restartable, restartErr = findRestartable(found) })
 	if restartErr != nil {
-		if inCI() {
-			t.Fatalf("no PostgreSQL this test may restart (CI is set, so this fails rather than skips): %v", restartErr)
-		}
-		t.Skipf("no PostgreSQL this test may restart: %v", restartErr)
+		unavailable(t, "no PostgreSQL this test may restart", restartErr)
 	}
 	conf := restartable.conf
 	conf.TestRole = &owner
@@ -157,6 +151,17 @@ var restartOwner = pgtestdb.Role{
 	Username:     "spacex_test_restart_owner",
 	Password:     owner.Password,
 	Capabilities: owner.Capabilities,
+}
+
+// unavailable ends a test that lacks what it needs: it fails under CI,
+// where a test that cannot do what it claims must not pass unnoticed, and
+// is skipped elsewhere.
+func unavailable(t testing.TB, what string, err error) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf("%s (CI is set, so this fails rather than skips): %v", what, err)
+	}
+	t.Skipf("%s: %v", what, err)
 }
 
 // inCI reports whether the tests run in CI, where a missing PostgreSQL
