@@ -497,10 +497,10 @@ func TestWriterRefreshesGold(t *testing.T) {
 		t.Error("meta.refresh_view is SECURITY DEFINER on PostgreSQL 17 or later, where the writer's MAINTAIN privilege suffices")
 	}
 	maintained := func() []string {
-		return scan[[]string](t, e.owner, `SELECT coalesce(array_agg(c.oid::regclass::text ORDER BY 1), '{}') FROM pg_class c
+		return scan[[]string](t, e.owner, `SELECT coalesce(array_agg(c.oid::regclass::text ORDER BY c.oid::regclass::text), '{}') FROM pg_class c
 			WHERE c.relnamespace = 'gold'::regnamespace AND c.relkind = 'm' AND has_table_privilege($1, c.oid, 'MAINTAIN')`, writerRole)
 	}
-	applied := scan[[]string](t, e.owner, `SELECT array_agg(a.name ORDER BY 1) FROM meta.applied_sql a
+	applied := scan[[]string](t, e.owner, `SELECT array_agg(a.name ORDER BY a.name) FROM meta.applied_sql a
 		JOIN pg_class c ON c.oid = to_regclass(a.name) WHERE a.kind = 'view' AND c.relkind = 'm'`)
 	if got := maintained(); !slices.Equal(got, applied) || !slices.Contains(got, goldView) {
 		t.Errorf("%s has MAINTAIN on %v, want the gold views loader migrate applied: %v", writerRole, got, applied)
