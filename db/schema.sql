@@ -237,6 +237,9 @@ CREATE FUNCTION meta.apply_grants() RETURNS void
     LANGUAGE plpgsql
     SET search_path TO 'pg_catalog', 'pg_temp'
     AS $$
+DECLARE
+    v       regclass;
+    applied boolean;
 BEGIN
     -- The writer: rows of landing, bronze and meta, read access to gold.
     -- No CREATE on any schema, no TRUNCATE, no ownership.
@@ -263,6 +266,22 @@ BEGIN
     ELSIF NOT has_database_privilege('spacex_writer', current_database(), 'TEMPORARY') THEN
         RAISE WARNING 'spacex_writer cannot create temporary tables in database %, which a sync needs', current_database()
             USING HINT = format('Have the database owner run GRANT TEMPORARY ON DATABASE %I TO spacex_writer.', current_database());
+    END IF;
+
+    -- PostgreSQL 17 and later: MAINTAIN on exactly the gold views loader
+    -- migrate applied (and on no other gold materialized view), so that
+    -- meta.refresh_view refreshes them with the writer's own rights; see
+    -- db/functions/refresh.sql. Before 17 there is no MAINTAIN, and
+    -- meta.refresh_view runs as the views' owner.
+    IF current_setting('server_version_num')::int >= 170000 THEN
+        FOR v, applied IN
+            SELECT c.oid::regclass, EXISTS (SELECT FROM meta.applied_sql a WHERE a.kind = 'view' AND to_regclass(a.name) = c.oid)
+            FROM pg_class c
+            WHERE c.relnamespace = 'gold'::regnamespace AND c.relkind = 'm'
+        LOOP
+            EXECUTE format(CASE WHEN applied THEN 'GRANT MAINTAIN ON %s TO spacex_writer'
+                                ELSE 'REVOKE MAINTAIN ON %s FROM spacex_writer' END, v);
+        END LOOP;
     END IF;
 
     -- The analyst: reads bronze and gold; no access to landing or meta.
@@ -2703,4 +2722,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206140000'),
     ('20261206151200'),
     ('20261206160000'),
-    ('20261206170000');
+    ('20261206170000'),
+    ('20261207100000');

@@ -5,9 +5,10 @@ SELECT name::text FROM meta.views_to_refresh(CAST(@changed::text[] AS regclass[]
 
 -- name: GoldRefreshView :exec
 -- GoldRefreshView refreshes one gold materialized view through
--- meta.refresh_view (db/functions/refresh.sql), which runs as the view's
--- owner: REFRESH needs ownership, which the writer role running a sync does
--- not have, and it refreshes only views loader migrate applied.
+-- meta.refresh_view (db/functions/refresh.sql), which refreshes only views
+-- loader migrate applied: before PostgreSQL 17 as the view's owner, since
+-- REFRESH then needs ownership, which the writer role running a sync does
+-- not have; from 17 with the writer's own MAINTAIN privilege.
 SELECT meta.refresh_view(@name::text);
 
 -- name: GoldFreshnessLastRun :one

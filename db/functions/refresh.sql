@@ -31,13 +31,20 @@ END;
 -- for readers to keep, and CONCURRENTLY would diff every new row against
 -- nothing, which at 300 times the snapshot doubles the refresh.
 --
--- Before PostgreSQL 17, REFRESH MATERIALIZED VIEW needs ownership of the
--- view, and spacex_writer owns nothing: it refreshes through this SECURITY
--- DEFINER function, which runs as its owner (the migration owner, who
--- created the views) with a fixed search_path. It refreshes only what
--- meta.applied_sql lists as a view file applied by loader migrate, which
--- the writer can read but not write, and builds the statement from the
--- view's regclass, never from the text it was given.
+-- It refreshes only what meta.applied_sql lists as a view file applied by
+-- loader migrate, which the writer can read but not write, and builds the
+-- statement from the view's regclass, never from the text it was given.
+--
+-- Whose rights it runs with depends on the server (docs/design.md, "Roles"):
+-- - before PostgreSQL 17, REFRESH MATERIALIZED VIEW needs ownership of the
+--   view, and spacex_writer owns nothing: the function is SECURITY DEFINER
+--   and runs as its owner (the migration owner, who created the views);
+-- - from 17, the MAINTAIN privilege allows REFRESH without ownership, and
+--   meta.apply_grants() gives the writer MAINTAIN on exactly the views
+--   loader migrate applied: the DO block below makes the function SECURITY
+--   INVOKER, so a refresh runs with the writer's rights and nothing of ours
+--   runs as the owner.
+-- Either way the search_path is fixed.
 CREATE OR REPLACE FUNCTION meta.refresh_view(p_name text) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
@@ -59,3 +66,11 @@ $$;
 
 REVOKE ALL ON FUNCTION meta.refresh_view(text) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION meta.refresh_view(text) TO spacex_writer;
+
+DO $$
+BEGIN
+    IF current_setting('server_version_num')::int >= 170000 THEN
+        ALTER FUNCTION meta.refresh_view(text) SECURITY INVOKER;
+    END IF;
+END
+$$;

@@ -3,6 +3,7 @@ package promote_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"reflect"
@@ -11,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -351,8 +353,13 @@ var (
 )
 
 // TestTypeChecksUnderParallelPlan runs every type function in parallel
-// workers: they are declared PARALLEL SAFE, so they must not open a
-// subtransaction (a PL/pgSQL EXCEPTION block), which a worker refuses.
+// workers, and proves they did: they are declared PARALLEL SAFE, so they
+// must give the same answers there, and must not open a subtransaction (a
+// PL/pgSQL EXCEPTION block), which a worker of PostgreSQL 15 or 16
+// refuses. From 17 a worker allows one (PostgreSQL commit 0075d78, "Allow
+// 'internal' subtransactions in parallel mode"), so there only the catalog
+// check below keeps a block out; the control case asserts what each
+// version does.
 func TestTypeChecksUnderParallelPlan(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -456,11 +463,17 @@ func TestTypeChecksUnderParallelPlan(t *testing.T) {
 			want = append(want, instant)
 		}
 	}
-	for i, w := range want {
+	for i, w := range want[:len(want)-1] {
 		if w == 0 || (w == docs && !strings.Contains(labels[i], "issue")) {
 			t.Fatalf("%s: %d of %d documents tells nothing; change the variants", labels[i], w, docs)
 		}
 	}
+	// The last column counts the rows whose functions the leader
+	// evaluated rather than a worker: probe.pid() is the pid of the
+	// process evaluating it, compared with the leader's ($1).
+	labels = append(labels, "rows evaluated by the leader")
+	cols = append(cols, "count(*) FILTER (WHERE probe.pid() = $1)")
+	want = append(want, 0)
 	query := "SELECT " + strings.Join(cols, ",\n       ") + "\nFROM t"
 
 	var version int
@@ -487,6 +500,11 @@ func TestTypeChecksUnderParallelPlan(t *testing.T) {
 		 END $$`,
 		`CREATE FUNCTION probe.unsafe(v jsonb) RETURNS integer LANGUAGE plpgsql PARALLEL UNSAFE AS $$
 		 BEGIN RETURN 1; EXCEPTION WHEN others THEN RETURN NULL; END $$`,
+		// Which process evaluates a row: pg_backend_pid() is PARALLEL
+		// RESTRICTED because a worker answers its own pid, which is what
+		// this probe wants to see.
+		`CREATE FUNCTION probe.pid() RETURNS integer LANGUAGE plpgsql VOLATILE PARALLEL SAFE AS $$
+		 BEGIN RETURN pg_backend_pid(); END $$`,
 		// The instants must not depend on the session's zone.
 		`SET TimeZone = 'America/New_York'`,
 		`SET max_parallel_workers_per_gather = 2`,
@@ -507,9 +525,18 @@ func TestTypeChecksUnderParallelPlan(t *testing.T) {
 		}
 	}
 
-	t.Run("plan", func(t *testing.T) {
+	var leader int32
+	if err := conn.QueryRow(ctx, "SELECT pg_backend_pid()").Scan(&leader); err != nil {
+		t.Fatal(err)
+	}
+	// parallel proves that the plan of sql runs its aggregate, and so
+	// every function it calls, in launched workers, before any result of
+	// sql is read: with no worker launched, the leader would run the plan
+	// itself and prove nothing about workers.
+	parallel := func(t *testing.T, sql string) {
+		t.Helper()
 		var out string
-		if err := conn.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+query).Scan(&out); err != nil {
+		if err := conn.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+sql, leader).Scan(&out); err != nil {
 			t.Fatal(err)
 		}
 		var plans []struct{ Plan planNode }
@@ -521,22 +548,23 @@ func TestTypeChecksUnderParallelPlan(t *testing.T) {
 			t.Fatalf("no Gather node in the plan:\n%s", out)
 		}
 		if gather.WorkersLaunched < 1 {
-			t.Errorf("Gather launched %d workers (planned %d), want at least 1", gather.WorkersLaunched, gather.WorkersPlanned)
+			t.Fatalf("Gather launched %d workers (planned %d), want at least 1", gather.WorkersLaunched, gather.WorkersPlanned)
 		}
-		// The functions are called by the aggregate: it must run in the
-		// workers, under the Gather.
 		if gather.find("Aggregate") == nil {
-			t.Errorf("no Aggregate under the Gather: the functions would run in the leader:\n%s", out)
+			t.Fatalf("no Aggregate under the Gather: the functions would run in the leader:\n%s", out)
 		}
-	})
+	}
 
 	t.Run("counts", func(t *testing.T) {
+		parallel(t, query)
+		// The same holds for the run whose results are read: its last
+		// column says no row was evaluated by the leader.
 		got := make([]int64, len(want))
 		dest := make([]any, len(want))
 		for i := range got {
 			dest[i] = &got[i]
 		}
-		if err := conn.QueryRow(ctx, query).Scan(dest...); err != nil {
+		if err := conn.QueryRow(ctx, query, leader).Scan(dest...); err != nil {
 			t.Fatalf("%s: %v", query, err)
 		}
 		for i := range want {
@@ -546,13 +574,40 @@ func TestTypeChecksUnderParallelPlan(t *testing.T) {
 		}
 	})
 
-	// The same harness fails a function that opens a subtransaction, so a
-	// regression of the type functions would fail the counts above.
-	t.Run("exception block fails in a worker", func(t *testing.T) {
-		var n int64
-		err := conn.QueryRow(ctx, `SELECT count(probe.block(doc)) FROM t`).Scan(&n)
-		if err == nil || !strings.Contains(err.Error(), "cannot start subtransactions during a parallel operation") {
-			t.Errorf("a PARALLEL SAFE function with an EXCEPTION block in a worker: %d, error %v; want it refused", n, err)
+	// The control: a PARALLEL SAFE function with an EXCEPTION block, run
+	// by the same harness. PostgreSQL 15 and 16 refuse it in the worker,
+	// so there a regression of the type functions would fail the counts
+	// above. 17 and later run it, in the workers, with the answers of a
+	// serial plan: there the counts cannot catch such a regression, and
+	// the catalog check below is what does.
+	t.Run("exception block in a worker", func(t *testing.T) {
+		const block = `SELECT count(probe.block(doc)), count(*) FILTER (WHERE probe.pid() = $1) FROM t`
+		var n, byLeader int64
+		if version < 170000 {
+			err := conn.QueryRow(ctx, block, leader).Scan(&n, &byLeader)
+			var pgErr *pgconn.PgError
+			// 25000 invalid_transaction_state, raised in a worker.
+			if !errors.As(err, &pgErr) || pgErr.Code != "25000" || !strings.Contains(pgErr.Where, "parallel worker") {
+				t.Errorf("PostgreSQL %d, a PARALLEL SAFE function with an EXCEPTION block in a worker: %d, error %v; want SQLSTATE 25000 from a parallel worker", version, n, err)
+			}
+			return
+		}
+		parallel(t, block)
+		if err := conn.QueryRow(ctx, block, leader).Scan(&n, &byLeader); err != nil {
+			t.Fatalf("PostgreSQL %d, a PARALLEL SAFE function with an EXCEPTION block in a worker: %v; want it run", version, err)
+		}
+		var serial int64
+		if err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, "SET LOCAL max_parallel_workers_per_gather = 0"); err != nil {
+				return err
+			}
+			return tx.QueryRow(ctx, "SELECT count(probe.block(doc)) FROM t").Scan(&serial)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if byLeader != 0 || n != serial || n == 0 {
+			t.Errorf("PostgreSQL %d, in workers: probe.block counted %d (serially %d), %d rows evaluated by the leader; want the serial count, nonzero, and 0 rows",
+				version, n, serial, byLeader)
 		}
 	})
 

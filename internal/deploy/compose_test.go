@@ -132,8 +132,10 @@ func TestComposeServices(t *testing.T) {
 	t.Run("postgres", func(t *testing.T) {
 		t.Parallel()
 		pg := c.Services["postgres"]
-		if pg.Image != "postgres:16" {
-			t.Errorf("image = %q, want postgres:16", pg.Image)
+		// The newest PostgreSQL the scale-out path of docs/scaling.md
+		// supports (Citus 13: PostgreSQL 15 to 17).
+		if pg.Image != "postgres:17" {
+			t.Errorf("image = %q, want postgres:17", pg.Image)
 		}
 		if !slices.ContainsFunc(pg.Healthcheck.Test, func(s string) bool { return strings.Contains(s, "pg_isready") }) {
 			t.Errorf("healthcheck.test = %q, want a pg_isready", pg.Healthcheck.Test)

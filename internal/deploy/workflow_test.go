@@ -5,6 +5,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -83,4 +84,51 @@ func toolBlock(t *testing.T) string {
 		t.Fatal("tools/go.mod: no tool block")
 	}
 	return m[1]
+}
+
+// TestWorkflowVersions: the suite runs on every PostgreSQL from 15 to 18,
+// each in its own container (TEST_PG_IMAGE, which internal/pgtest reads),
+// and the job that runs the plain dbmate CLI as a deploy does uses the
+// PostgreSQL docker-compose.yml deploys.
+func TestWorkflowVersions(t *testing.T) {
+	t.Parallel()
+	var w struct {
+		Jobs map[string]struct {
+			Strategy struct {
+				Matrix map[string][]string `yaml:"matrix"`
+			} `yaml:"strategy"`
+			Services map[string]struct {
+				Image string `yaml:"image"`
+			} `yaml:"services"`
+			Steps []struct {
+				Run string            `yaml:"run"`
+				Env map[string]string `yaml:"env"`
+			} `yaml:"steps"`
+		} `yaml:"jobs"`
+	}
+	if err := yaml.Unmarshal([]byte(readFile(t, ".github/workflows/ci.yml")), &w); err != nil {
+		t.Fatal(err)
+	}
+	test, ok := w.Jobs["test"]
+	if !ok {
+		t.Fatal("ci.yml: no test job")
+	}
+	if got, want := test.Strategy.Matrix["postgres"], []string{"15", "16", "17", "18"}; !slices.Equal(got, want) {
+		t.Errorf("test job: matrix.postgres = %q, want %q", got, want)
+	}
+	var suite int
+	for _, s := range test.Steps {
+		if strings.TrimSpace(s.Run) == "scripts/test" {
+			suite++
+			if s.Env["TEST_PG_IMAGE"] != "postgres:${{ matrix.postgres }}" || s.Env["CI"] != "true" {
+				t.Errorf("test job: scripts/test with env %v, want TEST_PG_IMAGE postgres:${{ matrix.postgres }} and CI true", s.Env)
+			}
+		}
+	}
+	if suite != 1 {
+		t.Errorf("test job: %d steps run scripts/test, want 1", suite)
+	}
+	if got, want := w.Jobs["dbmate"].Services["postgres"].Image, loadCompose(t).Services["postgres"].Image; got != want {
+		t.Errorf("dbmate job: postgres service %q, want docker-compose.yml's %q", got, want)
+	}
 }

@@ -194,10 +194,6 @@ func TestAdversarialDocuments(t *testing.T) {
 	// holds a bad value: the 5 launch fields planted, the core's flight
 	// flip, fairings of the wrong shape and a core that is not an object
 	// make 8 distinct launches.
-	//
-	// EXPECTED TO FAIL until the transform core is rebuilt (issue 6): the
-	// current SQL counts only the launch's own columns and gives 6, missing
-	// the launches whose only bad values are in their cores.
 	badLaunches := map[string]bool{coreFlipID: true, fairingsID: true, coreShapeID: true}
 	for _, b := range bad {
 		if b.table == "launches" {
@@ -208,8 +204,7 @@ func TestAdversarialDocuments(t *testing.T) {
 		t.Errorf("planted bad values in %d distinct launches, want 8: update the comment above", len(badLaunches))
 	}
 	if n := e.int(`SELECT bad_values FROM meta.run_resources WHERE resource = 'launches' ORDER BY run_id DESC LIMIT 1`); n != int64(len(badLaunches)) {
-		t.Errorf("launches ledger bad_values = %d, want %d: one per launch with a bad value in itself or its cores"+
-			" (known to fail until the issue 6 rebuild counts the cores' bad values)", n, len(badLaunches))
+		t.Errorf("launches ledger bad_values = %d, want %d: one per launch with a bad value in itself or its cores", n, len(badLaunches))
 	}
 	for _, w := range []string{"5 rows with values of the wrong type", "1 repeated ids", "3 documents with \\u0000, lone surrogates"} {
 		if !strings.Contains(out, w) {

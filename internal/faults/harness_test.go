@@ -68,6 +68,13 @@ var sourcesOnce sync.Once
 
 func newEnv(t *testing.T, faults ...fakeapi.Fault) *env {
 	t.Helper()
+	return newEnvOn(t, pgtest.DSN(t), faults...)
+}
+
+// newEnvOn is newEnv on the database at dsn (pgtest.RestartableDSN's, for
+// a test that restarts the server).
+func newEnvOn(t *testing.T, dsn string, faults ...fakeapi.Fault) *env {
+	t.Helper()
 	sourcesOnce.Do(func() {
 		_ = filepath.WalkDir("../..", func(path string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && (strings.HasSuffix(path, ".go") || strings.HasSuffix(path, ".sql") || strings.HasSuffix(path, ".json")) {
@@ -78,7 +85,6 @@ func newEnv(t *testing.T, faults ...fakeapi.Fault) *env {
 			return nil
 		})
 	})
-	dsn := pgtest.DSN(t)
 	pool, err := pgxpool.New(context.Background(), dsn+"&application_name=observer")
 	if err != nil {
 		t.Fatal(err)

@@ -147,11 +147,12 @@ func TestConcurrentSyncs(t *testing.T) {
 }
 
 // PostgreSQL restarted during a sync: the run fails cleanly, and the next
-// run succeeds with correct data. Not parallel: it restarts the server the
-// package's other tests use.
+// run succeeds with correct data. Not parallel: the server it restarts is
+// the one the package's other tests use, unless TEST_DATABASE_URL gave
+// that (pgtest.RestartableDSN).
 func TestPostgresRestartMidSync(t *testing.T) {
 	fault, reached, resume := pausedLaunches(t)
-	e := newEnv(t, fault)
+	e := newEnvOn(t, pgtest.RestartableDSN(t), fault)
 	before := e.seedOld()
 
 	p := e.start("sync", "--api-url", e.url)
@@ -263,9 +264,23 @@ func TestRunLockLost(t *testing.T) {
 
 	a := e.start("sync", "--api-url", e.url)
 	waitFor(t, reached, "the first sync")
-	if n := e.int(`SELECT count(pg_terminate_backend((h->>'pid')::int))
-		FROM jsonb_array_elements(meta.lock_holders('run')) h`); n != 1 {
-		t.Fatalf("terminated %d lock sessions, want 1", n)
+	if n := e.int(`SELECT jsonb_array_length(meta.lock_holders('run'))`); n != 1 {
+		t.Fatalf("%d sessions hold the run lock, want the first sync's 1", n)
+	}
+	pid := e.int(`SELECT (meta.lock_holders('run') -> 0 ->> 'pid')::bigint`)
+	// A terminated backend holds its locks until it has exited: started
+	// at once, the second sync could still find the lock taken (exit 3,
+	// "another session holds the lock"). With a timeout,
+	// pg_terminate_backend returns once the backend is gone, its
+	// transaction aborted and its locks released, or false when it is
+	// not gone within the timeout.
+	if gone := e.query(`SELECT pg_terminate_backend($1::int, 60000)`, pid)[0]; gone != true {
+		t.Fatalf("the first sync's lock session %d is still there a minute after pg_terminate_backend", pid)
+	}
+	if n := e.int(`SELECT (SELECT count(*) FROM pg_stat_activity WHERE pid = $1)
+		+ (SELECT count(*) FROM pg_locks WHERE pid = $1)
+		+ jsonb_array_length(meta.lock_holders('run'))`, pid); n != 0 {
+		t.Fatalf("after its termination, backend %d or its locks, or a run lock holder, remain (%d)", pid, n)
 	}
 	e.mustLoad("sync", "--source", snapshot) // takes the lock
 	after := pgtest.FullHash(t, e.pool)

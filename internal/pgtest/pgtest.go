@@ -2,12 +2,15 @@
 //
 // The server is found once per test binary, in this order:
 //  1. TEST_DATABASE_URL;
-//  2. a postgres:16 container through dockertest, when a Docker engine answers;
-//  3. a throwaway cluster from the system's initdb and pg_ctl
-//     (/usr/lib/postgresql/*/bin or PATH), run as the postgres user when the
-//     tests run as root;
-//  4. none: tests fail when CI is set (any value but empty, "false" or "0")
+//  2. a throwaway cluster from the binaries in TEST_PG_BINDIR, when set;
+//  3. a container of TEST_PG_IMAGE (default postgres:17) through
+//     dockertest, when a Docker engine answers;
+//  4. a throwaway cluster from the system's initdb and pg_ctl (the newest
+//     /usr/lib/postgresql/*/bin, or PATH);
+//  5. none: tests fail when CI is set (any value but empty, "false" or "0")
 //     and are skipped otherwise.
+//
+// A throwaway cluster runs as the postgres user when the tests run as root.
 //
 // Each test then gets its own database, cloned from a template that already
 // holds the migrations and views (pgtestdb), so tests can run in parallel.
@@ -47,12 +50,19 @@ var (
 	once    sync.Once
 	found   *server
 	findErr error
+
+	restartOnce sync.Once
+	restartable *server // found, or a cluster of our own beside TEST_DATABASE_URL's server
+	restartErr  error
 )
 
 // Main runs the tests of a package and then stops any server it started.
 // Call it from TestMain: os.Exit(pgtest.Main(m)).
 func Main(m *testing.M) int {
 	code := m.Run()
+	if restartable != nil && restartable != found && restartable.stop != nil {
+		restartable.stop()
+	}
 	if found != nil && found.stop != nil {
 		found.stop()
 	}
@@ -63,10 +73,7 @@ func connConfig(t testing.TB) pgtestdb.Config {
 	t.Helper()
 	once.Do(func() { found, findErr = find() })
 	if findErr != nil {
-		if inCI() {
-			t.Fatalf("no PostgreSQL for tests (CI is set, so this fails rather than skips): %v", findErr)
-		}
-		t.Skipf("no PostgreSQL for tests: %v", findErr)
+		unavailable(t, "no PostgreSQL for tests", findErr)
 	}
 	conf := found.conf
 	conf.TestRole = &owner
@@ -96,21 +103,65 @@ func EmptyDSN(t testing.TB) string {
 	return pgtestdb.Custom(t, connConfig(t), pgtestdb.NoopMigrator{}).URL()
 }
 
-// Restart stops the server with clients connected (fast shutdown, as an
-// operator's restart does) and starts it again on the same address: a
-// throwaway cluster with pg_ctl, a postgres:16 container through Docker.
-// With TEST_DATABASE_URL's server the test is skipped, in CI too.
+// RestartableDSN returns, like DSN, the URL of a fresh database with every
+// migration and view applied, on the server that Restart restarts: the one
+// DSN uses when the tests started it (a throwaway cluster or container),
+// else, with TEST_DATABASE_URL, a throwaway cluster of this test binary's
+// own from the same PostgreSQL binaries (TEST_PG_BINDIR, or those the
+// server runs from when it runs on this machine). TEST_DATABASE_URL's
+// server is shared with the suite's other test binaries, running meanwhile:
+// restarting it would fail their tests, not prove anything about ours.
+// When there is no such server the test fails under CI and is skipped
+// otherwise.
+func RestartableDSN(t testing.TB) string {
+	t.Helper()
+	return pgtestdb.Custom(t, restartableConfig(t), migrator{}).URL()
+}
+
+// Restart stops the server of RestartableDSN with clients connected (fast
+// shutdown, as an operator's restart does) and starts it again on the same
+// address: a throwaway cluster with pg_ctl, a container through Docker.
 func Restart(t testing.TB) {
 	t.Helper()
-	connConfig(t)
-	if found.restart == nil {
-		// A server given by TEST_DATABASE_URL is not ours to restart: the
-		// test cannot run there, which is no failure of the loader.
-		t.Skip("cannot restart the PostgreSQL of TEST_DATABASE_URL: only a cluster or container the tests started")
-	}
-	if err := found.restart(); err != nil {
+	restartableConfig(t)
+	if err := restartable.restart(); err != nil {
 		t.Fatalf("restart PostgreSQL: %v", err)
 	}
+}
+
+func restartableConfig(t testing.TB) pgtestdb.Config {
+	t.Helper()
+	connConfig(t)
+	restartOnce.Do(func() { restartable, restartErr = findRestartable(found) })
+	if restartErr != nil {
+		unavailable(t, "no PostgreSQL this test may restart", restartErr)
+	}
+	conf := restartable.conf
+	conf.TestRole = &owner
+	if restartable != found {
+		// Another name for the same role on our own cluster: pgtestdb
+		// creates a role, and remembers a template with its server's
+		// address, once per test binary by the role's name.
+		conf.TestRole = &restartOwner
+	}
+	return conf
+}
+
+var restartOwner = pgtestdb.Role{
+	Username:     "spacex_test_restart_owner",
+	Password:     owner.Password,
+	Capabilities: owner.Capabilities,
+}
+
+// unavailable ends a test that lacks what it needs: it fails under CI,
+// where a test that cannot do what it claims must not pass unnoticed, and
+// is skipped elsewhere.
+func unavailable(t testing.TB, what string, err error) {
+	t.Helper()
+	if inCI() {
+		t.Fatalf("%s (CI is set, so this fails rather than skips): %v", what, err)
+	}
+	t.Skipf("%s: %v", what, err)
 }
 
 // inCI reports whether the tests run in CI, where a missing PostgreSQL

@@ -1,6 +1,9 @@
 package pgtest
 
-import "testing"
+import (
+	"errors"
+	"testing"
+)
 
 // CI counts as set for any non-empty value other than "false" or "0".
 func TestCISet(t *testing.T) {
@@ -31,6 +34,25 @@ func TestInCIReadsEnv(t *testing.T) {
 		t.Setenv("CI", v)
 		if got := inCI(); got != want {
 			t.Errorf("CI=%q: inCI() = %v, want %v", v, got, want)
+		}
+	}
+}
+
+// A test without what it needs (a server, one it may restart) fails under
+// CI and is skipped elsewhere.
+func TestUnavailable(t *testing.T) {
+	for ci, want := range map[string]string{"true": "fail", "": "skip", "false": "skip"} {
+		t.Setenv("CI", ci)
+		r := (&recorder{TB: t}).run(func(t testing.TB) { unavailable(t, "no server", errors.New("none found")) })
+		got := "none"
+		switch {
+		case r.fatal && len(r.errors) == 1 && len(r.skips) == 0:
+			got = "fail"
+		case !r.fatal && len(r.errors) == 0 && len(r.skips) == 1 && r.skips[0] == "no server: none found":
+			got = "skip"
+		}
+		if got != want {
+			t.Errorf("CI=%q: %s (errors %q, skips %q), want %s", ci, got, r.errors, r.skips, want)
 		}
 	}
 }

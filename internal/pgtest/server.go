@@ -1,6 +1,7 @@
 package pgtest
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"errors"
@@ -31,18 +32,120 @@ func find() (*server, error) {
 		}
 		return &server{conf: conf}, nil
 	}
+	if bin := os.Getenv("TEST_PG_BINDIR"); bin != "" {
+		srv, err := startCluster(bin)
+		if err != nil {
+			return nil, fmt.Errorf("TEST_PG_BINDIR: %w", err)
+		}
+		return srv, nil
+	}
 	var reasons []string
 	srv, err := startDocker()
 	if err == nil {
 		return srv, nil
 	}
 	reasons = append(reasons, "docker: "+err.Error())
-	srv, err = startCluster()
+	bin, err := findBinDir()
 	if err == nil {
-		return srv, nil
+		if srv, err = startCluster(bin); err == nil {
+			return srv, nil
+		}
 	}
 	reasons = append(reasons, "initdb: "+err.Error())
 	return nil, errors.New("TEST_DATABASE_URL is not set; " + strings.Join(reasons, "; "))
+}
+
+// findRestartable returns a server that the tests may restart: the one
+// find found when it started it, else a cluster of this test binary's own
+// from the binaries of TEST_DATABASE_URL's server. A server given by
+// TEST_DATABASE_URL is shared (by the other test binaries of the suite,
+// which run meanwhile, and perhaps by more): restarting it would break
+// their tests, so the restart happens on a server of the same version that
+// nothing else uses.
+func findRestartable(shared *server) (*server, error) {
+	if shared.restart != nil {
+		return shared, nil
+	}
+	major, err := serverMajor(shared.conf)
+	if err != nil {
+		return nil, err
+	}
+	bin := os.Getenv("TEST_PG_BINDIR")
+	if bin == "" {
+		if bin, err = serverBinDir(shared.conf); err != nil {
+			return nil, fmt.Errorf("the binaries of TEST_DATABASE_URL's server (set TEST_PG_BINDIR to its bin directory): %w", err)
+		}
+	}
+	if v, err := binMajor(bin); err != nil {
+		return nil, err
+	} else if v != major {
+		return nil, fmt.Errorf("%s holds PostgreSQL %d, TEST_DATABASE_URL's server is %d", bin, v, major)
+	}
+	return startCluster(bin)
+}
+
+// serverMajor returns the major version of the server at conf.
+func serverMajor(conf pgtestdb.Config) (int, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, conf.URL())
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close(ctx)
+	var num int
+	if err := conn.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&num); err != nil {
+		return 0, err
+	}
+	return num / 10000, nil
+}
+
+// serverBinDir finds the bin directory of a server running on this
+// machine: its data directory's postmaster.opts starts with the path of
+// the postgres binary it was started from. Reading data_directory takes a
+// superuser (or pg_read_all_settings), which TEST_DATABASE_URL is.
+func serverBinDir(conf pgtestdb.Config) (string, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, conf.URL())
+	if err != nil {
+		return "", err
+	}
+	defer conn.Close(ctx)
+	var dataDir string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('data_directory')").Scan(&dataDir); err != nil {
+		return "", err
+	}
+	opts, err := os.ReadFile(filepath.Join(dataDir, "postmaster.opts"))
+	if err != nil {
+		return "", fmt.Errorf("not a server on this machine, or not readable here: %w", err)
+	}
+	// The program's path, then each argument in double quotes.
+	line, _, _ := strings.Cut(strings.TrimSpace(string(opts)), "\n")
+	prog, _, _ := strings.Cut(line, ` "`)
+	if !filepath.IsAbs(prog) {
+		return "", fmt.Errorf("%s/postmaster.opts names no absolute program: %q", dataDir, line)
+	}
+	return filepath.Dir(prog), nil
+}
+
+// binMajor returns the major version of the postgres binary in bin.
+func binMajor(bin string) (int, error) {
+	out, err := exec.Command(filepath.Join(bin, "postgres"), "--version").Output()
+	if err != nil {
+		return 0, fmt.Errorf("%s/postgres --version: %w", bin, err)
+	}
+	// "postgres (PostgreSQL) 18.4", or "… 15.14 (Debian 15.14-0+deb12u1)".
+	f := strings.Fields(string(out))
+	if len(f) < 3 {
+		return 0, fmt.Errorf("%s/postgres --version: %q", bin, out)
+	}
+	major, _, _ := strings.Cut(f[2], ".")
+	n, err := strconv.Atoi(major)
+	if err != nil {
+		return 0, fmt.Errorf("%s/postgres --version: %q", bin, out)
+	}
+	return n, nil
 }
 
 func configFromURL(dsn string) (pgtestdb.Config, error) {
@@ -70,9 +173,19 @@ func configFromURL(dsn string) (pgtestdb.Config, error) {
 	return conf, waitReady(conf, 5*time.Second)
 }
 
-// startDocker runs postgres:16 when a Docker engine answers; a docker
-// client without an engine is not enough.
+// defaultImage is the container the tests run when a Docker engine
+// answers and TEST_PG_IMAGE does not name another: the version
+// docker-compose.yml deploys.
+const defaultImage = "postgres:17"
+
+// startDocker runs TEST_PG_IMAGE (default postgres:17) when a Docker engine
+// answers; a docker client without an engine is not enough.
 func startDocker() (*server, error) {
+	image := cmp.Or(os.Getenv("TEST_PG_IMAGE"), defaultImage)
+	repo, tag := image, "latest"
+	if i := strings.LastIndex(image, ":"); i > strings.LastIndex(image, "/") {
+		repo, tag = image[:i], image[i+1:]
+	}
 	pool, err := dockertest.NewPool("")
 	if err != nil {
 		return nil, err
@@ -89,8 +202,8 @@ func startDocker() (*server, error) {
 		return nil, err
 	}
 	res, err := pool.RunWithOptions(&dockertest.RunOptions{
-		Repository: "postgres",
-		Tag:        "16",
+		Repository: repo,
+		Tag:        tag,
 		Env:        []string{"POSTGRES_PASSWORD=" + password, "POSTGRES_DB=postgres"},
 		Cmd:        []string{"postgres", "-c", "fsync=off", "-c", "full_page_writes=off"},
 		PortBindings: map[docker.Port][]docker.PortBinding{
@@ -102,7 +215,7 @@ func startDocker() (*server, error) {
 		hc.RestartPolicy = docker.RestartPolicy{Name: "no"}
 	})
 	if err != nil {
-		return nil, fmt.Errorf("start postgres:16: %w", err)
+		return nil, fmt.Errorf("start %s: %w", image, err)
 	}
 	_ = res.Expire(3600) // a crashed test run must not leak the container for long
 	conf := pgtestdb.Config{
@@ -111,25 +224,26 @@ func startDocker() (*server, error) {
 	}
 	if err := pool.Retry(func() error { return ping(conf) }); err != nil {
 		_ = pool.Purge(res)
-		return nil, fmt.Errorf("postgres:16 did not become ready: %w", err)
+		return nil, fmt.Errorf("%s did not become ready: %w", image, err)
 	}
 	// The image stops PostgreSQL with SIGINT, a fast shutdown, as
 	// pg_ctl restart -m fast does for a cluster of our own.
 	restart := func() error {
 		if err := pool.Client.RestartContainer(res.Container.ID, 30); err != nil {
-			return fmt.Errorf("restart the postgres:16 container: %w", err)
+			return fmt.Errorf("restart the %s container: %w", image, err)
 		}
 		return waitReady(conf, time.Minute)
 	}
 	return &server{conf: conf, stop: func() { _ = pool.Purge(res) }, restart: restart}, nil
 }
 
-// startCluster creates and starts a throwaway cluster from the system's
-// PostgreSQL binaries, listening on a free loopback port.
-func startCluster() (*server, error) {
-	bin, err := findBinDir()
-	if err != nil {
-		return nil, err
+// startCluster creates and starts a throwaway cluster from the PostgreSQL
+// binaries in bin, listening on a free loopback port.
+func startCluster(bin string) (*server, error) {
+	for _, p := range []string{"initdb", "pg_ctl", "postgres"} {
+		if _, err := os.Stat(filepath.Join(bin, p)); err != nil {
+			return nil, err
+		}
 	}
 	// A short path: the socket must fit in 107 bytes.
 	dir, err := os.MkdirTemp("", "pgt")

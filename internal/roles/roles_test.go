@@ -119,7 +119,10 @@ func scan[T any](t *testing.T, q *pgxpool.Pool, sql string, args ...any) T {
 }
 
 // refused runs sql on q and wants it refused with SQLSTATE code and a
-// message containing msg.
+// message containing msg. msg is a part that PostgreSQL 15 to 18 all
+// write (a refused REFRESH, for one, says "must be owner of materialized
+// view V" before 17 and "permission denied for materialized view V" from
+// 17: pass "materialized view V").
 func refused(t *testing.T, q *pgxpool.Pool, code, msg, sql string, args ...any) {
 	t.Helper()
 	_, err := q.Exec(context.Background(), sql, args...)
@@ -133,6 +136,13 @@ const (
 	denied     = "42501" // insufficient_privilege
 	invalidArg = "22023" // invalid_parameter_value
 )
+
+// hasMaintain tells whether the server has PostgreSQL 17's MAINTAIN
+// privilege, with which the writer refreshes gold (db/functions/refresh.sql).
+func hasMaintain(t *testing.T, q *pgxpool.Pool) bool {
+	t.Helper()
+	return scan[int](t, q, "SELECT current_setting('server_version_num')::int") >= 170000
+}
 
 func migrateUp(t *testing.T, dsn string) {
 	t.Helper()
@@ -300,13 +310,15 @@ func TestWriterRunsEveryKindOfSync(t *testing.T) {
 	}
 }
 
-// The writer cannot change the schema, refresh gold but through the
-// function, or make the function refresh anything else.
+// The writer cannot change the schema, refresh a gold view loader migrate
+// did not apply, or make the function refresh anything else.
 func TestWriterHasNoDDL(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
-	// A materialized view loader migrate did not apply.
+	// A materialized view loader migrate did not apply; loader migrate
+	// grants what it grants on what exists, and still nothing on it.
 	mustExec(t, e.owner, "CREATE MATERIALIZED VIEW gold.rogue AS SELECT 1 AS one")
+	migrateUp(t, e.dsn)
 
 	cases := []struct {
 		sql, code, msg string
@@ -326,9 +338,9 @@ func TestWriterHasNoDDL(t *testing.T) {
 		{"TRUNCATE meta.runs", denied, "permission denied for table runs"},
 		{"DROP TABLE landing.documents", denied, "must be owner of table documents"},
 		{"ALTER TABLE landing.documents DETACH PARTITION landing.documents_r1", denied, "must be owner of table documents"},
-		{"REFRESH MATERIALIZED VIEW gold.rocket_cost_efficiency", denied, "must be owner of materialized view rocket_cost_efficiency"},
-		{"REFRESH MATERIALIZED VIEW CONCURRENTLY gold.rocket_cost_efficiency", denied, "must be owner of materialized view rocket_cost_efficiency"},
+		{"REFRESH MATERIALIZED VIEW gold.rogue", denied, "materialized view rogue"},
 		{"DROP MATERIALIZED VIEW gold.rocket_cost_efficiency", denied, "must be owner of materialized view rocket_cost_efficiency"},
+		{"ALTER MATERIALIZED VIEW gold.rocket_cost_efficiency RENAME TO x", denied, "must be owner of materialized view rocket_cost_efficiency"},
 		{"ALTER FUNCTION landing.open_run(bigint) SECURITY INVOKER", denied, "must be owner of function landing.open_run"},
 		{"CREATE OR REPLACE FUNCTION meta.refresh_view(p_name text) RETURNS void LANGUAGE sql AS ''", denied, "permission denied for schema meta"},
 		{"SELECT meta.apply_grants()", denied, "permission denied for function apply_grants"},
@@ -349,6 +361,19 @@ func TestWriterHasNoDDL(t *testing.T) {
 		{"SELECT landing.prune(0)", invalidArg, "keep at least 1 run"},
 		{"SELECT landing.prune(NULL)", invalidArg, "keep at least 1 run"},
 	}
+	// A gold view loader migrate applied: before PostgreSQL 17 only its
+	// owner refreshes it, the writer through meta.refresh_view; from 17
+	// the writer holds MAINTAIN on it (TestWriterRefreshesGold).
+	for _, sql := range []string{
+		"REFRESH MATERIALIZED VIEW gold.rocket_cost_efficiency",
+		"REFRESH MATERIALIZED VIEW CONCURRENTLY gold.rocket_cost_efficiency",
+	} {
+		if hasMaintain(t, e.owner) {
+			mustExec(t, e.writer, sql)
+		} else {
+			cases = append(cases, struct{ sql, code, msg string }{sql, denied, "materialized view rocket_cost_efficiency"})
+		}
+	}
 	for _, c := range cases {
 		refused(t, e.writer, c.code, c.msg, c.sql)
 	}
@@ -361,9 +386,33 @@ func TestWriterHasNoDDL(t *testing.T) {
 	// (Dropped at once: a temporary table outlives the pool's close a
 	// little, and would keep the login from being dropped.)
 	mustExec(t, e.writer, "CREATE TEMP TABLE scratch (i int) ON COMMIT DROP")
-	mustExec(t, e.writer, "SET default_toast_compression = lz4")
-	if got := scan[string](t, e.writer, "SHOW default_toast_compression"); got != "lz4" {
-		t.Errorf("default_toast_compression = %s for the writer, want lz4", got)
+	// Its sessions compress what they write with lz4 where the server was
+	// built with it (db.ParseConfig's AfterConnect, which ran on this
+	// pool's connections), and may set the compression themselves: pglz
+	// is in every build.
+	toast := func(conn *pgxpool.Conn) string {
+		var v string
+		if err := conn.QueryRow(context.Background(), "SHOW default_toast_compression").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	conn, err := e.writer.Acquire(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Release()
+	want := "pglz"
+	if scan[bool](t, e.owner, "SELECT 'lz4' = ANY (enumvals) FROM pg_settings WHERE name = 'default_toast_compression'") {
+		want = "lz4"
+	}
+	if got := toast(conn); got != want {
+		t.Errorf("default_toast_compression = %s for the writer's session, want %s", got, want)
+	}
+	if _, err := conn.Exec(context.Background(), "SET default_toast_compression = pglz"); err != nil {
+		t.Errorf("the writer may not set default_toast_compression: %v", err)
+	} else if got := toast(conn); got != "pglz" {
+		t.Errorf("default_toast_compression = %s after SET ... = pglz, want pglz", got)
 	}
 	runID := scan[int64](t, e.writer, "INSERT INTO meta.runs (source) VALUES ('test') RETURNING run_id")
 	mustExec(t, e.writer, "SELECT landing.open_run($1)", runID)
@@ -373,7 +422,8 @@ func TestWriterHasNoDDL(t *testing.T) {
 }
 
 // Every SECURITY DEFINER function of ours pins its search_path and is
-// executable by the writer alone.
+// executable by the writer alone; so is meta.refresh_view, a definer only
+// before PostgreSQL 17 (TestWriterRefreshesGold).
 func TestDefinerFunctionsAreLockedDown(t *testing.T) {
 	t.Parallel()
 	e := setup(t)
@@ -388,7 +438,8 @@ func TestDefinerFunctionsAreLockedDown(t *testing.T) {
 		       has_function_privilege($1, p.oid, 'EXECUTE'),
 		       has_function_privilege($2, p.oid, 'EXECUTE')
 		FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
-		WHERE n.nspname IN ('landing', 'bronze', 'gold', 'meta', 'public') AND p.prosecdef
+		WHERE n.nspname IN ('landing', 'bronze', 'gold', 'meta', 'public')
+		  AND (p.prosecdef OR p.oid = 'meta.refresh_view(text)'::regprocedure)
 		ORDER BY 1`, e.writerName, e.analystName)
 	if err != nil {
 		t.Fatal(err)
@@ -409,7 +460,7 @@ func TestDefinerFunctionsAreLockedDown(t *testing.T) {
 	}
 	want := []string{"landing.open_run(bigint)", "landing.prune(integer)", "meta.refresh_view(text)"}
 	if !slices.Equal(names, want) {
-		t.Errorf("SECURITY DEFINER functions %v, want %v", names, want)
+		t.Errorf("SECURITY DEFINER functions and meta.refresh_view: %v, want %v", names, want)
 	}
 	// They belong to the migration owner, who owns the objects they change.
 	for _, f := range want {
@@ -417,6 +468,53 @@ func TestDefinerFunctionsAreLockedDown(t *testing.T) {
 		if owner != scan[string](t, e.owner, "SELECT current_user") {
 			t.Errorf("%s belongs to %s, not the migration owner", f, owner)
 		}
+	}
+}
+
+// The writer refreshes gold through meta.refresh_view on every version,
+// with the rights the server allows. Before PostgreSQL 17 the function is
+// SECURITY DEFINER: REFRESH needs ownership, so it runs as the views'
+// owner. From 17 it is SECURITY INVOKER and the writer holds MAINTAIN on
+// exactly the gold views loader migrate applied: revoked on one view, the
+// writer's refresh of it is refused, which it would not be if the function
+// still ran as the owner; loader migrate grants it back.
+func TestWriterRefreshesGold(t *testing.T) {
+	t.Parallel()
+	e := setup(t)
+	mustExec(t, e.owner, "CREATE MATERIALIZED VIEW gold.rogue AS SELECT 1 AS one")
+	migrateUp(t, e.dsn)
+	definer := scan[bool](t, e.owner, "SELECT prosecdef FROM pg_proc WHERE oid = 'meta.refresh_view(text)'::regprocedure")
+	mustExec(t, e.writer, "SELECT meta.refresh_view($1)", goldView)
+
+	if !hasMaintain(t, e.owner) {
+		if !definer {
+			t.Error("meta.refresh_view is SECURITY INVOKER before PostgreSQL 17, where the writer cannot refresh a view it does not own")
+		}
+		refused(t, e.writer, denied, "materialized view rocket_cost_efficiency", "REFRESH MATERIALIZED VIEW "+goldView)
+		return
+	}
+	if definer {
+		t.Error("meta.refresh_view is SECURITY DEFINER on PostgreSQL 17 or later, where the writer's MAINTAIN privilege suffices")
+	}
+	maintained := func() []string {
+		return scan[[]string](t, e.owner, `SELECT coalesce(array_agg(c.oid::regclass::text ORDER BY c.oid::regclass::text), '{}') FROM pg_class c
+			WHERE c.relnamespace = 'gold'::regnamespace AND c.relkind = 'm' AND has_table_privilege($1, c.oid, 'MAINTAIN')`, writerRole)
+	}
+	applied := scan[[]string](t, e.owner, `SELECT array_agg(a.name ORDER BY a.name) FROM meta.applied_sql a
+		JOIN pg_class c ON c.oid = to_regclass(a.name) WHERE a.kind = 'view' AND c.relkind = 'm'`)
+	if got := maintained(); !slices.Equal(got, applied) || !slices.Contains(got, goldView) {
+		t.Errorf("%s has MAINTAIN on %v, want the gold views loader migrate applied: %v", writerRole, got, applied)
+	}
+	if scan[bool](t, e.owner, "SELECT has_table_privilege($1, $2, 'MAINTAIN')", e.analystName, goldView) {
+		t.Errorf("the analyst has MAINTAIN on %s", goldView)
+	}
+
+	mustExec(t, e.owner, "REVOKE MAINTAIN ON "+goldView+" FROM "+writerRole)
+	refused(t, e.writer, denied, "materialized view rocket_cost_efficiency", "SELECT meta.refresh_view($1)", goldView)
+	migrateUp(t, e.dsn)
+	mustExec(t, e.writer, "SELECT meta.refresh_view($1)", goldView)
+	if got := maintained(); !slices.Equal(got, applied) {
+		t.Errorf("after loader migrate, %s has MAINTAIN on %v, want %v", writerRole, got, applied)
 	}
 }
 
@@ -470,7 +568,8 @@ func TestAnalystReadsBronzeAndGoldOnly(t *testing.T) {
 		{"SELECT landing.open_run(1)", "permission denied for schema landing"},
 		{"SELECT landing.prune(10)", "permission denied for schema landing"},
 		{"SELECT meta.refresh_view('gold.rocket_cost_efficiency')", "permission denied for schema meta"},
-		{"REFRESH MATERIALIZED VIEW CONCURRENTLY gold.rocket_cost_efficiency", "must be owner of materialized view"},
+		{"REFRESH MATERIALIZED VIEW CONCURRENTLY gold.rocket_cost_efficiency", "materialized view rocket_cost_efficiency"},
+		{"REFRESH MATERIALIZED VIEW gold.rocket_cost_efficiency", "materialized view rocket_cost_efficiency"},
 		{"CREATE TABLE bronze.x (i int)", "permission denied for schema bronze"},
 		{"CREATE TABLE gold.x (i int)", "permission denied for schema gold"},
 		{"CREATE TABLE public.x (i int)", "permission denied for schema public"},
