@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -328,6 +329,52 @@ func (f firing) database(t *testing.T) *pgxpool.Pool {
 	return pool
 }
 
+// references are the keys of the snapshot with some records
+// soft-deleted, by the documents removed: several cases remove the same
+// ones (CRS-1, C101, ...), and each set is synced once.
+type references struct {
+	mu   sync.Mutex
+	sets map[string]*reference
+}
+
+type reference struct {
+	once sync.Once
+	keys map[string][]string
+}
+
+// keys returns the keys of the snapshot synced, then synced again without
+// the documents f.gone removes.
+func (r *references) keys(t *testing.T, f firing) map[string][]string {
+	t.Helper()
+	var name []string
+	for _, e := range f.edits {
+		if e.by != "" {
+			name = append(name, e.file+" "+e.by+" "+e.value)
+		}
+	}
+	slices.Sort(name)
+	r.mu.Lock()
+	if r.sets == nil {
+		r.sets = map[string]*reference{}
+	}
+	ref, ok := r.sets[strings.Join(name, "\n")]
+	if !ok {
+		ref = &reference{}
+		r.sets[strings.Join(name, "\n")] = ref
+	}
+	r.mu.Unlock()
+	ref.once.Do(func() {
+		pool := setup(t)
+		load(t, pool, snapshot)
+		load(t, pool, planted(t, f.gone()...))
+		ref.keys = allKeys(t, pool)
+	})
+	if ref.keys == nil {
+		t.Fatal("the reference this case shares could not be built: see the case that built it")
+	}
+	return ref.keys
+}
+
 // allKeys runs every check and returns each one's keys, every row's, in
 // byte order: the checks as they are, wrapped to return all their keys in
 // one.
@@ -410,6 +457,7 @@ func TestEveryCheckFires(t *testing.T) {
 	base := setup(t)
 	load(t, base, snapshot)
 	baseline := allKeys(t, base)
+	softened := &references{}
 	for _, f := range cases {
 		t.Run(f.check, func(t *testing.T) {
 			t.Parallel()
@@ -419,10 +467,7 @@ func TestEveryCheckFires(t *testing.T) {
 			if f.gone() != nil {
 				t.Run("soft-deleted", func(t *testing.T) {
 					t.Parallel()
-					ref := setup(t)
-					load(t, ref, snapshot)
-					load(t, ref, planted(t, f.gone()...))
-					want := allKeys(t, ref)[f.check]
+					want := softened.keys(t, f)[f.check]
 					if got := allKeys(t, f.soft(t))[f.check]; !slices.Equal(got, want) {
 						plus, minus := added(want, got)
 						t.Errorf("%s, its planted records soft-deleted, added %q and lost %q besides what their soft-deletion from the snapshot does", f.check, plus, minus)
