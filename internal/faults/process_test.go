@@ -89,7 +89,13 @@ func TestSignalCancelsRun(t *testing.T) {
 				t.Errorf("exited %s after the signal, want promptly", d)
 			}
 			// Exit 130 is checked by assertFailedIntact, for "cancelled".
-			e.assertFailedIntact(code, p.out.String(), before, "cancelled", "run 2 cancelled", "signal received")
+			// The signal is named ("terminated signal received", not the
+			// other's), on stderr and in the ledger.
+			named := sig.String() + " signal received"
+			e.assertFailedIntact(code, p.out.String(), before, "cancelled", "run 2 cancelled", named)
+			if _, msg := e.lastRun(); !strings.Contains(msg, named) {
+				t.Errorf("ledger error %q does not name the signal as %q", msg, named)
+			}
 		})
 	}
 }
@@ -224,7 +230,10 @@ func TestStopMidPromotion(t *testing.T) {
 			release()
 			if sig == syscall.SIGTERM {
 				// Exit 130 is checked by assertFailedIntact, for "cancelled".
-				e.assertFailedIntact(code, p.out.String(), before, "cancelled", "signal received")
+				e.assertFailedIntact(code, p.out.String(), before, "cancelled", "terminated signal received")
+				if _, msg := e.lastRun(); !strings.Contains(msg, "terminated signal received") {
+					t.Errorf("ledger error %q does not name SIGTERM", msg)
+				}
 				return
 			}
 			// The server notices the dead client and rolls back.
