@@ -170,8 +170,15 @@ func TestPostgresRestartMidSync(t *testing.T) {
 	e.pool.Reset()
 	// The restart breaks whichever step is talking to the server: the
 	// landing of launches, or the promotion of the resources before it,
-	// which runs meanwhile. Either way the error names the resource.
-	e.assertFailedIntact(code, p.out.String(), before, "failed", "run 2 failed: resource ")
+	// which runs meanwhile. Either way the error names the resource and
+	// carries the server's own: the fast shutdown's FATAL to every backend,
+	// admin_shutdown (57P01), on stderr and in the ledger, which the loader
+	// wrote once the server was back.
+	const server = "terminating connection due to administrator command (SQLSTATE 57P01)"
+	e.assertFailedIntact(code, p.out.String(), before, "failed", "run 2 failed: resource ", server)
+	if _, msg := e.lastRun(); !strings.Contains(msg, server) {
+		t.Errorf("ledger error %q does not carry the server's %q", msg, server)
+	}
 
 	e.mustLoad("sync", "--source", snapshot)
 	e.assertComplete()
