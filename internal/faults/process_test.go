@@ -133,7 +133,21 @@ func TestConcurrentSyncs(t *testing.T) {
 
 	// One waits for the lock while the first finishes, then runs.
 	waiter := e.start("sync", "--source", snapshot, "--lock-timeout", "1m")
-	time.Sleep(500 * time.Millisecond)
+	// It really waits: its backend is blocked on a lock in the run lock's
+	// FOR UPDATE (the first sync's backends sit idle while launches
+	// stream), and it has opened no run, before the first is let go.
+	deadline := time.Now().Add(time.Minute)
+	for e.int(`SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'spacex-loader'
+		AND wait_event_type = 'Lock' AND query LIKE '%FROM meta.locks%FOR UPDATE%'`) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the waiting sync never waited on the run lock\n%s", waiter.out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := e.int("SELECT count(*) FROM meta.runs"); n != 1 {
+		t.Errorf("runs in the ledger while the second sync waits = %d, want the first's 1", n)
+	}
 	close(resume)
 	if code := first.wait(t, time.Minute); code != 0 {
 		t.Fatalf("first sync: exit %d\n%s", code, first.out.String())
