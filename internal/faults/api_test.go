@@ -887,3 +887,52 @@ func TestGarbageAPIFailsFirstRunAndNotifies(t *testing.T) {
 		})
 	}
 }
+
+// A resource the source lacks is recorded absent in the ledger and
+// skipped, and bronze keeps what earlier runs loaded of it: the API has no
+// starlink (404), and a snapshot directory without payloads.json follows a
+// run that loaded payloads.
+func TestAbsentResource(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("sync over HTTP: exit %d\n%s", code, out)
+	}
+	absent := func(run int) string {
+		return e.query(`SELECT coalesce(string_agg(resource, ',' ORDER BY resource), '')
+			FROM meta.run_resources WHERE run_id = $1 AND absent`, run)[0].(string)
+	}
+	if got := absent(1); got != "starlink" {
+		t.Errorf("run 1 over HTTP: absent in meta.run_resources = %q, want starlink", got)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.starlink"); n != 0 {
+		t.Errorf("bronze.starlink holds %d rows of a resource the API lacks", n)
+	}
+	live := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NULL AND run_id = 1")
+	if live == 0 {
+		t.Fatal("run 1 loaded no payloads: the kept load below would prove nothing")
+	}
+
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(snapshotFile(dir, "payloads")); err != nil {
+		t.Fatal(err)
+	}
+	e.mustLoad("sync", "--source", dir)
+	if got := absent(2); got != "payloads,starlink" {
+		t.Errorf("run 2 without payloads.json: absent in meta.run_resources = %q, want payloads,starlink", got)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND resource = 'payloads' AND landed_run_id IS NULL"); n != 1 {
+		t.Errorf("run 2's payloads row names a landing (%d rows without one, want 1)", n)
+	}
+	// Bronze keeps run 1's payloads, live, and gold still counts them.
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NULL AND run_id = 1"); n != live {
+		t.Errorf("live payloads of run 1 after the run without them = %d, want %d", n, live)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NOT NULL"); n != 0 {
+		t.Errorf("%d payloads soft-deleted by a run whose source lacked them", n)
+	}
+	e.assertComplete()
+}
