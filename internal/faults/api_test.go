@@ -936,3 +936,42 @@ func TestAbsentResource(t *testing.T) {
 	}
 	e.assertComplete()
 }
+
+// A 404 for a resource an earlier run loaded from the API is no absence:
+// the run fails naming it, exit 1, recorded failed, with nothing of it
+// recorded as absent, and bronze and gold untouched.
+func TestNotFoundAfterLoad(t *testing.T) {
+	t.Parallel()
+	var gone atomic.Bool
+	e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+		if gone.Load() && p == "/v4/payloads" {
+			return fakeapi.Status(http.StatusNotFound)
+		}
+		return nil
+	})
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("sync over HTTP: exit %d\n%s", code, out)
+	}
+	before := pgtest.FullHash(t, e.pool)
+	gone.Store(true)
+	code, out := e.sync()
+	want := "run 1 loaded it, so it is not skipped as absent"
+	e.assertFailedIntact(code, out, before, "failed", // exit 1
+		"run 2 failed: resource payloads", "/v4/payloads: HTTP 404", want)
+	if _, msg := e.lastRun(); !strings.Contains(msg, "resource payloads") || !strings.Contains(msg, want) {
+		t.Errorf("ledger error %q does not name payloads and the run that loaded it", msg)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND resource = 'payloads'"); n != 0 {
+		t.Errorf("run 2 recorded payloads in meta.run_resources (%d rows), want none: it is not absent", n)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND absent"); n != 0 {
+		t.Errorf("run 2 recorded %d resources absent before failing, want none", n)
+	}
+	if got := e.api.Calls("/v4/payloads"); got != 2 {
+		t.Errorf("/v4/payloads requested %d times, want 2: once per run, the 404 not retried", got)
+	}
+	// What run 1 loaded stays, live: the clean load of the snapshot.
+	if got, want := pgtest.ContentHash(t, e.pool), newContent(t); got != want {
+		t.Errorf("bronze/gold content after the failed run differs from run 1's clean load:\ngot\n%s\nwant\n%s", got, want)
+	}
+}
