@@ -887,3 +887,91 @@ func TestGarbageAPIFailsFirstRunAndNotifies(t *testing.T) {
 		})
 	}
 }
+
+// A resource the source lacks is recorded absent in the ledger and
+// skipped, and bronze keeps what earlier runs loaded of it: the API has no
+// starlink (404), and a snapshot directory without payloads.json follows a
+// run that loaded payloads.
+func TestAbsentResource(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("sync over HTTP: exit %d\n%s", code, out)
+	}
+	absent := func(run int) string {
+		return e.query(`SELECT coalesce(string_agg(resource, ',' ORDER BY resource), '')
+			FROM meta.run_resources WHERE run_id = $1 AND absent`, run)[0].(string)
+	}
+	if got := absent(1); got != "starlink" {
+		t.Errorf("run 1 over HTTP: absent in meta.run_resources = %q, want starlink", got)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.starlink"); n != 0 {
+		t.Errorf("bronze.starlink holds %d rows of a resource the API lacks", n)
+	}
+	live := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NULL AND run_id = 1")
+	if live == 0 {
+		t.Fatal("run 1 loaded no payloads: the kept load below would prove nothing")
+	}
+
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(snapshot)); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(snapshotFile(dir, "payloads")); err != nil {
+		t.Fatal(err)
+	}
+	e.mustLoad("sync", "--source", dir)
+	if got := absent(2); got != "payloads,starlink" {
+		t.Errorf("run 2 without payloads.json: absent in meta.run_resources = %q, want payloads,starlink", got)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND resource = 'payloads' AND landed_run_id IS NULL"); n != 1 {
+		t.Errorf("run 2's payloads row names a landing (%d rows without one, want 1)", n)
+	}
+	// Bronze keeps run 1's payloads, live, and gold still counts them.
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NULL AND run_id = 1"); n != live {
+		t.Errorf("live payloads of run 1 after the run without them = %d, want %d", n, live)
+	}
+	if n := e.int("SELECT count(*) FROM bronze.payloads WHERE deleted_at IS NOT NULL"); n != 0 {
+		t.Errorf("%d payloads soft-deleted by a run whose source lacked them", n)
+	}
+	e.assertComplete()
+}
+
+// A 404 for a resource an earlier run loaded from the API is no absence:
+// the run fails naming it, exit 1, recorded failed, with nothing of it
+// recorded as absent, and bronze and gold untouched.
+func TestNotFoundAfterLoad(t *testing.T) {
+	t.Parallel()
+	var gone atomic.Bool
+	e := newEnv(t, func(p string, _ int) http.HandlerFunc {
+		if gone.Load() && p == "/v4/payloads" {
+			return fakeapi.Status(http.StatusNotFound)
+		}
+		return nil
+	})
+	if code, out := e.sync(); code != 0 {
+		t.Fatalf("sync over HTTP: exit %d\n%s", code, out)
+	}
+	before := pgtest.FullHash(t, e.pool)
+	gone.Store(true)
+	code, out := e.sync()
+	want := "run 1 loaded it, so it is not skipped as absent"
+	e.assertFailedIntact(code, out, before, "failed", // exit 1
+		"run 2 failed: resource payloads", "/v4/payloads: HTTP 404", want)
+	if _, msg := e.lastRun(); !strings.Contains(msg, "resource payloads") || !strings.Contains(msg, want) {
+		t.Errorf("ledger error %q does not name payloads and the run that loaded it", msg)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND resource = 'payloads'"); n != 0 {
+		t.Errorf("run 2 recorded payloads in meta.run_resources (%d rows), want none: it is not absent", n)
+	}
+	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id = 2 AND absent"); n != 0 {
+		t.Errorf("run 2 recorded %d resources absent before failing, want none", n)
+	}
+	if got := e.api.Calls("/v4/payloads"); got != 2 {
+		t.Errorf("/v4/payloads requested %d times, want 2: once per run, the 404 not retried", got)
+	}
+	// What run 1 loaded stays, live: the clean load of the snapshot.
+	if got, want := pgtest.ContentHash(t, e.pool), newContent(t); got != want {
+		t.Errorf("bronze/gold content after the failed run differs from run 1's clean load:\ngot\n%s\nwant\n%s", got, want)
+	}
+}

@@ -89,7 +89,13 @@ func TestSignalCancelsRun(t *testing.T) {
 				t.Errorf("exited %s after the signal, want promptly", d)
 			}
 			// Exit 130 is checked by assertFailedIntact, for "cancelled".
-			e.assertFailedIntact(code, p.out.String(), before, "cancelled", "run 2 cancelled", "signal received")
+			// The signal is named ("terminated signal received", not the
+			// other's), on stderr and in the ledger.
+			named := sig.String() + " signal received"
+			e.assertFailedIntact(code, p.out.String(), before, "cancelled", "run 2 cancelled", named)
+			if _, msg := e.lastRun(); !strings.Contains(msg, named) {
+				t.Errorf("ledger error %q does not name the signal as %q", msg, named)
+			}
 		})
 	}
 }
@@ -127,7 +133,21 @@ func TestConcurrentSyncs(t *testing.T) {
 
 	// One waits for the lock while the first finishes, then runs.
 	waiter := e.start("sync", "--source", snapshot, "--lock-timeout", "1m")
-	time.Sleep(500 * time.Millisecond)
+	// It really waits: its backend is blocked on a lock in the run lock's
+	// FOR UPDATE (the first sync's backends sit idle while launches
+	// stream), and it has opened no run, before the first is let go.
+	deadline := time.Now().Add(time.Minute)
+	for e.int(`SELECT count(*) FROM pg_stat_activity
+		WHERE datname = current_database() AND application_name = 'spacex-loader'
+		AND wait_event_type = 'Lock' AND query LIKE '%FROM meta.locks%FOR UPDATE%'`) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the waiting sync never waited on the run lock\n%s", waiter.out.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := e.int("SELECT count(*) FROM meta.runs"); n != 1 {
+		t.Errorf("runs in the ledger while the second sync waits = %d, want the first's 1", n)
+	}
 	close(resume)
 	if code := first.wait(t, time.Minute); code != 0 {
 		t.Fatalf("first sync: exit %d\n%s", code, first.out.String())
@@ -164,8 +184,15 @@ func TestPostgresRestartMidSync(t *testing.T) {
 	e.pool.Reset()
 	// The restart breaks whichever step is talking to the server: the
 	// landing of launches, or the promotion of the resources before it,
-	// which runs meanwhile. Either way the error names the resource.
-	e.assertFailedIntact(code, p.out.String(), before, "failed", "run 2 failed: resource ")
+	// which runs meanwhile. Either way the error names the resource and
+	// carries the server's own: the fast shutdown's FATAL to every backend,
+	// admin_shutdown (57P01), on stderr and in the ledger, which the loader
+	// wrote once the server was back.
+	const server = "terminating connection due to administrator command (SQLSTATE 57P01)"
+	e.assertFailedIntact(code, p.out.String(), before, "failed", "run 2 failed: resource ", server)
+	if _, msg := e.lastRun(); !strings.Contains(msg, server) {
+		t.Errorf("ledger error %q does not carry the server's %q", msg, server)
+	}
 
 	e.mustLoad("sync", "--source", snapshot)
 	e.assertComplete()
@@ -224,7 +251,10 @@ func TestStopMidPromotion(t *testing.T) {
 			release()
 			if sig == syscall.SIGTERM {
 				// Exit 130 is checked by assertFailedIntact, for "cancelled".
-				e.assertFailedIntact(code, p.out.String(), before, "cancelled", "signal received")
+				e.assertFailedIntact(code, p.out.String(), before, "cancelled", "terminated signal received")
+				if _, msg := e.lastRun(); !strings.Contains(msg, "terminated signal received") {
+					t.Errorf("ledger error %q does not name SIGTERM", msg)
+				}
 				return
 			}
 			// The server notices the dead client and rolls back.
