@@ -30,11 +30,11 @@ var expected = map[string]func(t *testing.T, s *snapshotData) table{
 
 func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 	out := table{key: []string{"rocket_id"}}
-	for _, r := range s.rockets {
+	add := func(id string, r *rocket) {
 		var flown, succeeded, failed int64
 		delivered := map[string]bool{}
 		for _, l := range s.launches {
-			if !l.flown() || l.Rocket == nil || *l.Rocket != r.ID {
+			if !l.flown() || l.Rocket == nil || *l.Rocket != id {
 				continue
 			}
 			flown++
@@ -49,20 +49,24 @@ func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 			}
 		}
 		var mass sum
-		for id := range delivered {
-			if p := s.payloads[id]; p != nil {
+		for payloadID := range delivered {
+			if p := s.payloads[payloadID]; p != nil {
 				mass.add(number(t, p.MassKg))
 			}
 		}
-		cost := number(t, r.CostPerLaunch)
+		var name any
+		var cost *big.Rat
+		if r != nil {
+			name, cost = str(r.Name), number(t, r.CostPerLaunch)
+		}
 		var spend, perKg any
 		if cost != nil {
 			sp := new(big.Rat).Mul(cost, big.NewRat(flown, 1))
 			spend, perKg = sp, ratio(sp, mass.orZero())
 		}
 		out.rows = append(out.rows, row{
-			"rocket_id":                 r.ID,
-			"rocket_name":               str(r.Name),
+			"rocket_id":                 id,
+			"rocket_name":               name,
 			"launches_flown":            flown,
 			"launches_succeeded":        succeeded,
 			"launches_failed":           failed,
@@ -72,6 +76,19 @@ func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 			"payload_mass_delivered_kg": mass.orZero(),
 			"cost_per_kg_usd":           perKg,
 		})
+	}
+	// Every live rocket, then each rocket id flown launches name that no
+	// rocket has (a broken reference).
+	known := map[string]bool{}
+	for _, r := range s.rockets {
+		known[r.ID] = true
+		add(r.ID, r)
+	}
+	for _, l := range s.launches {
+		if l.flown() && l.Rocket != nil && !known[*l.Rocket] {
+			known[*l.Rocket] = true
+			add(*l.Rocket, nil)
+		}
 	}
 	return out
 }
@@ -209,10 +226,10 @@ func wantCoreFlights(t *testing.T, s *snapshotData) table {
 	for _, id := range order {
 		for _, f := range byCore[id] {
 			c := f.l.Cores[f.elem]
-			var prevID, exact any
+			var prevID, exactTurnaround any
 			if f.prev != nil {
 				prevID = f.prev.l.ID
-				exact = and3(isHour(f.l.DatePrecision), isHour(f.prev.l.DatePrecision))
+				exactTurnaround = exact(f.l) && exact(f.prev.l)
 			}
 			out.rows = append(out.rows, row{
 				"core_id":                    id,
@@ -227,7 +244,7 @@ func wantCoreFlights(t *testing.T, s *snapshotData) table {
 				"reused":                     boolean(c.Reused),
 				"previous_launch_id":         prevID,
 				"days_since_previous_flight": f.days(),
-				"turnaround_exact":           exact,
+				"turnaround_exact":           exactTurnaround,
 				"launch_success":             boolean(f.l.Success),
 				"landing_attempt":            boolean(c.LandingAttempt),
 				"landing_success":            boolean(c.LandingSuccess),
@@ -726,7 +743,7 @@ func wantStaticFireLeadTime(t *testing.T, s *snapshotData) table {
 			"date_precision":            str(l.DatePrecision),
 			"lead_time_hours":           approx{new(big.Rat).Quo(lead, big.NewRat(3600, 1))},
 			"lead_time_days":            approx{new(big.Rat).Quo(lead, big.NewRat(86400, 1))},
-			"launch_time_exact":         isHour(l.DatePrecision),
+			"launch_time_exact":         exact(l),
 			"static_fire_before_launch": l.staticFire.Before(*l.date),
 		})
 	}
@@ -789,7 +806,7 @@ func wantCrewFlights(t *testing.T, s *snapshotData) table {
 		for r := range f.roles {
 			roles = append(roles, r)
 		}
-		sort.Strings(roles) // bytewise, as COLLATE "C"
+		sort.Strings(roles) // sorted bytewise (docs/gold.md)
 		r := row{
 			"crew_id":          f.id,
 			"name":             nil,
