@@ -2,7 +2,9 @@ package gold_test
 
 import (
 	"math/big"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -168,7 +170,11 @@ func (f *coreFlight) days() any {
 	return approx{new(big.Rat).Quo(seconds(*f.prev.l.date, *f.l.date), big.NewRat(86400, 1))}
 }
 
-// coreFlightsOf lists each core's flights in order, keyed by core id.
+// coreFlightsOf lists each core's flights in the core's order, keyed by
+// core id, and the core ids in the order launches first name them. A flight
+// is a core named in launch.cores[] of a flown launch; a launch that names
+// a core twice is one flight of it, shown by its first element
+// (docs/gold.md, gold.core_flights).
 func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 	byCore := map[string][]*coreFlight{}
 	var order []string
@@ -177,15 +183,8 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 			continue
 		}
 		for i, c := range l.Cores {
-			if c.Core == nil {
+			if c.Core == nil || firstElement(l, *c.Core) != i {
 				continue
-			}
-			dup := false
-			for _, f := range byCore[*c.Core] {
-				dup = dup || f.l == l
-			}
-			if dup {
-				continue // the same core twice on one launch: its first element
 			}
 			if byCore[*c.Core] == nil {
 				order = append(order, *c.Core)
@@ -194,18 +193,7 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 		}
 	}
 	for _, flights := range byCore {
-		sort.Slice(flights, func(i, j int) bool {
-			a, b := flights[i].l, flights[j].l
-			switch {
-			case a.date == nil || b.date == nil:
-				if (a.date == nil) != (b.date == nil) {
-					return b.date == nil // NULLs last
-				}
-			case !a.date.Equal(*b.date):
-				return a.date.Before(*b.date)
-			}
-			return a.ID < b.ID
-		})
+		slices.SortFunc(flights, func(a, b *coreFlight) int { return flightOrder(a.l, b.l) })
 		for i, f := range flights {
 			f.number = int64(i + 1)
 			if i > 0 {
@@ -214,6 +202,29 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 		}
 	}
 	return byCore, order
+}
+
+// firstElement is the position of the first element of l.cores[] that
+// names core id.
+func firstElement(l *launch, id string) int {
+	return slices.IndexFunc(l.Cores, func(c launchCore) bool { return c.Core != nil && *c.Core == id })
+}
+
+// flightOrder orders a core's flights as core_flight_number counts them:
+// by date_utc, flights without a date after the dated ones, then by launch
+// id.
+func flightOrder(a, b *launch) int {
+	switch {
+	case a.date != nil && b.date != nil:
+		if c := a.date.Compare(*b.date); c != 0 {
+			return c
+		}
+	case a.date != nil:
+		return -1
+	case b.date != nil:
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 func wantCoreFlights(t *testing.T, s *snapshotData) table {
