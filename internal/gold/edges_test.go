@@ -118,8 +118,14 @@ var edges = []edge{
 		reaches: []string{"gold.core_flights", "gold.static_fire_lead_time"},
 	},
 	{
+		// The snapshot's unknown landing outcomes are all ASDS: here an RTLS
+		// landing at LZ-1 (CRS-20) and an ocean one (CRS-3).
 		name: "landing_success unknown",
-		edit: setLaunch("CRS-20", func(l map[string]any) { firstCore(l)["landing_success"] = nil }),
+		edit: func(t *testing.T, dir string) {
+			for _, name := range []string{"CRS-20", "CRS-3"} {
+				setLaunch(name, func(l map[string]any) { firstCore(l)["landing_success"] = nil })(t, dir)
+			}
+		},
 		reaches: []string{"gold.core_flights", "gold.core_reuse", "gold.landings_by_type",
 			"gold.landpad_utilisation"},
 	},
@@ -139,6 +145,14 @@ var edges = []edge{
 		},
 		reaches: []string{"gold.payload_flights", "gold.payload_mass_by_customer", "gold.payload_mass_by_orbit",
 			"gold.rocket_cost_efficiency"},
+	},
+	{
+		// A flown launch naming no rocket: a group of unknown rocket in
+		// the yearly stats, but no rocket row (it names no id).
+		name: "a launch without a rocket",
+		edit: setLaunch("Starlink-15 (v1.0)", func(l map[string]any) { l["rocket"] = nil }),
+		reaches: []string{"gold.launch_stats_by_year_rocket", "gold.rocket_cost_efficiency",
+			"gold.static_fire_lead_time"},
 	},
 	{
 		// Counted once for the launch, by definition: no view changes.
