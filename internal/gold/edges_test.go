@@ -3,6 +3,7 @@ package gold_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -145,6 +146,39 @@ var edges = []edge{
 		},
 		reaches: []string{"gold.payload_flights", "gold.payload_mass_by_customer", "gold.payload_mass_by_orbit",
 			"gold.rocket_cost_efficiency"},
+	},
+	{
+		// USSF-44 flew but stayed upcoming in the API. Were an outcome
+		// recorded for it (and a failure for Galaxy 33 & 34), they would
+		// still be placeholders, counted in no outcome: no view changes.
+		name: "an upcoming launch with an outcome",
+		edit: func(t *testing.T, dir string) {
+			setLaunch("USSF-44", func(l map[string]any) { l["success"] = true })(t, dir)
+			setLaunch("Galaxy 33 (15R) & 34 (12R)", func(l map[string]any) { l["success"] = false })(t, dir)
+		},
+		planted: func(t *testing.T, pool *pgxpool.Pool) {
+			var n int64
+			err := pool.QueryRow(context.Background(),
+				"SELECT count(*) FROM bronze.launches WHERE upcoming AND success IS NOT NULL").Scan(&n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != 2 {
+				t.Errorf("%d upcoming launches with an outcome in bronze, want 2", n)
+			}
+		},
+	},
+	{
+		// STLS, Starship's pad, has no launch: one upcoming launch there
+		// gives it launches_upcoming 1 and still no first or last launch.
+		name: "an upcoming launch at a pad no flown launch used",
+		edit: func(t *testing.T, dir string) {
+			var pads []map[string]any
+			readJSON(t, filepath.Join(dir, "v4/launchpads.json"), &pads)
+			stls := docNamed(t, pads, "name", "STLS")["id"]
+			setLaunch("Starlink 4-36 (v1.5)", func(l map[string]any) { l["launchpad"] = stls })(t, dir)
+		},
+		reaches: []string{"gold.launchpad_utilisation"},
 	},
 	{
 		// A flown launch naming no rocket: a group of unknown rocket in
