@@ -53,8 +53,9 @@ SELECT
     o.previous_launch_id,
     (extract(epoch FROM o.date_utc) - extract(epoch FROM o.previous_date_utc))
         / 86400 AS days_since_previous_flight,
+    -- An unknown precision is not hour: false, not NULL (docs/gold.md).
     CASE WHEN o.previous_launch_id IS NOT NULL
-         THEN o.date_precision = 'hour' AND o.previous_date_precision = 'hour'
+         THEN coalesce(o.date_precision = 'hour' AND o.previous_date_precision = 'hour', false)
     END AS turnaround_exact,
     o.launch_success,
     o.landing_attempt,
@@ -94,7 +95,7 @@ COMMENT ON COLUMN gold.core_flights.previous_launch_id IS
 COMMENT ON COLUMN gold.core_flights.days_since_previous_flight IS
     'Turnaround: days (fractional, 86400 s each) from the previous flight''s date_utc to this one''s; NULL on the core''s first flight or when either date is unknown.';
 COMMENT ON COLUMN gold.core_flights.turnaround_exact IS
-    'true when both launches of the turnaround have date_precision = hour, so days_since_previous_flight is exact; false when either date is only a day or month; NULL on the first flight.';
+    'true when both launches of the turnaround have date_precision = hour, so days_since_previous_flight is exact; false when either date is only a day or month, or of unknown precision; NULL on the first flight.';
 COMMENT ON COLUMN gold.core_flights.launch_success IS
     'The launch''s success flag; NULL when unknown (flight 172).';
 COMMENT ON COLUMN gold.core_flights.landing_attempt IS

@@ -1,7 +1,10 @@
 -- gold.rocket_cost_efficiency: what each rocket costs per launch flown and per
--- kilogram of payload delivered. One row per rocket, including rockets that
--- never flew. Soft-deleted records (deleted_at set) are left out. `loader migrate` re-creates this view when this file changes;
--- `loader sync` refreshes it (CONCURRENTLY, through the unique index).
+-- kilogram of payload delivered. One row per rocket in bronze.rockets,
+-- including rockets that never flew, plus any rocket id that flown launches
+-- name but bronze.rockets lacks (a broken reference, kept as in every
+-- per-entity view). Soft-deleted records (deleted_at set) are left out.
+-- `loader migrate` re-creates this view when this file changes; `loader
+-- sync` refreshes it (CONCURRENTLY, through the unique index).
 CREATE MATERIALIZED VIEW gold.rocket_cost_efficiency AS
 WITH flown AS (
     SELECT
@@ -10,7 +13,7 @@ WITH flown AS (
         count(*) FILTER (WHERE l.success) AS launches_succeeded,
         count(*) FILTER (WHERE NOT l.success) AS launches_failed
     FROM bronze.launches l
-    WHERE l.upcoming = false AND l.deleted_at IS NULL
+    WHERE l.upcoming = false AND l.deleted_at IS NULL AND l.rocket_id IS NOT NULL
     GROUP BY l.rocket_id
 ), delivered AS (
     -- Each payload counts once per rocket, even when two launches list it.
@@ -24,19 +27,22 @@ WITH flown AS (
           AND l.deleted_at IS NULL AND p.deleted_at IS NULL
     ) d
     GROUP BY d.rocket_id
+), rockets AS (
+    SELECT r.id, r.name, r.cost_per_launch
+    FROM bronze.rockets r
+    WHERE r.deleted_at IS NULL
 ), figures AS (
     SELECT
-        r.id AS rocket_id,
+        coalesce(r.id, f.rocket_id) AS rocket_id,
         r.name AS rocket_name,
         coalesce(f.launches_flown, 0)::integer AS launches_flown,
         coalesce(f.launches_succeeded, 0)::integer AS launches_succeeded,
         coalesce(f.launches_failed, 0)::integer AS launches_failed,
         r.cost_per_launch AS cost_per_launch_usd,
         coalesce(d.mass_kg, 0) AS payload_mass_delivered_kg
-    FROM bronze.rockets r
-    LEFT JOIN flown f ON f.rocket_id = r.id
-    LEFT JOIN delivered d ON d.rocket_id = r.id
-    WHERE r.deleted_at IS NULL
+    FROM rockets r
+    FULL JOIN flown f ON f.rocket_id = r.id
+    LEFT JOIN delivered d ON d.rocket_id = coalesce(r.id, f.rocket_id)
 )
 SELECT
     rocket_id,
@@ -57,11 +63,11 @@ CREATE UNIQUE INDEX rocket_cost_efficiency_rocket_id_idx
     ON gold.rocket_cost_efficiency (rocket_id);
 
 COMMENT ON MATERIALIZED VIEW gold.rocket_cost_efficiency IS
-    'Cost efficiency per rocket: one row per rocket in bronze.rockets, including rockets with no launches. Flown launches are those with upcoming = false. Soft-deleted rockets, launches and payloads are left out.';
+    'Cost efficiency per rocket: one row per rocket in bronze.rockets, including rockets with no launches, plus any rocket id that flown launches name but bronze.rockets lacks (rocket_name and cost_per_launch_usd NULL). Flown launches are those with upcoming = false. Soft-deleted rockets, launches and payloads are left out.';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.rocket_id IS
-    'The rocket''s API id (bronze.rockets.id).';
+    'The rocket''s API id (bronze.rockets.id, or the id flown launches name when bronze.rockets lacks it).';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.rocket_name IS
-    'The rocket''s name.';
+    'The rocket''s name; NULL for a rocket id bronze.rockets lacks.';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.launches_flown IS
     'Number of the rocket''s launches with upcoming = false.';
 COMMENT ON COLUMN gold.rocket_cost_efficiency.launches_succeeded IS

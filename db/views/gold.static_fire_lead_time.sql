@@ -17,7 +17,8 @@ SELECT
         / 3600 AS lead_time_hours,
     (extract(epoch FROM l.date_utc) - extract(epoch FROM l.static_fire_date_utc))
         / 86400 AS lead_time_days,
-    l.date_precision = 'hour' AS launch_time_exact,
+    -- An unknown precision is not hour: false, not NULL (docs/gold.md).
+    coalesce(l.date_precision = 'hour', false) AS launch_time_exact,
     l.static_fire_date_utc < l.date_utc AS static_fire_before_launch
 FROM bronze.launches l
 WHERE l.upcoming = false AND l.deleted_at IS NULL
@@ -49,6 +50,6 @@ COMMENT ON COLUMN gold.static_fire_lead_time.lead_time_hours IS
 COMMENT ON COLUMN gold.static_fire_lead_time.lead_time_days IS
     'lead_time_hours / 24: days (fractional, 86400 s each) from static_fire_date_utc to date_utc.';
 COMMENT ON COLUMN gold.static_fire_lead_time.launch_time_exact IS
-    'true when date_precision = hour; false when the launch date is only a day, month, ... and the lead time is approximate.';
+    'true when date_precision = hour; false when the launch date is only a day, month, ... or of unknown precision, and the lead time is approximate.';
 COMMENT ON COLUMN gold.static_fire_lead_time.static_fire_before_launch IS
     'true when static_fire_date_utc is before date_utc; false when it is at or after the launch (4 records in the snapshot, see lead_time_hours), which an average of lead times should leave out.';

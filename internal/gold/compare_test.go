@@ -30,8 +30,8 @@ type row map[string]any
 // within a relative tolerance of 1e-12.
 type approx struct{ r *big.Rat }
 
-// ratio is num/den as an approx, or nil (NULL) when den is 0, as
-// nullif(den, 0) makes it.
+// ratio is num/den as an approx, or nil (NULL) when den is 0: a rate or a
+// cost per kg over nothing is unknown (docs/gold.md).
 func ratio(num, den *big.Rat) any {
 	if den.Sign() == 0 {
 		return nil

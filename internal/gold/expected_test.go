@@ -2,7 +2,9 @@ package gold_test
 
 import (
 	"math/big"
+	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,11 +32,11 @@ var expected = map[string]func(t *testing.T, s *snapshotData) table{
 
 func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 	out := table{key: []string{"rocket_id"}}
-	for _, r := range s.rockets {
+	add := func(id string, r *rocket) {
 		var flown, succeeded, failed int64
 		delivered := map[string]bool{}
 		for _, l := range s.launches {
-			if !l.flown() || l.Rocket == nil || *l.Rocket != r.ID {
+			if !l.flown() || l.Rocket == nil || *l.Rocket != id {
 				continue
 			}
 			flown++
@@ -49,20 +51,24 @@ func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 			}
 		}
 		var mass sum
-		for id := range delivered {
-			if p := s.payloads[id]; p != nil {
+		for payloadID := range delivered {
+			if p := s.payloads[payloadID]; p != nil {
 				mass.add(number(t, p.MassKg))
 			}
 		}
-		cost := number(t, r.CostPerLaunch)
+		var name any
+		var cost *big.Rat
+		if r != nil {
+			name, cost = str(r.Name), number(t, r.CostPerLaunch)
+		}
 		var spend, perKg any
 		if cost != nil {
 			sp := new(big.Rat).Mul(cost, big.NewRat(flown, 1))
 			spend, perKg = sp, ratio(sp, mass.orZero())
 		}
 		out.rows = append(out.rows, row{
-			"rocket_id":                 r.ID,
-			"rocket_name":               str(r.Name),
+			"rocket_id":                 id,
+			"rocket_name":               name,
 			"launches_flown":            flown,
 			"launches_succeeded":        succeeded,
 			"launches_failed":           failed,
@@ -72,6 +78,19 @@ func wantRocketCostEfficiency(t *testing.T, s *snapshotData) table {
 			"payload_mass_delivered_kg": mass.orZero(),
 			"cost_per_kg_usd":           perKg,
 		})
+	}
+	// Every live rocket, then each rocket id flown launches name that no
+	// rocket has (a broken reference).
+	known := map[string]bool{}
+	for _, r := range s.rockets {
+		known[r.ID] = true
+		add(r.ID, r)
+	}
+	for _, l := range s.launches {
+		if l.flown() && l.Rocket != nil && !known[*l.Rocket] {
+			known[*l.Rocket] = true
+			add(*l.Rocket, nil)
+		}
 	}
 	return out
 }
@@ -151,7 +170,11 @@ func (f *coreFlight) days() any {
 	return approx{new(big.Rat).Quo(seconds(*f.prev.l.date, *f.l.date), big.NewRat(86400, 1))}
 }
 
-// coreFlightsOf lists each core's flights in order, keyed by core id.
+// coreFlightsOf lists each core's flights in the core's order, keyed by
+// core id, and the core ids in the order launches first name them. A flight
+// is a core named in launch.cores[] of a flown launch; a launch that names
+// a core twice is one flight of it, shown by its first element
+// (docs/gold.md, gold.core_flights).
 func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 	byCore := map[string][]*coreFlight{}
 	var order []string
@@ -160,15 +183,8 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 			continue
 		}
 		for i, c := range l.Cores {
-			if c.Core == nil {
+			if c.Core == nil || firstElement(l, *c.Core) != i {
 				continue
-			}
-			dup := false
-			for _, f := range byCore[*c.Core] {
-				dup = dup || f.l == l
-			}
-			if dup {
-				continue // the same core twice on one launch: its first element
 			}
 			if byCore[*c.Core] == nil {
 				order = append(order, *c.Core)
@@ -177,18 +193,7 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 		}
 	}
 	for _, flights := range byCore {
-		sort.Slice(flights, func(i, j int) bool {
-			a, b := flights[i].l, flights[j].l
-			switch {
-			case a.date == nil || b.date == nil:
-				if (a.date == nil) != (b.date == nil) {
-					return b.date == nil // NULLs last
-				}
-			case !a.date.Equal(*b.date):
-				return a.date.Before(*b.date)
-			}
-			return a.ID < b.ID
-		})
+		slices.SortFunc(flights, func(a, b *coreFlight) int { return flightOrder(a.l, b.l) })
 		for i, f := range flights {
 			f.number = int64(i + 1)
 			if i > 0 {
@@ -197,6 +202,29 @@ func coreFlightsOf(s *snapshotData) (map[string][]*coreFlight, []string) {
 		}
 	}
 	return byCore, order
+}
+
+// firstElement is the position of the first element of l.cores[] that
+// names core id.
+func firstElement(l *launch, id string) int {
+	return slices.IndexFunc(l.Cores, func(c launchCore) bool { return c.Core != nil && *c.Core == id })
+}
+
+// flightOrder orders a core's flights as core_flight_number counts them:
+// by date_utc, flights without a date after the dated ones, then by launch
+// id.
+func flightOrder(a, b *launch) int {
+	switch {
+	case a.date != nil && b.date != nil:
+		if c := a.date.Compare(*b.date); c != 0 {
+			return c
+		}
+	case a.date != nil:
+		return -1
+	case b.date != nil:
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
 }
 
 func wantCoreFlights(t *testing.T, s *snapshotData) table {
@@ -209,10 +237,10 @@ func wantCoreFlights(t *testing.T, s *snapshotData) table {
 	for _, id := range order {
 		for _, f := range byCore[id] {
 			c := f.l.Cores[f.elem]
-			var prevID, exact any
+			var prevID, exactTurnaround any
 			if f.prev != nil {
 				prevID = f.prev.l.ID
-				exact = and3(isHour(f.l.DatePrecision), isHour(f.prev.l.DatePrecision))
+				exactTurnaround = exact(f.l) && exact(f.prev.l)
 			}
 			out.rows = append(out.rows, row{
 				"core_id":                    id,
@@ -227,7 +255,7 @@ func wantCoreFlights(t *testing.T, s *snapshotData) table {
 				"reused":                     boolean(c.Reused),
 				"previous_launch_id":         prevID,
 				"days_since_previous_flight": f.days(),
-				"turnaround_exact":           exact,
+				"turnaround_exact":           exactTurnaround,
 				"launch_success":             boolean(f.l.Success),
 				"landing_attempt":            boolean(c.LandingAttempt),
 				"landing_success":            boolean(c.LandingSuccess),
@@ -726,7 +754,7 @@ func wantStaticFireLeadTime(t *testing.T, s *snapshotData) table {
 			"date_precision":            str(l.DatePrecision),
 			"lead_time_hours":           approx{new(big.Rat).Quo(lead, big.NewRat(3600, 1))},
 			"lead_time_days":            approx{new(big.Rat).Quo(lead, big.NewRat(86400, 1))},
-			"launch_time_exact":         isHour(l.DatePrecision),
+			"launch_time_exact":         exact(l),
 			"static_fire_before_launch": l.staticFire.Before(*l.date),
 		})
 	}
@@ -789,7 +817,7 @@ func wantCrewFlights(t *testing.T, s *snapshotData) table {
 		for r := range f.roles {
 			roles = append(roles, r)
 		}
-		sort.Strings(roles) // bytewise, as COLLATE "C"
+		sort.Strings(roles) // sorted bytewise (docs/gold.md)
 		r := row{
 			"crew_id":          f.id,
 			"name":             nil,

@@ -38,7 +38,9 @@ func setup(t *testing.T) *pgxpool.Pool {
 	return pgtest.Pool(t, pgtest.DSN(t))
 }
 
-// sync runs `loader sync --source dir` with the loader's defaults.
+// sync runs `loader sync --source dir` with the loader's defaults (a run
+// may soft-delete a tenth of a table's rows, and one row whatever its
+// share).
 func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	t.Helper()
 	contracts, err := fs.Sub(schema.FS, schema.ContractsDir)
@@ -47,7 +49,7 @@ func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	}
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
-		Options: pipeline.Options{MaxDeleteFraction: 0.1, KeepRuns: 10},
+		Options: pipeline.Options{MaxDeleteFraction: 0.1, AllowDeletes: 1, KeepRuns: 10},
 		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
 	}
 	res, err := s.Sync(context.Background())
@@ -248,6 +250,16 @@ func copySnapshot(t *testing.T) string {
 // editDocs rewrites one file of the snapshot in dir, numbers kept exact.
 func editDocs(t *testing.T, dir, file string, edit func([]map[string]any)) {
 	t.Helper()
+	replaceDocs(t, dir, file, func(docs []map[string]any) []map[string]any {
+		edit(docs)
+		return docs
+	})
+}
+
+// replaceDocs rewrites one file of the snapshot in dir with the documents
+// edit returns, numbers kept exact; an edit that changes nothing fails.
+func replaceDocs(t *testing.T, dir, file string, edit func([]map[string]any) []map[string]any) {
+	t.Helper()
 	path := filepath.Join(dir, file)
 	var docs []map[string]any
 	readJSON(t, path, &docs)
@@ -255,8 +267,7 @@ func editDocs(t *testing.T, dir, file string, edit func([]map[string]any)) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	edit(docs)
-	after, err := json.Marshal(docs)
+	after, err := json.Marshal(edit(docs))
 	if err != nil {
 		t.Fatal(err)
 	}

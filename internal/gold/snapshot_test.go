@@ -39,16 +39,8 @@ type launch struct {
 		RecoveryAttempt *bool `json:"recovery_attempt"`
 		Recovered       *bool `json:"recovered"`
 	} `json:"fairings"`
-	Cores []struct {
-		Core           *string `json:"core"`
-		Flight         *int64  `json:"flight"`
-		Reused         *bool   `json:"reused"`
-		LandingAttempt *bool   `json:"landing_attempt"`
-		LandingSuccess *bool   `json:"landing_success"`
-		LandingType    *string `json:"landing_type"`
-		Landpad        *string `json:"landpad"`
-	} `json:"cores"`
-	Payloads []string `json:"payloads"`
+	Cores    []launchCore `json:"cores"`
+	Payloads []string     `json:"payloads"`
 	Crew     []struct {
 		Crew *string `json:"crew"`
 		Role *string `json:"role"`
@@ -56,6 +48,17 @@ type launch struct {
 
 	date       *time.Time
 	staticFire *time.Time
+}
+
+// launchCore is an element of launch.cores[].
+type launchCore struct {
+	Core           *string `json:"core"`
+	Flight         *int64  `json:"flight"`
+	Reused         *bool   `json:"reused"`
+	LandingAttempt *bool   `json:"landing_attempt"`
+	LandingSuccess *bool   `json:"landing_success"`
+	LandingType    *string `json:"landing_type"`
+	Landpad        *string `json:"landpad"`
 }
 
 // flown: upcoming = false (NULL is neither flown nor upcoming).
@@ -226,32 +229,19 @@ func rat(r *big.Rat) any {
 func isTrue(p *bool) bool  { return p != nil && *p }
 func isFalse(p *bool) bool { return p != nil && !*p }
 
-// isHour is date_precision = 'hour', three-valued.
-func isHour(p *string) any {
-	if p == nil {
-		return nil
-	}
-	return *p == "hour"
-}
-
-// and3 is SQL's AND over true, false and NULL (nil).
-func and3(a, b any) any {
-	if a == false || b == false {
-		return false
-	}
-	if a == nil || b == nil {
-		return nil
-	}
-	return true
-}
+// exact says whether a launch's date_precision makes its date_utc a real
+// time: only "hour" does; an unknown precision is not exact (docs/gold.md,
+// "Dates are only as exact as date_precision").
+func exact(l *launch) bool { return l.DatePrecision != nil && *l.DatePrecision == "hour" }
 
 // seconds between two instants, exactly.
 func seconds(from, to time.Time) *big.Rat {
 	return big.NewRat(to.Sub(from).Milliseconds(), 1000)
 }
 
-// minTime and maxTime fold a timestamp into a running minimum or maximum,
-// ignoring nil as SQL's min and max ignore NULL.
+// minTime and maxTime fold a timestamp into a running minimum or maximum:
+// first and last are the earliest and latest known dates, so an unknown one
+// (nil) changes nothing (docs/gold.md, "First and last").
 func minTime(cur *time.Time, v *time.Time) *time.Time {
 	if v != nil && (cur == nil || v.Before(*cur)) {
 		return v
@@ -266,7 +256,8 @@ func maxTime(cur *time.Time, v *time.Time) *time.Time {
 	return cur
 }
 
-// sum adds up the non-nil numbers (0 when none, as coalesce(sum(x), 0)).
+// sum adds up the known numbers: unknown ones (nil) are left out, not
+// counted as 0, and a sum over none is 0 (docs/gold.md, "Masses").
 type sum struct {
 	total *big.Rat
 	known int64
@@ -290,7 +281,7 @@ func (s *sum) orZero() *big.Rat {
 	return s.total
 }
 
-// avg is SQL's avg: nil over no values.
+// avg is the mean of the known numbers; nil (NULL) over none.
 func (s *sum) avg() any {
 	if s.known == 0 {
 		return nil
