@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -36,6 +37,15 @@ type firing struct {
 	// that launchpad's list). Every other check reports what it reports
 	// on the snapshot, key for key.
 	also []string
+	// targets drop records the plant points at (drop edits). A second
+	// twin syncs the plant again without them: they are soft-deleted
+	// under it, and only live records count, so the check then reports
+	// what the same soft-deletion reports on the snapshot, and orphans.
+	targets []edit
+	orphans []string
+	// mask hides what changes from one run of the check to the next (an
+	// age) in the keys it reports, as "…".
+	mask *regexp.Regexp
 }
 
 // set sets field of the document of file whose by is value.
@@ -77,7 +87,7 @@ func clone(file, by, value, id string, fn func(d doc)) edit {
 
 // drop removes the document of file whose by is value, if it is there.
 func drop(file, by, value string) edit {
-	return edit{file: file, fn: func(_ *testing.T, docs []doc) []doc {
+	return edit{file: file, by: by, value: value, fn: func(_ *testing.T, docs []doc) []doc {
 		return append([]doc{}, slices.DeleteFunc(docs, func(d doc) bool { return d[by] == value })...)
 	}}
 }
@@ -125,53 +135,102 @@ func firings(t *testing.T) []firing {
 	padSwap, padWas := swap(launchpads, "name", "Kwajalein Atoll")
 	shipSwap, shipWas := swap(ships, "name", "American Champion")
 	fairingShips := len(field(t, launches, "name", "KoreaSat 5A", "fairings").(doc)["ships"].([]any))
+	id := func(file, by, value string) string { return field(t, file, by, value, "id").(string) }
+	// unlist removes the launch named launch from the launches of the
+	// record of file whose by is value. The launch lists that record, and
+	// another record lists the launch too: an _agree check must see that
+	// the other record's list is not this one's.
+	unlist := func(file, by, value, launch string) edit {
+		return with(file, by, value, func(d doc) {
+			d["launches"] = slices.DeleteFunc(slices.Clone(d["launches"].([]any)), func(l any) bool { return l == id(launches, "name", launch) })
+		})
+	}
+	// gone drops the launches named.
+	gone := func(names ...string) []edit {
+		var drops []edit
+		for _, n := range names {
+			drops = append(drops, drop(launches, "name", n))
+		}
+		return drops
+	}
+	falconHeavy := id(rockets, "name", "Falcon Heavy")
+	goMsTree := id(ships, "name", "GO Ms Tree")
+	crs2Payload := field(t, launches, "name", "CRS-2", "payloads").([]any)[0].(string)
+	// stale makes the only run a succeeded one of long ago.
+	const stale = `UPDATE meta.runs SET started_at = started_at - interval '40 days', finished_at = finished_at - interval '40 days'`
 	return []firing{
 		{check: "bridges_match_documents",
-			sql:  `UPDATE bronze.launches SET doc = jsonb_set(doc, '{payloads}', doc -> 'payloads' || '["` + ghost + `"]') WHERE id = '` + crs1 + `'`,
-			keys: []string{"launches.payloads " + crs1}},
-		{check: "bronze_bad_values", edits: []edit{set(payloads, "name", "FalconSAT-2", "mass_kg", "heavy")},
-			keys: []string{"payloads " + field(t, payloads, "name", "FalconSAT-2", "id").(string) + ": mass_kg"}},
-		{check: "capsule_launches_agree", edits: []edit{capsuleSwap},
-			keys: []string{capsuleWas + " → C101", "C101 → CRS-1"}},
-		{check: "capsule_launches_launch_exists", edits: []edit{push(capsules, "serial", "C101", "launches", ghost)},
+			// A soft-deleted launch's bridge is not held to its document.
+			sql:     `UPDATE bronze.launches SET doc = jsonb_set(doc, '{payloads}', doc -> 'payloads' || '["` + ghost + `"]') WHERE id = '` + crs1 + `' OR deleted_at IS NOT NULL`,
+			keys:    []string{"launches.payloads " + crs1},
+			targets: gone("FalconSat"), orphans: []string{"launches.payloads " + crs1}},
+		{check: "bronze_bad_values", edits: []edit{set(payloads, "name", "FalconSAT-2", "mass_kg", "heavy"),
+			with(launches, "name", "CRS-1", func(d doc) { d["cores"].([]any)[0].(doc)["flight"] = "first" })},
+			keys: []string{"payloads " + id(payloads, "name", "FalconSAT-2") + ": mass_kg", "launches.cores " + crs1 + "[0]: flight"}},
+		{check: "capsule_launches_agree", edits: []edit{capsuleSwap, push(launches, "name", "CRS-2", "capsules", id(capsules, "serial", "C101"))},
+			keys:    []string{capsuleWas + " → C101", "C101 → CRS-1", "CRS-2 → C101"},
+			targets: gone(capsuleWas, "CRS-1", "CRS-2")},
+		{check: "capsule_launches_launch_exists", edits: []edit{push(capsules, "serial", "C101", "launches", ghost), push(capsules, "serial", "C101", "launches", nil)},
 			keys: []string{fmt.Sprintf("C101 launches[%d] → %s", count(capsules, "serial", "C101", "launches"), ghost)}},
-		{check: "capsules_dragon_exists", edits: []edit{set(capsules, "serial", "C101", "dragon", ghost)},
-			keys: []string{"C101 → " + ghost}},
+		{check: "capsules_dragon_exists", edits: []edit{set(capsules, "serial", "C101", "dragon", ghost),
+			set(capsules, "serial", "C102", "dragon", id(dragons, "name", "Dragon 1"))},
+			keys:    []string{"C101 → " + ghost},
+			targets: []edit{drop(dragons, "name", "Dragon 1")},
+			orphans: []string{"C101 → " + ghost, "C102 → " + id(dragons, "name", "Dragon 1")}},
 		{check: "capsules_required", edits: []edit{set(capsules, "serial", "C101", "type", nil)},
 			keys: []string{"C101: type"}},
-		{check: "capsules_serial_unique", edits: []edit{set(capsules, "serial", "C102", "serial", "C101")},
-			keys: []string{"C101"}},
+		{check: "capsules_serial_unique", edits: []edit{set(capsules, "serial", "C102", "serial", "C101"),
+			// Two without a serial share none.
+			set(capsules, "serial", "C103", "serial", nil), set(capsules, "serial", "C104", "serial", nil)},
+			keys: []string{"C101"},
+			// Each lacks a field it must have.
+			also: []string{"capsules_required"}},
 		{check: "capsules_status_accepted", edits: []edit{set(capsules, "serial", "C101", "status", "melted")},
 			keys: []string{"C101: melted"}},
 		{check: "capsules_type_accepted", edits: []edit{set(capsules, "serial", "C101", "type", "Dragon 3")},
 			keys: []string{"C101: Dragon 3"}},
-		{check: "core_launches_agree", edits: []edit{coreSwap},
-			keys: []string{coreWas + " → B1003", "B1003 → CRS-1"}},
-		{check: "core_launches_launch_exists", edits: []edit{push(cores, "serial", "B1003", "launches", ghost)},
+		{check: "core_launches_agree", edits: []edit{coreSwap, unlist(cores, "serial", "B1025", "Falcon Heavy Test Flight")},
+			keys:    []string{coreWas + " → B1003", "B1003 → CRS-1", "Falcon Heavy Test Flight → B1025"},
+			targets: gone(coreWas, "CRS-1", "Falcon Heavy Test Flight")},
+		{check: "core_launches_launch_exists", edits: []edit{push(cores, "serial", "B1003", "launches", ghost), push(cores, "serial", "B1003", "launches", nil)},
 			keys: []string{fmt.Sprintf("B1003 launches[%d] → %s", count(cores, "serial", "B1003", "launches"), ghost)}},
 		{check: "cores_required", edits: []edit{set(cores, "serial", "B1003", "status", nil)},
 			keys: []string{"B1003: status"}},
-		{check: "cores_serial_unique", edits: []edit{set(cores, "serial", "B1051", "serial", "B1049")},
-			keys: []string{"B1049"}},
+		{check: "cores_serial_unique", edits: []edit{set(cores, "serial", "B1051", "serial", "B1049"),
+			set(cores, "serial", "B1003", "serial", nil), set(cores, "serial", "B1004", "serial", nil)},
+			keys: []string{"B1049"},
+			// Each lacks a field it must have.
+			also: []string{"cores_required"}},
 		{check: "cores_status_accepted", edits: []edit{set(cores, "serial", "B1003", "status", "gone")},
 			keys: []string{"B1003: gone"}},
-		{check: "crew_launches_agree", edits: []edit{crewSwap},
-			keys: []string{crewWas + " → Robert Behnken", "Robert Behnken → CRS-1"}},
-		{check: "crew_launches_launch_exists", edits: []edit{push(crew, "name", "Robert Behnken", "launches", ghost)},
+		{check: "crew_launches_agree", edits: []edit{crewSwap, push(crew, "name", "Robert Behnken", "launches", id(launches, "name", "Crew-1"))},
+			keys:    []string{crewWas + " → Robert Behnken", "Robert Behnken → CRS-1", "Robert Behnken → Crew-1"},
+			targets: gone(crewWas, "CRS-1", "Crew-1")},
+		{check: "crew_launches_launch_exists", edits: []edit{push(crew, "name", "Robert Behnken", "launches", ghost), push(crew, "name", "Robert Behnken", "launches", nil)},
 			keys: []string{fmt.Sprintf("Robert Behnken launches[%d] → %s", count(crew, "name", "Robert Behnken", "launches"), ghost)}},
 		{check: "crew_required", edits: []edit{set(crew, "name", "Robert Behnken", "status", nil)},
 			keys: []string{"Robert Behnken: status"}},
 		{check: "crew_status_accepted", edits: []edit{set(crew, "name", "Robert Behnken", "status", "asleep")},
 			keys: []string{"Robert Behnken: asleep"}},
-		{check: "dragons_name_unique", edits: []edit{clone(dragons, "name", "Dragon 1", "5e9d058759b1ff74a7ad5f90", func(doc) {})},
-			keys: []string{"Dragon 1"}},
+		{check: "dragons_name_unique", edits: []edit{clone(dragons, "name", "Dragon 1", "5e9d058759b1ff74a7ad5f90", func(doc) {}),
+			clone(dragons, "name", "Dragon 1", "5e9d058759b1ff74a7ad5f91", func(d doc) { d["name"] = nil }),
+			clone(dragons, "name", "Dragon 1", "5e9d058759b1ff74a7ad5f92", func(d doc) { d["name"] = nil })},
+			keys: []string{"Dragon 1"},
+			// Each lacks a field it must have.
+			also: []string{"dragons_required"}},
 		{check: "dragons_required", edits: []edit{set(dragons, "name", "Dragon 1", "crew_capacity", nil)},
 			keys: []string{"Dragon 1: crew_capacity"}},
 		{check: "extracts_keyed", over: true, edits: []edit{set(rockets, "name", "Falcon 1", "id", nil)},
+			// Newer than the last extract: a failed run's, and a succeeded
+			// run's that lacked the resource.
+			sql: `INSERT INTO meta.runs (run_id, status, source, finished_at, error) OVERRIDING SYSTEM VALUE VALUES (3, 'failed', 'planted', now(), 'planted'), (4, 'succeeded', 'planted', now(), NULL);
+				INSERT INTO meta.run_resources (run_id, resource, landed_run_id, extract_sha256, fetched, rejected) VALUES (3, 'rockets', 3, '\x00', 4, 2);
+				INSERT INTO meta.run_resources (run_id, resource, fetched, absent) VALUES (4, 'rockets', 0, true)`,
 			keys: []string{"rockets: 1 of 4 documents in run 2"}},
-		{check: "landpad_launches_agree", edits: []edit{landpadSwap},
-			keys: []string{landpadWas + " → LZ-1", "LZ-1 → CRS-1"}},
-		{check: "landpad_launches_launch_exists", edits: []edit{push(landpads, "name", "LZ-1", "launches", ghost)},
+		{check: "landpad_launches_agree", edits: []edit{landpadSwap, unlist(landpads, "name", "LZ-2", "Falcon Heavy Test Flight")},
+			keys:    []string{landpadWas + " → LZ-1", "LZ-1 → CRS-1", "Falcon Heavy Test Flight → LZ-2"},
+			targets: gone(landpadWas, "CRS-1", "Falcon Heavy Test Flight")},
+		{check: "landpad_launches_launch_exists", edits: []edit{push(landpads, "name", "LZ-1", "launches", ghost), push(landpads, "name", "LZ-1", "launches", nil)},
 			keys: []string{fmt.Sprintf("LZ-1 launches[%d] → %s", count(landpads, "name", "LZ-1", "launches"), ghost)}},
 		{check: "landpads_required", edits: []edit{set(landpads, "name", "LZ-1", "status", nil)},
 			keys: []string{"LZ-1: status"}},
@@ -179,13 +238,15 @@ func firings(t *testing.T) []firing {
 			keys: []string{"LZ-1: flooded"}},
 		{check: "landpads_type_accepted", edits: []edit{set(landpads, "name", "LZ-1", "type", "Barge")},
 			keys: []string{"LZ-1: Barge"}},
-		{check: "launch_capsules_capsule_exists", edits: []edit{push(launches, "name", "CRS-1", "capsules", ghost)},
+		{check: "launch_capsules_capsule_exists", edits: []edit{push(launches, "name", "CRS-1", "capsules", ghost), push(launches, "name", "CRS-1", "capsules", nil)},
 			keys: []string{fmt.Sprintf("CRS-1 capsules[%d] → %s", count(launches, "name", "CRS-1", "capsules"), ghost)}},
 		{check: "launch_cores_core_exists", edits: []edit{push(launches, "name", "CRS-1", "cores",
 			doc{"core": ghost, "flight": 1, "gridfins": false, "legs": false, "reused": false, "landing_attempt": false})},
 			keys: []string{"CRS-1 cores[1] → " + ghost}},
 		{check: "launch_cores_core_unique", edits: []edit{push(launches, "name", "CRS-1", "cores", crs1Core)},
-			keys: []string{"CRS-1 → " + field(t, cores, "id", crs1Core["core"].(string), "serial").(string)}},
+			keys:    []string{"CRS-1 → " + field(t, cores, "id", crs1Core["core"].(string), "serial").(string)},
+			targets: []edit{drop(cores, "id", crs1Core["core"].(string))},
+			orphans: []string{"CRS-1 → " + crs1Core["core"].(string)}},
 		{check: "launch_cores_landing_type_accepted", edits: []edit{with(launches, "name", "CRS-1", func(d doc) {
 			d["cores"].([]any)[0].(doc)["landing_type"] = "Parachute"
 		})},
@@ -194,22 +255,37 @@ func firings(t *testing.T) []firing {
 			d["cores"].([]any)[0].(doc)["landpad"] = ghost
 		})},
 			keys: []string{"CRS-1 cores[0] → " + ghost}},
-		{check: "launch_crew_crew_exists", edits: []edit{push(launches, "name", "CRS-1", "crew", doc{"crew": ghost, "role": "Pilot"})},
+		{check: "launch_crew_crew_exists", edits: []edit{push(launches, "name", "CRS-1", "crew", doc{"crew": ghost, "role": "Pilot"}),
+			push(launches, "name", "CRS-1", "crew", doc{"crew": nil, "role": "Pilot"})},
 			keys: []string{"CRS-1 crew[0] → " + ghost}},
-		{check: "launch_crew_crew_unique", edits: []edit{push(launches, "name", "CCtCap Demo Mission 2", "crew", demo2Crew)},
-			keys: []string{"CCtCap Demo Mission 2 → Robert Behnken"}},
+		{check: "launch_crew_crew_unique", edits: []edit{push(launches, "name", "CCtCap Demo Mission 2", "crew", demo2Crew),
+			push(launches, "name", "CCtCap Demo Mission 2", "crew", doc{"crew": nil, "role": "Pilot"}),
+			push(launches, "name", "CCtCap Demo Mission 2", "crew", doc{"crew": nil, "role": "Pilot"})},
+			keys:    []string{"CCtCap Demo Mission 2 → Robert Behnken"},
+			targets: []edit{drop(crew, "name", "Robert Behnken")},
+			orphans: []string{"CCtCap Demo Mission 2 → " + demo2Crew["crew"].(string)}},
 		{check: "launch_fairing_ships_ship_exists", edits: []edit{with(launches, "name", "KoreaSat 5A", func(d doc) {
 			f := d["fairings"].(doc)
-			f["ships"] = append(f["ships"].([]any), ghost)
+			f["ships"] = append(f["ships"].([]any), ghost, nil)
 		})},
-			keys: []string{fmt.Sprintf("KoreaSat 5A fairings.ships[%d] → %s", fairingShips, ghost)}},
-		{check: "launch_payloads_agree", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", nil)},
-			keys: []string{"FalconSat → FalconSAT-2 (no launch)"}},
-		{check: "launch_payloads_payload_exists", edits: []edit{push(launches, "name", "CRS-1", "payloads", ghost)},
+			keys:    []string{fmt.Sprintf("KoreaSat 5A fairings.ships[%d] → %s", fairingShips, ghost)},
+			targets: []edit{drop(ships, "id", goMsTree)},
+			orphans: []string{fmt.Sprintf("KoreaSat 5A fairings.ships[%d] → %s", fairingShips, ghost)}},
+		{check: "launch_payloads_agree", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", nil),
+			set(payloads, "id", crs2Payload, "launch", crs1)},
+			keys: []string{"FalconSat → FalconSAT-2 (no launch)", "CRS-2 → " + field(t, payloads, "id", crs2Payload, "name").(string) + " (CRS-1)"},
+			// CRS-1 does not list it.
+			also:    []string{"payloads_launch_agrees"},
+			targets: gone("FalconSat", "CRS-1"),
+			orphans: []string{"CRS-2 → " + field(t, payloads, "id", crs2Payload, "name").(string) + " (" + crs1 + ")"}},
+		{check: "launch_payloads_payload_exists", edits: []edit{push(launches, "name", "CRS-1", "payloads", ghost), push(launches, "name", "CRS-1", "payloads", nil)},
 			keys: []string{fmt.Sprintf("CRS-1 payloads[%d] → %s", count(launches, "name", "CRS-1", "payloads"), ghost)}},
-		{check: "launch_payloads_payload_unique", edits: []edit{push(launches, "name", "CRS-1", "payloads", crs1Payload)},
-			keys: []string{field(t, payloads, "id", crs1Payload, "name").(string)}},
-		{check: "launch_ships_ship_exists", edits: []edit{push(launches, "name", "CRS-1", "ships", ghost)},
+		{check: "launch_payloads_payload_unique", edits: []edit{push(launches, "name", "CRS-1", "payloads", crs1Payload),
+			push(launches, "name", "CRS-1", "payloads", nil), push(launches, "name", "CRS-1", "payloads", nil)},
+			keys:    []string{field(t, payloads, "id", crs1Payload, "name").(string)},
+			targets: []edit{drop(payloads, "id", crs1Payload)},
+			orphans: []string{crs1Payload}},
+		{check: "launch_ships_ship_exists", edits: []edit{push(launches, "name", "CRS-1", "ships", ghost), push(launches, "name", "CRS-1", "ships", nil)},
 			keys: []string{fmt.Sprintf("CRS-1 ships[%d] → %s", count(launches, "name", "CRS-1", "ships"), ghost)}},
 		{check: "launches_date_local_agrees", edits: []edit{set(launches, "name", "CRS-2", "date_local", "2000-01-01T00:00:00+00:00")},
 			keys: []string{"CRS-2"}},
@@ -217,18 +293,28 @@ func firings(t *testing.T) []firing {
 			keys: []string{"CRS-1: fortnight"}},
 		{check: "launches_date_unix_agrees", edits: []edit{set(launches, "name", "CRS-1", "date_unix", 1349656600)},
 			keys: []string{"CRS-1"}},
-		{check: "launches_flight_number_unique", edits: []edit{set(launches, "name", "CRS-1", "flight_number", 10)},
-			keys: []string{"10"}},
-		{check: "launches_launchpad_exists", edits: []edit{set(launches, "name", "CRS-1", "launchpad", ghost)},
+		{check: "launches_flight_number_unique", edits: []edit{set(launches, "name", "CRS-1", "flight_number", 10),
+			set(launches, "name", "CRS-5", "flight_number", nil), set(launches, "name", "CRS-6", "flight_number", nil)},
+			keys: []string{"10"},
+			// Each lacks a field it must have.
+			also: []string{"launches_required"}},
+		{check: "launches_launchpad_exists", edits: []edit{set(launches, "name", "CRS-1", "launchpad", ghost),
+			set(launches, "name", "CRS-3", "launchpad", nil)},
 			keys: []string{"CRS-1 → " + ghost},
 			// CCSFS SLC 40 still lists CRS-1.
 			also: []string{"launchpad_launches_agree"}},
-		{check: "launches_name_unique", edits: []edit{set(launches, "name", "CRS-2", "name", "CRS-1")},
-			keys: []string{"CRS-1"}},
+		{check: "launches_name_unique", edits: []edit{set(launches, "name", "CRS-2", "name", "CRS-1"),
+			set(launches, "name", "CRS-5", "name", nil), set(launches, "name", "CRS-6", "name", nil)},
+			keys: []string{"CRS-1"},
+			// Each lacks a field it must have.
+			also: []string{"launches_required"}},
 		{check: "launches_required", edits: []edit{set(launches, "name", "CRS-1", "upcoming", nil)},
 			keys: []string{"CRS-1: upcoming"}},
-		{check: "launches_rocket_exists", edits: []edit{set(launches, "name", "CRS-1", "rocket", ghost)},
-			keys: []string{"CRS-1 → " + ghost}},
+		{check: "launches_rocket_exists", edits: []edit{set(launches, "name", "CRS-1", "rocket", ghost),
+			set(launches, "name", "CRS-3", "rocket", nil)},
+			keys:    []string{"CRS-1 → " + ghost},
+			targets: []edit{drop(rockets, "name", "Falcon 1")},
+			orphans: []string{"CRS-1 → " + ghost}},
 		{check: "launches_static_fire_before_launch", edits: []edit{
 			set(launches, "name", "CRS-1", "static_fire_date_utc", "2012-10-09T00:00:00.000Z"),
 			set(launches, "name", "CRS-1", "static_fire_date_unix", 1349740800),
@@ -238,14 +324,20 @@ func firings(t *testing.T) []firing {
 			keys: []string{"CRS-1"}},
 		{check: "launches_static_fire_date_unix_agrees", edits: []edit{set(launches, "name", "CRS-1", "static_fire_date_unix", 1348876801)},
 			keys: []string{"CRS-1"}},
-		{check: "launchpad_launches_agree", edits: []edit{padSwap},
-			keys: []string{padWas + " → Kwajalein Atoll", "Kwajalein Atoll → CRS-1"}},
-		{check: "launchpad_launches_launch_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "launches", ghost)},
+		{check: "launchpad_launches_agree", edits: []edit{padSwap, push(launchpads, "name", "VAFB SLC 3W", "launches", id(launches, "name", padWas))},
+			keys:    []string{padWas + " → Kwajalein Atoll", "Kwajalein Atoll → CRS-1", "VAFB SLC 3W → " + padWas},
+			targets: gone(padWas, "CRS-1")},
+		{check: "launchpad_launches_launch_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "launches", ghost), push(launchpads, "name", "VAFB SLC 3W", "launches", nil)},
 			keys: []string{fmt.Sprintf("VAFB SLC 3W launches[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "launches"), ghost)}},
-		{check: "launchpad_rockets_agree", edits: []edit{set(launches, "name", "CRS-1", "rocket", falcon1)},
-			keys: []string{"CRS-1 → CCSFS SLC 40: Falcon 1"}},
-		{check: "launchpad_rockets_rocket_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "rockets", ghost)},
-			keys: []string{fmt.Sprintf("VAFB SLC 3W rockets[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "rockets"), ghost)}},
+		{check: "launchpad_rockets_agree", edits: []edit{set(launches, "name", "CRS-1", "rocket", falcon1),
+			set(launches, "name", "FalconSat", "rocket", falconHeavy)},
+			keys: []string{"CRS-1 → CCSFS SLC 40: Falcon 1", "FalconSat → Kwajalein Atoll: Falcon Heavy"},
+			// CRS-1's launchpad, and FalconSat's rocket.
+			targets: []edit{drop(launchpads, "name", "CCSFS SLC 40"), drop(rockets, "name", "Falcon Heavy")}},
+		{check: "launchpad_rockets_rocket_exists", edits: []edit{push(launchpads, "name", "VAFB SLC 3W", "rockets", ghost), push(launchpads, "name", "VAFB SLC 3W", "rockets", nil)},
+			keys:    []string{fmt.Sprintf("VAFB SLC 3W rockets[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "rockets"), ghost)},
+			targets: []edit{drop(rockets, "name", "Falcon 1")},
+			orphans: []string{fmt.Sprintf("VAFB SLC 3W rockets[%d] → %s", count(launchpads, "name", "VAFB SLC 3W", "rockets"), ghost)}},
 		{check: "launchpads_required", edits: []edit{set(launchpads, "name", "VAFB SLC 3W", "status", nil)},
 			keys: []string{"VAFB SLC 3W: status"}},
 		{check: "launchpads_status_accepted", edits: []edit{set(launchpads, "name", "VAFB SLC 3W", "status", "sunk")},
@@ -257,7 +349,8 @@ func firings(t *testing.T) []firing {
 		{check: "payloads_launch_agrees", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", crs1)},
 			keys: []string{"FalconSAT-2 → CRS-1"},
 			// FalconSat lists it, and it names another launch.
-			also: []string{"launch_payloads_agree"}},
+			also:    []string{"launch_payloads_agree"},
+			targets: gone("CRS-1")},
 		{check: "payloads_launch_exists", edits: []edit{set(payloads, "name", "FalconSAT-2", "launch", ghost)},
 			keys: []string{"FalconSAT-2 → " + ghost},
 			also: []string{"launch_payloads_agree"}},
@@ -265,24 +358,34 @@ func firings(t *testing.T) []firing {
 			d["name"], d["launch"] = "Orphan", nil
 		})},
 			keys: []string{"Orphan"}},
-		{check: "payloads_name_unique", edits: []edit{set(payloads, "id", crs1Payload, "name", "FalconSAT-2")},
+		{check: "payloads_name_unique", edits: []edit{set(payloads, "id", crs1Payload, "name", "FalconSAT-2"),
+			set(payloads, "id", crs2Payload, "name", nil), set(payloads, "name", "Trailblazer", "name", nil)},
 			keys: []string{"FalconSAT-2"}},
 		{check: "resources_live", over: true, edits: []edit{{file: "v4/history.json", fn: func(*testing.T, []doc) []doc { return []doc{} }}},
 			keys: []string{fmt.Sprintf("history: no live rows, %d soft-deleted", len(readDocs(t, snapshot, "v4/history.json")))}},
 		{check: "runs_fresh", sql: `UPDATE meta.runs SET status = 'failed', error = 'planted'`,
 			keys: []string{"no run ever succeeded"}},
-		{check: "ship_launches_agree", edits: []edit{shipSwap},
-			keys: []string{shipWas + " → American Champion", "American Champion → CRS-1"}},
-		{check: "ship_launches_launch_exists", edits: []edit{push(ships, "name", "American Champion", "launches", ghost)},
+		{check: "runs_fresh", sql: stale, keys: []string{"run 1 finished … ago"}, mask: regexp.MustCompile(`\d+ days( [\d:]+)?`)},
+		{check: "ship_launches_agree", edits: []edit{shipSwap, unlist(ships, "name", "A Shortfall of Gravitas", "Crew-3")},
+			keys:    []string{shipWas + " → American Champion", "American Champion → CRS-1", "Crew-3 → A Shortfall of Gravitas"},
+			targets: gone(shipWas, "CRS-1", "Crew-3")},
+		{check: "ship_launches_launch_exists", edits: []edit{push(ships, "name", "American Champion", "launches", ghost), push(ships, "name", "American Champion", "launches", nil)},
 			keys: []string{fmt.Sprintf("American Champion launches[%d] → %s", count(ships, "name", "American Champion", "launches"), ghost)}},
-		{check: "ships_name_unique", edits: []edit{set(ships, "name", "American Islander", "name", "American Champion")},
-			keys: []string{"American Champion"}},
+		{check: "ships_name_unique", edits: []edit{set(ships, "name", "American Islander", "name", "American Champion"),
+			set(ships, "name", "GO Ms Tree", "name", nil), set(ships, "name", "GO Quest", "name", nil)},
+			keys: []string{"American Champion"},
+			// Each lacks a field it must have.
+			also: []string{"ships_required"}},
 		{check: "ships_required", edits: []edit{set(ships, "name", "American Champion", "active", nil)},
 			keys: []string{"American Champion: active"}},
 		{check: "starlink_launch_exists", edits: []edit{{file: "v4/starlink.json", by: "id", value: "5eed770f096e59000698560d", fn: func(_ *testing.T, docs []doc) []doc {
-			return append(docs, doc{"id": "5eed770f096e59000698560d", "version": "v1.0", "launch": ghost})
+			return append(docs, doc{"id": "5eed770f096e59000698560d", "version": "v1.0", "launch": ghost},
+				doc{"id": "5eed770f096e59000698560e", "version": "v1.0", "launch": crs1},
+				doc{"id": "5eed770f096e59000698560f", "version": "v1.0", "launch": nil})
 		}}},
-			keys: []string{"5eed770f096e59000698560d → " + ghost}},
+			keys:    []string{"5eed770f096e59000698560d → " + ghost},
+			targets: gone("CRS-1"),
+			orphans: []string{"5eed770f096e59000698560d → " + ghost, "5eed770f096e59000698560e → " + crs1}},
 	}
 }
 
@@ -314,6 +417,29 @@ func (f firing) soft(t *testing.T) *pgxpool.Pool {
 	return pool
 }
 
+// orphaned is a new database that holds f planted, then synced again
+// with f planted and without its targets: they are soft-deleted under the
+// plant. f.sql is planted last.
+func (f firing) orphaned(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool := setup(t)
+	load(t, pool, planted(t, f.edits...))
+	load(t, pool, planted(t, append(slices.Clone(f.edits), f.targets...)...))
+	f.plant(t, pool)
+	return pool
+}
+
+// plant runs f.sql, if any, as the owner.
+func (f firing) plant(t *testing.T, pool *pgxpool.Pool) {
+	t.Helper()
+	if f.sql == "" {
+		return
+	}
+	if _, err := pool.Exec(context.Background(), f.sql); err != nil {
+		t.Fatalf("plant: %v", err)
+	}
+}
+
 // database is a new database holding the snapshot with f planted.
 func (f firing) database(t *testing.T) *pgxpool.Pool {
 	t.Helper()
@@ -324,11 +450,7 @@ func (f firing) database(t *testing.T) *pgxpool.Pool {
 	if f.edits != nil || !f.over {
 		load(t, pool, planted(t, f.edits...))
 	}
-	if f.sql != "" {
-		if _, err := pool.Exec(context.Background(), f.sql); err != nil {
-			t.Fatalf("plant: %v", err)
-		}
-	}
+	f.plant(t, pool)
 	return pool
 }
 
@@ -345,15 +467,13 @@ type reference struct {
 	keys map[string][]string
 }
 
-// keys returns the keys of the snapshot synced, then synced again without
-// the documents f.gone removes.
-func (r *references) keys(t *testing.T, f firing) map[string][]string {
+// keys returns the keys of the snapshot synced, then synced again
+// without the documents drops remove.
+func (r *references) keys(t *testing.T, drops []edit) map[string][]string {
 	t.Helper()
 	var name []string
-	for _, e := range f.edits {
-		if e.by != "" {
-			name = append(name, e.file+" "+e.by+" "+e.value)
-		}
+	for _, e := range drops {
+		name = append(name, e.file+" "+e.by+" "+e.value)
 	}
 	slices.Sort(name)
 	r.mu.Lock()
@@ -369,7 +489,7 @@ func (r *references) keys(t *testing.T, f firing) map[string][]string {
 	ref.once.Do(func() {
 		pool := setup(t)
 		load(t, pool, snapshot)
-		load(t, pool, planted(t, f.gone()...))
+		load(t, pool, planted(t, drops...))
 		ref.keys = allKeys(t, pool)
 	})
 	if ref.keys == nil {
@@ -470,14 +590,29 @@ func TestEveryCheckFires(t *testing.T) {
 			if f.gone() != nil {
 				t.Run("soft-deleted", func(t *testing.T) {
 					t.Parallel()
-					want := softened.keys(t, f)[f.check]
+					want := softened.keys(t, f.gone())[f.check]
 					if got := allKeys(t, f.soft(t))[f.check]; !slices.Equal(got, want) {
 						plus, minus := added(want, got)
 						t.Errorf("%s, its planted records soft-deleted, added %q and lost %q besides what their soft-deletion from the snapshot does", f.check, plus, minus)
 					}
 				})
 			}
+			if f.targets != nil {
+				t.Run("targets soft-deleted", func(t *testing.T) {
+					t.Parallel()
+					want := slices.Sorted(slices.Values(append(slices.Clone(softened.keys(t, f.targets)[f.check]), f.orphans...)))
+					if got := allKeys(t, f.orphaned(t))[f.check]; !slices.Equal(got, want) {
+						plus, minus := added(want, got)
+						t.Errorf("%s, what the plant points at soft-deleted, added %q and lost %q besides what that soft-deletion from the snapshot does; want %q added", f.check, plus, minus, f.orphans)
+					}
+				})
+			}
 			got := allKeys(t, f.database(t))
+			if f.mask != nil {
+				for i, k := range got[f.check] {
+					got[f.check][i] = f.mask.ReplaceAllString(k, "…")
+				}
+			}
 			plus, minus := added(baseline[f.check], got[f.check])
 			want := slices.Sorted(slices.Values(f.keys))
 			if !slices.Equal(plus, want) || len(minus) > 0 {

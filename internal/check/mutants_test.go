@@ -69,6 +69,9 @@ func TestMutants(t *testing.T) {
 		if f.gone() != nil {
 			add(f.check, f.soft(t))
 		}
+		if f.targets != nil {
+			add(f.check, f.orphaned(t))
+		}
 	}
 	setup := time.Since(start)
 
