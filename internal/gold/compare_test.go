@@ -50,60 +50,78 @@ var tolerance = big.NewRat(1, 1_000_000_000_000)
 // want: the same grain keys, the same columns, equal values.
 func compareView(t *testing.T, q querier, name string, want table) {
 	t.Helper()
-	if len(want.rows) == 0 {
-		t.Fatalf("%s: the Go computation gave no rows; the comparison would prove nothing", name)
+	diffs, err := diffView(context.Background(), q, name, want)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got := readView(t, q, name)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+	if len(diffs) == 0 {
+		t.Logf("%s: %d rows match", name, len(want.rows))
+	}
+}
+
+// diffView lists how the gold view name differs from want, one line per
+// missing, unexpected or repeated row and per differing value; none when
+// they hold the same rows.
+func diffView(ctx context.Context, q querier, name string, want table) ([]string, error) {
+	if len(want.rows) == 0 {
+		return nil, fmt.Errorf("%s: the Go computation gave no rows; the comparison would prove nothing", name)
+	}
 	wantByKey := map[string]row{}
 	for _, r := range want.rows {
 		k := keyOf(r, want.key)
 		if _, dup := wantByKey[k]; dup {
-			t.Fatalf("%s: the Go computation repeats key %s", name, k)
+			return nil, fmt.Errorf("%s: the Go computation repeats key %s", name, k)
 		}
 		wantByKey[k] = r
 	}
+	got, err := readView(ctx, q, name)
+	if err != nil {
+		return nil, err
+	}
+	var diffs []string
 	gotByKey := map[string]row{}
 	for _, r := range got {
 		k := keyOf(r, want.key)
 		if _, dup := gotByKey[k]; dup {
-			t.Errorf("%s: key %s appears twice", name, k)
+			diffs = append(diffs, fmt.Sprintf("%s: key %s appears twice", name, k))
 		}
 		gotByKey[k] = r
 	}
 	for _, k := range sortedKeys(wantByKey) {
 		if _, ok := gotByKey[k]; !ok {
-			t.Errorf("%s: row %s missing", name, k)
+			diffs = append(diffs, fmt.Sprintf("%s: row %s missing", name, k))
 		}
 	}
 	for _, k := range sortedKeys(gotByKey) {
 		w, ok := wantByKey[k]
 		if !ok {
-			t.Errorf("%s: unexpected row %s: %s", name, k, show(gotByKey[k]))
+			diffs = append(diffs, fmt.Sprintf("%s: unexpected row %s: %s", name, k, show(gotByKey[k])))
 			continue
 		}
 		g := gotByKey[k]
-		for col := range g {
+		for _, col := range sortedKeys(g) {
 			if _, ok := w[col]; !ok {
-				t.Errorf("%s: column %s is not computed by the test", name, col)
+				diffs = append(diffs, fmt.Sprintf("%s: column %s is not computed by the test", name, col))
 			}
 		}
-		for col, wv := range w {
+		for _, col := range sortedKeys(w) {
 			gv, ok := g[col]
 			if !ok {
-				t.Errorf("%s: the view has no column %s", name, col)
+				diffs = append(diffs, fmt.Sprintf("%s: the view has no column %s", name, col))
 				continue
 			}
-			if !equal(gv, wv) {
-				t.Errorf("%s %s: %s = %s, want %s", name, k, col, format(gv), format(wv))
+			if wv := w[col]; !equal(gv, wv) {
+				diffs = append(diffs, fmt.Sprintf("%s %s: %s = %s, want %s", name, k, col, format(gv), format(wv)))
 			}
 		}
 	}
-	if !t.Failed() {
-		t.Logf("%s: %d rows match", name, len(got))
-	}
+	return diffs, nil
 }
 
-// querier is a pool or connection.
+// querier is a pool, connection or transaction.
 type querier interface {
 	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
@@ -111,69 +129,68 @@ type querier interface {
 
 // readView reads every row of a gold view with its values normalised to
 // the types of row.
-func readView(t *testing.T, q querier, name string) []row {
-	t.Helper()
+func readView(ctx context.Context, q querier, name string) ([]row, error) {
 	ident := pgx.Identifier(strings.SplitN(name, ".", 2)).Sanitize()
-	rows, err := q.Query(context.Background(), "SELECT * FROM "+ident)
+	rows, err := q.Query(ctx, "SELECT * FROM "+ident)
 	if err != nil {
-		t.Fatalf("read %s: %v", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
 	defer rows.Close()
 	var out []row
 	for rows.Next() {
 		vals, err := rows.Values()
 		if err != nil {
-			t.Fatalf("read %s: %v", name, err)
+			return nil, fmt.Errorf("read %s: %w", name, err)
 		}
 		r := row{}
 		for i, fd := range rows.FieldDescriptions() {
-			r[fd.Name] = normalise(t, vals[i])
+			if r[fd.Name], err = normalise(vals[i]); err != nil {
+				return nil, fmt.Errorf("read %s.%s: %w", name, fd.Name, err)
+			}
 		}
 		out = append(out, r)
 	}
 	if err := rows.Err(); err != nil {
-		t.Fatalf("read %s: %v", name, err)
+		return nil, fmt.Errorf("read %s: %w", name, err)
 	}
-	return out
+	return out, nil
 }
 
-func normalise(t *testing.T, v any) any {
-	t.Helper()
+func normalise(v any) (any, error) {
 	switch v := v.(type) {
 	case nil, string, bool, int64:
-		return v
+		return v, nil
 	case int16:
-		return int64(v)
+		return int64(v), nil
 	case int32:
-		return int64(v)
+		return int64(v), nil
 	case time.Time:
-		return v.UTC()
+		return v.UTC(), nil
 	case pgtype.Numeric:
 		if !v.Valid {
-			return nil
+			return nil, nil
 		}
 		if v.NaN || v.InfinityModifier != pgtype.Finite {
-			t.Fatalf("numeric %+v is not a finite number", v)
+			return nil, fmt.Errorf("numeric %+v is not a finite number", v)
 		}
 		r := new(big.Rat).SetInt(v.Int)
 		scale := new(big.Rat).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(abs(v.Exp))), nil))
 		if v.Exp >= 0 {
-			return r.Mul(r, scale)
+			return r.Mul(r, scale), nil
 		}
-		return r.Quo(r, scale)
+		return r.Quo(r, scale), nil
 	case []any:
 		s := make([]string, len(v))
 		for i, e := range v {
 			str, ok := e.(string)
 			if !ok {
-				t.Fatalf("array element %v (%T) is not text", e, e)
+				return nil, fmt.Errorf("array element %v (%T) is not text", e, e)
 			}
 			s[i] = str
 		}
-		return s
+		return s, nil
 	default:
-		t.Fatalf("no normalisation for %v (%T)", v, v)
-		return nil
+		return nil, fmt.Errorf("no normalisation for %v (%T)", v, v)
 	}
 }
 

@@ -189,6 +189,56 @@ var edges = []edge{
 			"gold.static_fire_lead_time"},
 	},
 	{
+		// A flown launch with no launch pad: counted at no pad (the launch
+		// side names none), and no row of unknown pad.
+		name:    "a launch without a launch pad",
+		edit:    setLaunch("Jason 3", func(l map[string]any) { l["launchpad"] = nil }),
+		reaches: []string{"gold.launchpad_utilisation"},
+	},
+	{
+		// A flown launch's booster unknown: no flight of any core, and no
+		// row of unknown core; its landing attempt still counts.
+		name:    "a flown launch's core unknown",
+		edit:    setLaunch("Iridium NEXT Mission 1", func(l map[string]any) { firstCore(l)["core"] = nil }),
+		reaches: []string{"gold.core_flights", "gold.core_reuse"},
+	},
+	{
+		// Successful landings of each type whose landing_attempt is
+		// unknown: no attempt, so no landing either, whatever the type.
+		name: "landing_attempt unknown",
+		edit: func(t *testing.T, dir string) {
+			for _, name := range []string{"CRS-20", "SES-10", "CRS-3"} { // RTLS, ASDS, Ocean
+				setLaunch(name, func(l map[string]any) { firstCore(l)["landing_attempt"] = nil })(t, dir)
+			}
+		},
+		reaches: []string{"gold.core_flights", "gold.core_reuse", "gold.landings_by_type",
+			"gold.landpad_utilisation"},
+	},
+	{
+		// Starlink-12's fairing, reused, tried for and recovered, with its
+		// reuse and attempt unknown: not a recovery (no known attempt), yet
+		// the launch has fairing data.
+		name: "a fairing recovered without a known attempt",
+		edit: setLaunch("Starlink-12 (v1.0)", func(l map[string]any) {
+			f := l["fairings"].(map[string]any)
+			f["reused"], f["recovery_attempt"], f["recovered"] = nil, nil, true
+		}),
+		reaches: []string{"gold.fairing_recovery_by_year"},
+	},
+	{
+		// Ax-1's commander replaced by an element naming no one: he has no
+		// flight, and no row of unknown crew appears.
+		name:    "a crew element naming no one",
+		edit:    setLaunch("Ax-1", func(l map[string]any) { l["crew"].([]any)[0].(map[string]any)["crew"] = nil }),
+		reaches: []string{"gold.crew_flights", "gold.crew_flights_by_agency"},
+	},
+	{
+		// Inspiration4's commander without a role: still a flight, no role.
+		name:    "a crew member without a role",
+		edit:    setLaunch("Inspiration4", func(l map[string]any) { l["crew"].([]any)[0].(map[string]any)["role"] = nil }),
+		reaches: []string{"gold.crew_flights"},
+	},
+	{
 		// Counted once for the launch, by definition: no view changes.
 		name: "a payload listed twice by one launch",
 		edit: setLaunch("CRS-20", func(l map[string]any) {

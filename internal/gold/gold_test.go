@@ -113,120 +113,7 @@ func TestViewsMatchTheSnapshot(t *testing.T) {
 	}
 
 	dir := copySnapshot(t)
-	steps := []struct {
-		name  string
-		edit  func(t *testing.T, dir string)
-		fresh []string // the views reading a table the edit changes
-	}{
-		{
-			name: "crew agency changed",
-			edit: func(t *testing.T, dir string) {
-				editDocs(t, dir, "v4/crew.json", func(docs []map[string]any) {
-					docs[0]["agency"] = "Edited Agency"
-					docs[1]["agency"] = nil
-				})
-			},
-			fresh: []string{"gold.crew_flights", "gold.crew_flights_by_agency"},
-		},
-		{
-			name: "payload mass and orbit changed",
-			edit: func(t *testing.T, dir string) {
-				editDocs(t, dir, "v4/payloads.json", func(docs []map[string]any) {
-					for _, p := range docs[:3] {
-						p["mass_kg"] = json.Number("1234.5")
-						p["orbit"] = "Edited Orbit"
-					}
-				})
-			},
-			fresh: []string{"gold.payload_flights", "gold.payload_mass_by_customer", "gold.payload_mass_by_orbit", "gold.rocket_cost_efficiency"},
-		},
-		{
-			name: "landpad counters changed",
-			edit: func(t *testing.T, dir string) {
-				editDocs(t, dir, "v4/landpads.json", func(docs []map[string]any) {
-					docs[0]["landing_attempts"] = json.Number("99")
-				})
-			},
-			fresh: []string{"gold.landpad_utilisation"},
-		},
-		{
-			name: "launches failed, landed on land, moved to the 28th",
-			edit: func(t *testing.T, dir string) {
-				editDocs(t, dir, "v5/launches.json", func(docs []map[string]any) {
-					edited := 0
-					for _, l := range docs {
-						cores, _ := l["cores"].([]any)
-						if l["upcoming"] != false || l["success"] != true || l["static_fire_date_utc"] == nil ||
-							len(cores) != 1 || cores[0].(map[string]any)["landing_type"] != "ASDS" {
-							continue
-						}
-						c := cores[0].(map[string]any)
-						l["success"] = false
-						c["landing_success"] = false
-						c["landing_type"] = "RTLS"
-						l["date_utc"] = l["date_utc"].(string)[:8] + "28T23:59:00.000Z"
-						if edited++; edited == 3 {
-							break
-						}
-					}
-				})
-			},
-			fresh: all, // every view reads launches, directly or through another view
-		},
-		{
-			// What the snapshot lacks but the views define: broken references
-			// from the launch side, a launch without a date, a core twice on
-			// one launch, an astronaut with two flights, a landing attempt on
-			// an upcoming launch, a pad without an attempt, a customer twice.
-			name: "edge cases the snapshot lacks",
-			edit: func(t *testing.T, dir string) {
-				var payloadID string
-				editDocs(t, dir, "v5/launches.json", func(docs []map[string]any) {
-					byName := map[string]map[string]any{}
-					for _, l := range docs {
-						byName[l["name"].(string)] = l
-					}
-					launch := func(name string) map[string]any {
-						l := byName[name]
-						if l == nil {
-							t.Fatalf("no launch %q in the snapshot", name)
-						}
-						return l
-					}
-					firstCore := func(l map[string]any) map[string]any {
-						return l["cores"].([]any)[0].(map[string]any)
-					}
-					crew1 := launch("Crew-1")["crew"].([]any)[0].(map[string]any)
-					crew2 := launch("Crew-2")
-					crew2["crew"] = append(crew2["crew"].([]any),
-						map[string]any{"crew": crew1["crew"], "role": "Pilot"},
-						map[string]any{"crew": "test-crew-missing", "role": "Commander"})
-					fh := launch("Falcon Heavy Test Flight")["cores"].([]any)
-					fh[1].(map[string]any)["core"] = fh[0].(map[string]any)["core"]
-					launch("Starlink-1")["date_utc"] = nil
-					broken := launch("Starlink-2")
-					firstCore(broken)["core"] = "test-core-missing"
-					broken["launchpad"] = "test-launchpad-missing"
-					broken["rocket"] = "test-rocket-missing"
-					broken["payloads"] = append(broken["payloads"].([]any), "test-payload-missing")
-					firstCore(launch("Starlink-3"))["landpad"] = "test-landpad-missing"
-					firstCore(launch("FalconSat"))["landpad"] = firstCore(launch("Starlink-3"))["landpad"]
-					upcoming := firstCore(launch("USSF-44"))
-					upcoming["landing_attempt"], upcoming["landing_type"], upcoming["landing_success"] = true, "ASDS", true
-					payloadID = crew2["payloads"].([]any)[0].(string)
-				})
-				editDocs(t, dir, "v4/payloads.json", func(docs []map[string]any) {
-					for _, p := range docs {
-						if p["id"] == payloadID {
-							p["customers"] = append(p["customers"].([]any), p["customers"].([]any)[0], "Test Customer")
-						}
-					}
-				})
-			},
-			fresh: all,
-		},
-	}
-	for _, step := range steps {
+	for _, step := range snapshotSteps {
 		step.edit(t, dir)
 		res := sync(t, pool, dir)
 		if !slices.Equal(res.ViewsRefreshed, step.fresh) {
@@ -234,6 +121,125 @@ func TestViewsMatchTheSnapshot(t *testing.T) {
 		}
 		t.Run(step.name, func(t *testing.T) { compareAll(t, pool, dir) })
 	}
+}
+
+// snapshotStep is one cumulative edit of TestViewsMatchTheSnapshot.
+type snapshotStep struct {
+	name  string
+	edit  func(t *testing.T, dir string)
+	fresh []string // the views reading a table the edit changes
+}
+
+// snapshotSteps are TestViewsMatchTheSnapshot's edits, each applied on top
+// of the ones before.
+var snapshotSteps = []snapshotStep{
+	{
+		name: "crew agency changed",
+		edit: func(t *testing.T, dir string) {
+			editDocs(t, dir, "v4/crew.json", func(docs []map[string]any) {
+				docs[0]["agency"] = "Edited Agency"
+				docs[1]["agency"] = nil
+			})
+		},
+		fresh: []string{"gold.crew_flights", "gold.crew_flights_by_agency"},
+	},
+	{
+		name: "payload mass and orbit changed",
+		edit: func(t *testing.T, dir string) {
+			editDocs(t, dir, "v4/payloads.json", func(docs []map[string]any) {
+				for _, p := range docs[:3] {
+					p["mass_kg"] = json.Number("1234.5")
+					p["orbit"] = "Edited Orbit"
+				}
+			})
+		},
+		fresh: []string{"gold.payload_flights", "gold.payload_mass_by_customer", "gold.payload_mass_by_orbit", "gold.rocket_cost_efficiency"},
+	},
+	{
+		name: "landpad counters changed",
+		edit: func(t *testing.T, dir string) {
+			editDocs(t, dir, "v4/landpads.json", func(docs []map[string]any) {
+				docs[0]["landing_attempts"] = json.Number("99")
+			})
+		},
+		fresh: []string{"gold.landpad_utilisation"},
+	},
+	{
+		name: "launches failed, landed on land, moved to the 28th",
+		edit: func(t *testing.T, dir string) {
+			editDocs(t, dir, "v5/launches.json", func(docs []map[string]any) {
+				edited := 0
+				for _, l := range docs {
+					cores, _ := l["cores"].([]any)
+					if l["upcoming"] != false || l["success"] != true || l["static_fire_date_utc"] == nil ||
+						len(cores) != 1 || cores[0].(map[string]any)["landing_type"] != "ASDS" {
+						continue
+					}
+					c := cores[0].(map[string]any)
+					l["success"] = false
+					c["landing_success"] = false
+					c["landing_type"] = "RTLS"
+					l["date_utc"] = l["date_utc"].(string)[:8] + "28T23:59:00.000Z"
+					if edited++; edited == 3 {
+						break
+					}
+				}
+			})
+		},
+		fresh: every, // every view reads launches, directly or through another view
+	},
+	{
+		// What the snapshot lacks but the views define: broken references
+		// from the launch side, a launch without a date, a core twice on
+		// one launch, an astronaut with two flights, a landing attempt on
+		// an upcoming launch, a pad without an attempt, a customer twice.
+		name: "edge cases the snapshot lacks",
+		edit: func(t *testing.T, dir string) {
+			var payloadID string
+			editDocs(t, dir, "v5/launches.json", func(docs []map[string]any) {
+				byName := map[string]map[string]any{}
+				for _, l := range docs {
+					byName[l["name"].(string)] = l
+				}
+				launch := func(name string) map[string]any {
+					l := byName[name]
+					if l == nil {
+						t.Fatalf("no launch %q in the snapshot", name)
+					}
+					return l
+				}
+				firstCore := func(l map[string]any) map[string]any {
+					return l["cores"].([]any)[0].(map[string]any)
+				}
+				crew1 := launch("Crew-1")["crew"].([]any)[0].(map[string]any)
+				crew2 := launch("Crew-2")
+				crew2["crew"] = append(crew2["crew"].([]any),
+					map[string]any{"crew": crew1["crew"], "role": "Pilot"},
+					map[string]any{"crew": "test-crew-missing", "role": "Commander"})
+				fh := launch("Falcon Heavy Test Flight")["cores"].([]any)
+				fh[1].(map[string]any)["core"] = fh[0].(map[string]any)["core"]
+				launch("Starlink-1")["date_utc"] = nil
+				broken := launch("Starlink-2")
+				firstCore(broken)["core"] = "test-core-missing"
+				broken["launchpad"] = "test-launchpad-missing"
+				broken["rocket"] = "test-rocket-missing"
+				broken["payloads"] = append(broken["payloads"].([]any), "test-payload-missing")
+				firstCore(launch("Starlink-3"))["landpad"] = "test-landpad-missing"
+				firstCore(launch("FalconSat"))["landpad"] = firstCore(launch("Starlink-3"))["landpad"]
+				upcoming := firstCore(launch("USSF-44"))
+				upcoming["landing_attempt"], upcoming["landing_type"], upcoming["landing_success"] = true, "ASDS", true
+				payloadID = crew2["payloads"].([]any)[0].(string)
+			})
+			editDocs(t, dir, "v4/payloads.json", func(docs []map[string]any) {
+				for _, p := range docs {
+					if p["id"] == payloadID {
+						p["customers"] = append(p["customers"].([]any), p["customers"].([]any)[0], "Test Customer")
+					}
+				}
+			})
+		},
+		fresh: every,
+	},
 }
 
 // copySnapshot copies the bundled snapshot into a directory the test may

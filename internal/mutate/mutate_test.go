@@ -2,7 +2,9 @@ package mutate_test
 
 import (
 	"maps"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/spacex-elt/loader/internal/mutate"
@@ -81,5 +83,42 @@ func TestEquivalents(t *testing.T) {
 	want := map[mutate.Key]string{{File: "db/views/gold.x.sql", Op: mutate.Negate, Predicate: "l.n >= 0"}: "n is never negative: a count"}
 	if !maps.Equal(got, want) {
 		t.Errorf("Equivalents = %q, want %q", got, want)
+	}
+}
+
+// TestReport: results are sorted by file and line; a survivor is printed
+// as SURVIVED unless listed, a listed one as equivalent with its reason,
+// and a listed mutant that was killed is returned to be taken off the list.
+func TestReport(t *testing.T) {
+	t.Parallel()
+	m := func(line int, op mutate.Op, pred string) mutate.Mutant {
+		return mutate.Mutant{Line: line, Op: op, Predicate: pred}
+	}
+	results := []mutate.Result{
+		{File: "db/views/b.sql", Mutant: m(3, mutate.Remove, "x"), Verdict: mutate.Survived},
+		{File: "db/views/a.sql", Mutant: m(9, mutate.Negate, "y"), Verdict: mutate.Survived},
+		{File: "db/views/a.sql", Mutant: m(2, mutate.Remove, "y"), Verdict: mutate.Survived},
+		{File: "db/views/a.sql", Mutant: m(4, mutate.Remove, "z"), Verdict: mutate.Killed, Where: "snapshot"},
+		{File: "db/views/a.sql", Mutant: m(5, mutate.Negate, "z"), Verdict: mutate.Invalid},
+		{File: "db/views/b.sql", Mutant: m(6, mutate.Negate, "x"), Verdict: mutate.TimedOut},
+	}
+	equivalent := map[mutate.Key]string{
+		{File: "db/views/a.sql", Op: mutate.Negate, Predicate: "y"}: "y is never NULL",
+		{File: "db/views/a.sql", Op: mutate.Remove, Predicate: "z"}: "wrongly listed",
+	}
+	var out strings.Builder
+	got := mutate.Report(&out, results, equivalent)
+	want := mutate.Totals{Mutants: 6, Killed: 1, Invalid: 1, TimedOut: 1, Equivalent: 1, Survived: 2, Mislisted: []mutate.Result{results[3]}}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("Report = %+v, want %+v", got, want)
+	}
+	wantOut := "SURVIVED db/views/a.sql line 2: remove y\n" +
+		"equivalent db/views/a.sql line 9: negate y: y is never NULL\n" +
+		"SURVIVED db/views/b.sql line 3: remove x\n"
+	if out.String() != wantOut {
+		t.Errorf("Report wrote\n%s\nwant\n%s", out.String(), wantOut)
+	}
+	if s := got.String(); s != "6 mutants: 1 killed, 1 invalid SQL, 1 timed out, 1 equivalent (docs/testing.md), 2 survived" {
+		t.Errorf("Totals.String() = %q", s)
 	}
 }
