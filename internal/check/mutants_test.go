@@ -75,15 +75,9 @@ func TestMutants(t *testing.T) {
 	}
 	setup := time.Since(start)
 
-	type result struct {
-		key      mutate.Key
-		mutant   mutate.Mutant
-		verdict  string
-		scenario string
-	}
 	var (
 		mu      sync.Mutex
-		results []result
+		results []mutate.Result
 	)
 	g := new(errgroup.Group)
 	g.SetLimit(4)
@@ -104,7 +98,7 @@ func TestMutants(t *testing.T) {
 			g.Go(func() error {
 				mc := c
 				mc.SQL = m.SQL
-				r := result{key: mutate.Key{File: file, Op: m.Op, Predicate: m.Predicate}, mutant: m, verdict: "survived"}
+				r := mutate.Result{File: file, Mutant: m, Verdict: mutate.Survived}
 				for _, s := range order {
 					res, err := check.Run(context.Background(), s.pool, []check.Check{everyKey(mc)}, defaults)
 					if err != nil {
@@ -114,15 +108,15 @@ func TestMutants(t *testing.T) {
 					var pgErr *pgconn.PgError
 					switch {
 					case errors.As(err, &pgErr) && pgErr.Code == "57014": // query_canceled
-						r.verdict = "timeout"
+						r.Verdict = mutate.TimedOut
 					case err != nil:
-						r.verdict = "invalid"
+						r.Verdict = mutate.Invalid
 					case !slices.Equal(keys, s.keys[c.Name]):
-						r.verdict = "killed"
+						r.Verdict = mutate.Killed
 					default:
 						continue
 					}
-					r.scenario = s.check
+					r.Where = cmp.Or(s.check, "the snapshot")
 					break
 				}
 				mu.Lock()
@@ -135,31 +129,13 @@ func TestMutants(t *testing.T) {
 	if err := g.Wait(); err != nil {
 		t.Fatal(err)
 	}
-	slices.SortFunc(results, func(a, b result) int {
-		return cmp.Or(strings.Compare(a.key.File, b.key.File), a.mutant.Line-b.mutant.Line)
-	})
-	count := map[string]int{}
-	var survivors int
-	for _, r := range results {
-		why, listed := equivalent[r.key]
-		switch {
-		case r.verdict == "survived" && listed:
-			count["equivalent"]++
-			fmt.Printf("equivalent %s %s: %s\n", r.key.File, r.mutant, why)
-		case r.verdict == "survived":
-			survivors++
-			fmt.Printf("SURVIVED %s %s\n", r.key.File, r.mutant)
-		default:
-			count[r.verdict]++
-			if listed {
-				t.Errorf("%s %s is listed as equivalent in docs/testing.md, but was %s: take it off the list", r.key.File, r.mutant, r.verdict)
-			}
-		}
+	totals := mutate.Report(os.Stdout, results, equivalent)
+	for _, r := range totals.Mislisted {
+		t.Errorf("%s %s is listed as equivalent in docs/testing.md, but was %s (%s): take it off the list", r.File, r.Mutant, r.Verdict, r.Where)
 	}
-	fmt.Printf("db/checks: %d mutants: %d killed, %d invalid SQL, %d timed out, %d equivalent (docs/testing.md), %d survived; %d databases set up in %s, all in %s\n",
-		len(results), count["killed"], count["invalid"], count["timeout"], count["equivalent"], survivors,
-		len(scenarios), setup.Round(time.Second), time.Since(start).Round(time.Second))
-	if survivors > 0 {
-		t.Errorf("%d mutants of db/checks survived: plant a case that tells them apart, or list them in docs/testing.md with why they are equivalent", survivors)
+	fmt.Printf("db/checks: %s; %d databases set up in %s, all in %s\n",
+		totals, len(scenarios), setup.Round(time.Second), time.Since(start).Round(time.Second))
+	if totals.Survived > 0 {
+		t.Errorf("%d mutants of db/checks survived: plant a case that tells them apart, or list them in docs/testing.md with why they are equivalent", totals.Survived)
 	}
 }
