@@ -775,6 +775,26 @@ func TestNewTransformRetypesEverything(t *testing.T) {
 	}
 }
 
+// TestNewViewRetypesNothing: the transform version is the migrations' and
+// the function files' (db/functions/meta.sql); `loader migrate` applying a
+// new version of a view file changes what gold computes, not what bronze
+// holds, so an unchanged extract is skipped as before.
+func TestNewViewRetypesNothing(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+	// What `loader migrate` records when a view file changed.
+	tag, err := pool.Exec(context.Background(), "UPDATE meta.applied_sql SET sha256 = 'changed' WHERE kind = 'view'")
+	if err != nil || tag.RowsAffected() == 0 {
+		t.Fatalf("no view version changed (%v)", err)
+	}
+	for _, r := range mustSync(t, pool, extract.Dir(snapshot)).Resources {
+		if !r.Absent && (!r.Skipped || r.Updated != 0) {
+			t.Errorf("%s after a new view: %+v, want skipped", r.Resource, r.Counts)
+		}
+	}
+}
+
 // TestRetypeWhileLanding: unchanged resources retyped from an earlier run's
 // landing (the promotion reads landing) while a changed one still lands
 // into this run's partition: the run must not wait on itself.
