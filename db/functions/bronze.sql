@@ -165,7 +165,9 @@ $$;
 
 -- Stages a resource for promotion: the temporary table stage gets the
 -- run's document per id (the last occurrence when the extract repeats an
--- id) with what to do with it: 'i' insert, 'u' rewrite (its content
+-- id; the extract is the run's manifest, read through the view
+-- landing.documents, and fails the stage if a document it names is not in
+-- landing.contents) with what to do with it: 'i' insert, 'u' rewrite (its content
 -- changed, or retype: the transform changed), 'r' revive (soft-deleted),
 -- '=' nothing (not even typed). Equal raw bytes prove equal content;
 -- otherwise the documents themselves are compared. Returns the counts the
@@ -177,6 +179,8 @@ $$;
 CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
     OUT documents bigint, OUT duplicates bigint, OUT rejected bigint, OUT live bigint, OUT missing bigint)
 LANGUAGE plpgsql AS $$
+DECLARE
+    named bigint;
 BEGIN
     DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found;
     CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL,
@@ -203,6 +207,15 @@ BEGIN
     INTO rejected, duplicates
     FROM landing.documents d
     WHERE d.run_id = p_landed_run_id AND d.resource = p_resource;
+    -- Every document the manifest names must be in landing.contents: one
+    -- missing would otherwise pass as a record the extract lacks.
+    SELECT cardinality(m.sha256s) INTO named
+    FROM landing.manifests m WHERE m.run_id = p_landed_run_id AND m.resource = p_resource;
+    IF named IS DISTINCT FROM rejected + duplicates THEN
+        RAISE EXCEPTION 'bronze.stage: run %''s extract of % names % documents, and landing holds %',
+            p_landed_run_id, p_resource, coalesce(named::text, 'no extract'), rejected + duplicates
+            USING ERRCODE = 'data_corrupted';
+    END IF;
     SELECT count(*) INTO documents FROM stage;
     duplicates := duplicates - documents;
     EXECUTE format($q$
@@ -218,7 +231,9 @@ $$;
 -- is all that is read of them again: the issues of each written row (kept
 -- in found, then set on the few rows that have some) and the source arrays
 -- of its bridges (kept in written, for bronze.reconcile), so no written
--- document is decompressed twice.
+-- document is decompressed twice. A staged document is read from
+-- landing.contents by its hash, which alone finds it: p_resource and
+-- p_landed_run_id only name the extract stage was filled from.
 CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint, arrays text[])
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -235,7 +250,7 @@ BEGIN
             INSERT INTO %1$s AS r (id, doc, doc_sha256, run_id)
             SELECT s.id, bronze.detoast(d.doc), s.sha256, $3
             FROM stage s
-            JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+            JOIN landing.contents d ON d.sha256 = s.sha256
             WHERE s.action = 'i'
             RETURNING %2$s, 'i'::"char" AS action
         ), f AS (
@@ -249,7 +264,7 @@ BEGIN
             SET doc = bronze.detoast(d.doc),
                 doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = $5
             FROM stage s
-            JOIN landing.documents d ON d.run_id = $1 AND d.resource = $2 AND d.ordinal = s.ordinal
+            JOIN landing.contents d ON d.sha256 = s.sha256
             WHERE r.id = s.id AND s.action IN ('u', 'r')
             RETURNING %2$s, s.action
         ), f AS (
