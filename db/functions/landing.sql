@@ -9,10 +9,13 @@
 -- file (CREATE OR REPLACE keeps a function's grants; a function dropped and
 -- created again starts with EXECUTE for PUBLIC).
 
--- Whether a run's extract of a resource is still in landing.
+-- Whether a run's extract of a resource is still in landing. (A quoted
+-- body, not a SQL-standard one: that would depend on landing.manifests and
+-- stop the migration's down from dropping it.)
 CREATE OR REPLACE FUNCTION landing.has_extract(p_run_id bigint, p_resource text) RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN EXISTS (SELECT FROM landing.manifests m WHERE m.run_id = p_run_id AND m.resource = p_resource);
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT EXISTS (SELECT FROM landing.manifests m WHERE m.run_id = p_run_id AND m.resource = p_resource)
+$$;
 
 -- Drops what no run still needs: the manifests of runs that neither one of
 -- the newest p_keep runs nor the newest succeeded run (whose documents
