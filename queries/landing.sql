@@ -6,9 +6,13 @@ SELECT c.sha256, c.sanitized FROM landing.contents c WHERE c.sha256 = ANY (@sha2
 
 -- name: LandingManifestAdd :exec
 -- LandingManifestAdd records a run's extract of a resource: the hashes of
--- its documents in order, each of them in landing.contents.
+-- its documents in order, each of them in landing.contents, sent end to
+-- end in one value (32 bytes each), which is lighter to hold and send
+-- than an array of them.
 INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
-VALUES (@run_id::bigint, @resource::text, @extracted_at::timestamptz, @sha256s::bytea[]);
+SELECT @run_id::bigint, @resource::text, @extracted_at::timestamptz,
+       ARRAY(SELECT substring(@sha256s::bytea FROM i * 32 + 1 FOR 32)
+             FROM generate_series(0, length(@sha256s::bytea) / 32 - 1) AS i ORDER BY i);
 
 -- name: LandingHasExtract :one
 -- LandingHasExtract reports whether a run's extract of a resource is still

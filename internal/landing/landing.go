@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
 	"hash"
 	"strings"
@@ -62,8 +63,8 @@ var (
 // Documents are looked up in landing in batches of at most batchDocuments
 // documents or batchBytes bytes, held meanwhile.
 const (
-	batchDocuments = 1000
-	batchBytes     = 4 << 20
+	batchDocuments = 256
+	batchBytes     = 1 << 20
 )
 
 // Copy lands the extract docs of resource for run runID: the documents
@@ -78,7 +79,7 @@ func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt 
 		return Copied{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), sent: map[[sha256.Size]byte]bool{}}
+	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), sent: newSentSet()}
 	n, err := tx.CopyFrom(ctx, contents, columns, src)
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
@@ -91,7 +92,7 @@ func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt 
 		return Copied{}, err
 	}
 	if err := q.LandingManifestAdd(ctx, tx, dbsqlc.LandingManifestAddParams{
-		RunID: runID, Resource: resource, ExtractedAt: extractedAt, Sha256s: src.manifest(),
+		RunID: runID, Resource: resource, ExtractedAt: extractedAt, Sha256s: src.hashes,
 	}); err != nil {
 		return Copied{}, fmt.Errorf("record the manifest: %w", err)
 	}
@@ -109,13 +110,13 @@ type rows struct {
 	ctx  context.Context
 	db   dbsqlc.DBTX
 	docs Documents
-	// hashes holds the manifest: the documents' hashes, end to end.
+	// hashes holds the manifest: the documents' hashes, end to end, as
+	// landing.manifests is sent them.
 	hashes    []byte
 	documents int64
 	extract   hash.Hash
-	// sent is the hashes this COPY has sent (or will, from queue), each
-	// with whether the document had something replaced.
-	sent        map[[sha256.Size]byte]bool
+	// sent is the hashes this COPY has sent (or will, from queue).
+	sent        *sentSet
 	queue       []pending
 	storedBytes int64
 	sanitized   int64
@@ -171,7 +172,7 @@ func (r *rows) batch() bool {
 	}
 	var ask [][]byte
 	for i := range batch {
-		if _, ok := r.sent[batch[i].sum]; !ok {
+		if ok, _ := r.sent.has(batch[i].sum, r.hashes); !ok {
 			ask = append(ask, batch[i].sum[:])
 		}
 	}
@@ -187,15 +188,16 @@ func (r *rows) batch() bool {
 			held[[sha256.Size]byte(k.Sha256)] = k.Sanitized > 0
 		}
 	}
-	for _, p := range batch {
-		replaced, sent := r.sent[p.sum]
+	first := int(r.documents) - len(batch) // the batch's first ordinal
+	for i, p := range batch {
+		sent, replaced := r.sent.has(p.sum, r.hashes)
 		if !sent {
 			replaced, sent = held[p.sum]
 		}
 		if !sent {
 			p.doc, p.replaced = Sanitize(p.doc)
 			replaced = p.replaced > 0
-			r.sent[p.sum] = replaced
+			r.sent.add(p.sum, first+i, replaced)
 			r.queue = append(r.queue, p)
 		}
 		if replaced {
@@ -214,14 +216,46 @@ func (r *rows) Err() error {
 	return r.docs.Err()
 }
 
-// manifest is the hashes as the bytea[] landing.manifests keeps.
-func (r *rows) manifest() [][]byte {
-	m := make([][]byte, 0, len(r.hashes)/sha256.Size)
-	for i := 0; i < len(r.hashes); i += sha256.Size {
-		m = append(m, r.hashes[i:i+sha256.Size])
-	}
-	return m
+// sentSet is the hashes a COPY has sent, kept small: an extract of
+// 205,000 documents, all new, would hold 205,000 full hashes as map keys.
+// It maps the first 8 bytes of each to the ordinal of the first document
+// sent with them, whose full hash the manifest holds; a hash whose first 8
+// bytes another one sent first has (which sha256 all but rules out) is
+// kept whole. So are the hashes of documents that had something replaced,
+// which later duplicates count too.
+type sentSet struct {
+	first    map[uint64]int32
+	others   map[[sha256.Size]byte]bool
+	replaced map[[sha256.Size]byte]bool
 }
+
+func newSentSet() *sentSet {
+	return &sentSet{first: map[uint64]int32{}, others: map[[sha256.Size]byte]bool{}, replaced: map[[sha256.Size]byte]bool{}}
+}
+
+// has reports whether sum was sent, and whether its document had
+// something replaced; hashes is the manifest so far.
+func (s *sentSet) has(sum [sha256.Size]byte, hashes []byte) (sent, replaced bool) {
+	at, ok := s.first[binary.BigEndian.Uint64(sum[:8])]
+	if ok && bytes.Equal(hashes[int(at)*sha256.Size:int(at+1)*sha256.Size], sum[:]) || s.others[sum] {
+		return true, s.replaced[sum]
+	}
+	return false, false
+}
+
+// add records that the document at ordinal, of hash sum, is sent.
+func (s *sentSet) add(sum [sha256.Size]byte, ordinal int, replaced bool) {
+	if k := binary.BigEndian.Uint64(sum[:8]); !s.firstHas(k) {
+		s.first[k] = int32(ordinal)
+	} else {
+		s.others[sum] = true
+	}
+	if replaced {
+		s.replaced[sum] = true
+	}
+}
+
+func (s *sentSet) firstHas(k uint64) bool { _, ok := s.first[k]; return ok }
 
 // replacement is U+FFFD as a JSON escape.
 var replacement = []byte(`\ufffd`)

@@ -62,18 +62,22 @@ func (q *Queries) LandingHasExtract(ctx context.Context, db DBTX, arg LandingHas
 
 const landingManifestAdd = `-- name: LandingManifestAdd :exec
 INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
-VALUES ($1::bigint, $2::text, $3::timestamptz, $4::bytea[])
+SELECT $1::bigint, $2::text, $3::timestamptz,
+       ARRAY(SELECT substring($4::bytea FROM i * 32 + 1 FOR 32)
+             FROM generate_series(0, length($4::bytea) / 32 - 1) AS i ORDER BY i)
 `
 
 type LandingManifestAddParams struct {
 	RunID       int64
 	Resource    string
 	ExtractedAt time.Time
-	Sha256s     [][]byte
+	Sha256s     []byte
 }
 
 // LandingManifestAdd records a run's extract of a resource: the hashes of
-// its documents in order, each of them in landing.contents.
+// its documents in order, each of them in landing.contents, sent end to
+// end in one value (32 bytes each), which is lighter to hold and send
+// than an array of them.
 func (q *Queries) LandingManifestAdd(ctx context.Context, db DBTX, arg LandingManifestAddParams) error {
 	_, err := db.Exec(ctx, landingManifestAdd,
 		arg.RunID,
