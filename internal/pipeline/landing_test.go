@@ -65,10 +65,21 @@ func TestReplayOfRunsLandedBeforeContents(t *testing.T) {
 		t.Fatalf("run 2's partition holds %d documents, want its launches only", n)
 	}
 
+	// What landing shows of each document, as the table had it and as the
+	// view has it after the migration: the same, ordinals included.
+	lineage := `SELECT md5(string_agg(format('%s %s %s %s %s %s %s', run_id, resource, ordinal, extracted_at, sha256, sanitized, doc),
+		E'\n' ORDER BY run_id, resource, ordinal)) FROM landing.documents`
+	var before, after string
+	if err := pool.QueryRow(ctx, lineage).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
 	if err := migrate.Up(ctx, dsn, migrate.Files{
 		FS: schema.FS, MigrationsDir: schema.MigrationsDir, FunctionsDir: schema.FunctionsDir, ViewsDir: schema.ViewsDir,
 	}, io.Discard, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		t.Fatalf("migrate the old layout: %v", err)
+	}
+	if err := pool.QueryRow(ctx, lineage).Scan(&after); err != nil || after != before {
+		t.Errorf("landing.documents after the migration differs from the partitions before (%v)", err)
 	}
 	if n := queryInt(t, pool, "SELECT count(*) FROM pg_class WHERE relname LIKE 'documents_r%'"); n != 0 {
 		t.Errorf("%d partitions left after the migration", n)
