@@ -213,9 +213,10 @@ func TestCopyStoresEachContentOnce(t *testing.T) {
 			t.Errorf("step %d: Copy = %+v, want %+v", i, g, st.want)
 		}
 		var wantBytes int64
-		if i == 0 {
+		switch i {
+		case 0:
 			wantBytes = int64(len(a) + len(b) + len(nul))
-		} else if i == 2 {
+		case 2:
 			wantBytes = int64(len(a2))
 		}
 		if got.StoredBytes != wantBytes {
