@@ -1696,28 +1696,103 @@ COMMENT ON COLUMN gold.freshness.revived IS 'Soft-deleted rows the run revived (
 
 
 --
--- Name: documents; Type: TABLE; Schema: landing; Owner: -
+-- Name: contents; Type: TABLE; Schema: landing; Owner: -
 --
 
-CREATE TABLE landing.documents (
-    run_id bigint NOT NULL,
-    resource text NOT NULL,
-    ordinal integer NOT NULL,
-    extracted_at timestamp with time zone NOT NULL,
+CREATE TABLE landing.contents (
     sha256 bytea NOT NULL,
     sanitized integer DEFAULT 0 NOT NULL,
     doc jsonb NOT NULL,
     id text GENERATED ALWAYS AS (landing.doc_id(doc)) STORED,
-    CONSTRAINT documents_sha256_check CHECK ((length(sha256) = 32))
-)
-PARTITION BY LIST (run_id);
+    CONSTRAINT contents_sha256_check CHECK ((length(sha256) = 32))
+);
 
 
 --
--- Name: TABLE documents; Type: COMMENT; Schema: landing; Owner: -
+-- Name: TABLE contents; Type: COMMENT; Schema: landing; Owner: -
 --
 
-COMMENT ON TABLE landing.documents IS 'Raw API documents, one row per element of a response array, one partition per run (meta.run_resources.landed_run_id says which run''s partition a resource of a run reads).';
+COMMENT ON TABLE landing.contents IS 'Each distinct document any kept extract holds, once, addressed by the sha256 of its raw bytes as received (landing.manifests names them).';
+
+
+--
+-- Name: COLUMN contents.sha256; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON COLUMN landing.contents.sha256 IS 'sha256 of the document''s raw bytes as received.';
+
+
+--
+-- Name: COLUMN contents.sanitized; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON COLUMN landing.contents.sanitized IS 'How many \u0000 escapes, unpaired surrogate escapes and non-UTF-8 bytes were replaced by U+FFFD in doc (sha256 is of the bytes before).';
+
+
+--
+-- Name: COLUMN contents.id; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON COLUMN landing.contents.id IS 'The document''s id (landing.doc_id); NULL when it has no usable one.';
+
+
+--
+-- Name: manifests; Type: TABLE; Schema: landing; Owner: -
+--
+
+CREATE TABLE landing.manifests (
+    run_id bigint NOT NULL,
+    resource text NOT NULL,
+    extracted_at timestamp with time zone NOT NULL,
+    sha256s bytea[] NOT NULL
+);
+ALTER TABLE ONLY landing.manifests ALTER COLUMN sha256s SET STORAGE EXTERNAL;
+
+
+--
+-- Name: TABLE manifests; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON TABLE landing.manifests IS 'The extract of a resource a run landed: the sha256 of each document, in the order received (meta.run_resources.landed_run_id says which run''s manifest a resource of a run reads). No foreign key to landing.contents: a manifest is checked whole when it is promoted.';
+
+
+--
+-- Name: COLUMN manifests.extracted_at; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON COLUMN landing.manifests.extracted_at IS 'When the response carrying the documents was requested.';
+
+
+--
+-- Name: COLUMN manifests.sha256s; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON COLUMN landing.manifests.sha256s IS 'sha256 of each document''s raw bytes (a key of landing.contents), element i+1 being the document at ordinal i.';
+
+
+--
+-- Name: documents; Type: VIEW; Schema: landing; Owner: -
+--
+
+CREATE VIEW landing.documents AS
+ SELECT m.run_id,
+    m.resource,
+    ((e.i - 1))::integer AS ordinal,
+    m.extracted_at,
+    e.sha256,
+    c.sanitized,
+    c.doc,
+    c.id
+   FROM ((landing.manifests m
+     CROSS JOIN LATERAL unnest(m.sha256s) WITH ORDINALITY e(sha256, i))
+     JOIN landing.contents c ON ((c.sha256 = e.sha256)));
+
+
+--
+-- Name: VIEW documents; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON VIEW landing.documents IS 'Raw API documents of every kept extract, one row per element of a response array (landing.manifests joined with landing.contents); meta.run_resources.landed_run_id says which run''s extract a resource of a run reads.';
 
 
 --
@@ -1725,34 +1800,6 @@ COMMENT ON TABLE landing.documents IS 'Raw API documents, one row per element of
 --
 
 COMMENT ON COLUMN landing.documents.ordinal IS 'Zero-based position of the document in the response.';
-
-
---
--- Name: COLUMN documents.extracted_at; Type: COMMENT; Schema: landing; Owner: -
---
-
-COMMENT ON COLUMN landing.documents.extracted_at IS 'When the response carrying the document was requested.';
-
-
---
--- Name: COLUMN documents.sha256; Type: COMMENT; Schema: landing; Owner: -
---
-
-COMMENT ON COLUMN landing.documents.sha256 IS 'sha256 of the document''s raw bytes as received.';
-
-
---
--- Name: COLUMN documents.sanitized; Type: COMMENT; Schema: landing; Owner: -
---
-
-COMMENT ON COLUMN landing.documents.sanitized IS 'How many \u0000 escapes, unpaired surrogate escapes and non-UTF-8 bytes were replaced by U+FFFD in doc (sha256 is of the bytes before).';
-
-
---
--- Name: COLUMN documents.id; Type: COMMENT; Schema: landing; Owner: -
---
-
-COMMENT ON COLUMN landing.documents.id IS 'The document''s id (landing.doc_id); NULL when it has no usable one.';
 
 
 --
@@ -2307,11 +2354,19 @@ ALTER TABLE ONLY bronze.starlink
 
 
 --
--- Name: documents documents_pkey; Type: CONSTRAINT; Schema: landing; Owner: -
+-- Name: contents contents_pkey; Type: CONSTRAINT; Schema: landing; Owner: -
 --
 
-ALTER TABLE ONLY landing.documents
-    ADD CONSTRAINT documents_pkey PRIMARY KEY (run_id, resource, ordinal);
+ALTER TABLE ONLY landing.contents
+    ADD CONSTRAINT contents_pkey PRIMARY KEY (sha256);
+
+
+--
+-- Name: manifests manifests_pkey; Type: CONSTRAINT; Schema: landing; Owner: -
+--
+
+ALTER TABLE ONLY landing.manifests
+    ADD CONSTRAINT manifests_pkey PRIMARY KEY (run_id, resource);
 
 
 --
@@ -2723,4 +2778,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206151200'),
     ('20261206160000'),
     ('20261206170000'),
-    ('20261207100000');
+    ('20261207100000'),
+    ('20261208100000');

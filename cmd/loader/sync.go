@@ -58,8 +58,9 @@ var cmdSync = &command{
 Each request is conditional: a resource whose ETag (sent as If-None-Match
 over HTTP) or file hash (--source) is that of the last succeeded run is not
 downloaded or landed again (with --page-size, lists are read page by page
-from /query, which is never conditional). A changed one lands in
-landing.documents with one COPY. The documents are checked against
+from /query, which is never conditional). A changed one lands as a
+manifest of its documents' hashes, with one COPY of those landing does not
+hold yet. The documents are checked against
 db/contracts; then, in one transaction, the bronze tables are brought in
 line and the gold views that read what changed are refreshed. A failure
 anywhere leaves bronze and gold as they were. A resource the directory
@@ -153,7 +154,7 @@ func registerRun(f *flags) *runFlags {
 	f.BoolVar(&r.check, "check", false, "after a run that succeeded, run loader check's data tests (db/checks) and report them with the summary; a failed check of severity error exits 4 (and is notified with --notify-url)")
 	f.StringVar(&r.metrics.File, "metrics-file", "", "write the run's Prometheus metrics to `PATH` (a *.prom file for node_exporter's textfile collector), atomically, whatever the outcome")
 	f.StringVar(&r.metrics.Pushgateway, "pushgateway", "", "push the run's Prometheus metrics to the Pushgateway at `URL` (job spacex_loader), whatever the outcome")
-	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing partitions to keep, besides those a kept run still reads; older ones are dropped by each run that succeeds")
+	f.IntVar(&r.opts.KeepRuns, "keep-runs", 10, "how many runs' landing extracts to keep, besides those a kept run still reads; older ones are dropped by each run that succeeds")
 	return r
 }
 

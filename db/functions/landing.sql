@@ -1,80 +1,69 @@
--- Landing partitions: one per run that lands documents, dropped whole when
--- the run falls out of retention. `loader migrate` applies this file
--- whenever it changes.
+-- Landing: each distinct document once in landing.contents, each extract a
+-- run landed as the hashes of its documents in landing.manifests (see the
+-- migration 20261208100000_landing_by_content). `loader migrate` applies
+-- this file whenever it changes.
 --
--- Creating and dropping a partition is DDL, which needs ownership of
--- landing.documents: spacex_writer does it through open_run and prune,
--- SECURITY DEFINER functions that run as their owner (the migration owner)
--- with a fixed search_path, so that no object of the caller's can stand in
--- for one named here. They take numbers only, and build no name from text.
--- EXECUTE is revoked from PUBLIC and granted to spacex_writer at the end of
--- this file (CREATE OR REPLACE keeps a function's grants; a function
--- dropped and created again starts with EXECUTE for PUBLIC).
+-- Nothing here is DDL: landing and pruning write rows, which spacex_writer
+-- may do itself, so these functions run with the caller's rights. EXECUTE
+-- is revoked from PUBLIC and granted to spacex_writer at the end of this
+-- file (CREATE OR REPLACE keeps a function's grants; a function dropped and
+-- created again starts with EXECUTE for PUBLIC).
 
--- Creates the partition of landing.documents that holds a run's documents,
--- if it does not exist yet. Created apart and then attached, it takes no
--- lock that waits for readers of landing.documents (CREATE TABLE ...
--- PARTITION OF would wait for an analyst's query to end). Only for a run
--- that is running: the partition is opened before anything lands.
-CREATE OR REPLACE FUNCTION landing.open_run(p_run_id bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
-DECLARE
-    part text := 'documents_r' || p_run_id;
-BEGIN
-    IF NOT EXISTS (SELECT FROM meta.runs r WHERE r.run_id = p_run_id AND r.run_id > 0 AND r.status = 'running') THEN
-        RAISE EXCEPTION 'landing.open_run: run % is not a running run of meta.runs', coalesce(p_run_id::text, 'NULL')
-            USING ERRCODE = 'invalid_parameter_value';
-    END IF;
-    IF to_regclass('landing.' || part) IS NULL THEN
-        EXECUTE format('CREATE TABLE landing.%I (LIKE landing.documents INCLUDING ALL)', part);
-        EXECUTE format('ALTER TABLE landing.documents ATTACH PARTITION landing.%I FOR VALUES IN (%s)', part, p_run_id);
-    END IF;
-END
+-- Whether a run's extract of a resource is still in landing. (A quoted
+-- body, not a SQL-standard one: that would depend on landing.manifests and
+-- stop the migration's down from dropping it.)
+CREATE OR REPLACE FUNCTION landing.has_extract(p_run_id bigint, p_resource text) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT EXISTS (SELECT FROM landing.manifests m WHERE m.run_id = p_run_id AND m.resource = p_resource)
 $$;
 
--- Whether a run's landing partition exists.
-CREATE OR REPLACE FUNCTION landing.has_run(p_run_id bigint) RETURNS boolean
-LANGUAGE sql STABLE PARALLEL SAFE
-RETURN to_regclass(format('landing.documents_r%s', p_run_id)) IS NOT NULL;
-
--- Drops the partitions no run still needs: a partition stays while one of
--- the newest p_keep runs, or the newest succeeded run (whose documents
--- bronze holds), reads from it. A run that landed nothing (every extract
--- unchanged) leaves an empty partition, dropped here. Call it between
--- runs. A drop waits at most a second for readers of landing (a waiting
--- drop would hold up every query behind it). One drop that times out fails
--- the whole prune (lock_not_available): it is one statement, so none of its
--- drops stand, and the next run's prune tries them all again. Returns the
--- runs dropped.
+-- Drops what no run still needs: the manifests of runs that neither one of
+-- the newest p_keep runs nor the newest succeeded run (whose documents
+-- bronze holds) reads, then, of the documents they named, those no manifest
+-- left names. Deleting rows takes no lock an analyst's query waits for, or
+-- that waits for one; still, a wait is bounded to a second
+-- (lock_not_available fails the whole prune, one statement, and the next
+-- run's prune tries again). Call it between runs. While another run is
+-- running it drops nothing: that run may have found a document in landing,
+-- and so not sent it, that its manifest will name (a run that lost the run
+-- lock may prune while the next one lands). Returns the runs whose
+-- manifests were dropped.
 CREATE OR REPLACE FUNCTION landing.prune(p_keep integer) RETURNS SETOF bigint
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
-    r bigint;
+    dropped bigint[];
+    hashes  bytea[];
 BEGIN
     IF p_keep IS NULL OR p_keep < 1 THEN
         RAISE EXCEPTION 'landing.prune: keep at least 1 run, not %', coalesce(p_keep::text, 'NULL')
             USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF EXISTS (SELECT FROM meta.runs r WHERE r.status = 'running') THEN
+        RETURN;
+    END IF;
     PERFORM set_config('lock_timeout', '1s', true);
-    FOR r IN
-        SELECT substring(c.relname FROM '^documents_r(\d+)$')::bigint AS run_id
-        FROM pg_inherits i
-        JOIN pg_class c ON c.oid = i.inhrelid
-        WHERE i.inhparent = 'landing.documents'::regclass AND c.relname ~ '^documents_r\d+$'
-        EXCEPT
-        SELECT rr.landed_run_id FROM meta.run_resources rr
-        WHERE rr.run_id IN (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
-           OR rr.run_id = (SELECT max(run_id) FROM meta.runs WHERE status = 'succeeded')
-        EXCEPT
-        -- A run still landing: a run that lost the run lock may prune while
-        -- the next one lands, before that one has recorded what it landed.
-        SELECT run_id FROM meta.runs WHERE status = 'running'
-    LOOP
-        EXECUTE format('DROP TABLE landing.%I', 'documents_r' || r);
-        RETURN NEXT r;
-    END LOOP;
+    WITH gone AS (
+        DELETE FROM landing.manifests m
+        WHERE m.run_id NOT IN (
+            SELECT rr.landed_run_id FROM meta.run_resources rr
+            WHERE rr.landed_run_id IS NOT NULL
+              AND (rr.run_id IN (SELECT run_id FROM meta.runs ORDER BY run_id DESC LIMIT p_keep)
+                   OR rr.run_id = (SELECT max(run_id) FROM meta.runs WHERE status = 'succeeded')))
+        RETURNING m.run_id, m.sha256s
+    )
+    SELECT (SELECT array_agg(DISTINCT g.run_id ORDER BY g.run_id) FROM gone g),
+           (SELECT array_agg(DISTINCT s.sha256) FROM gone g CROSS JOIN LATERAL unnest(g.sha256s) AS s(sha256))
+    INTO dropped, hashes;
+    IF hashes IS NOT NULL THEN
+        DELETE FROM landing.contents c
+        USING (SELECT unnest(hashes)
+               EXCEPT
+               SELECT s.sha256 FROM landing.manifests m CROSS JOIN LATERAL unnest(m.sha256s) AS s(sha256)) AS x(sha256)
+        WHERE c.sha256 = x.sha256;
+    END IF;
+    RETURN QUERY SELECT unnest(dropped);
 END
 $$;
 
-REVOKE ALL ON FUNCTION landing.open_run(bigint), landing.prune(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION landing.open_run(bigint), landing.prune(integer) TO spacex_writer;
+REVOKE ALL ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) TO spacex_writer;

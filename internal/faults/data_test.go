@@ -238,8 +238,9 @@ func TestLandingKeepsOneCopy(t *testing.T) {
 	e.assertComplete()
 }
 
-// Landing keeps the partitions of the last --keep-runs runs over many
-// syncs whose extracts change every time, and drops the rest whole.
+// Landing keeps the extracts of the last --keep-runs runs over many syncs
+// whose extracts change every time, and drops the rest, with the documents
+// only they named.
 func TestLandingStaysBounded(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -257,6 +258,12 @@ func TestLandingStaysBounded(t *testing.T) {
 			WHERE landed_run_id = run_id AND run_id > $1`, int64(i-keep))
 		if want := int64(min(i, keep)); runs != want || docs != landed {
 			t.Fatalf("after sync %d: landing holds %d runs, %d documents; want %d runs, %d documents", i, runs, docs, want, landed)
+		}
+		// Each document once, and none that no kept extract names.
+		stored := e.int("SELECT count(*) FROM landing.contents")
+		named := e.int("SELECT count(DISTINCT sha256) FROM landing.documents")
+		if stored != named {
+			t.Fatalf("after sync %d: landing.contents holds %d documents, kept extracts name %d", i, stored, named)
 		}
 	}
 }
@@ -299,12 +306,11 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-// landingPartitions lists the runs whose partitions landing holds.
-func (e *env) landingPartitions() []string {
+// landingRuns lists the runs whose extracts (manifests) landing holds.
+func (e *env) landingRuns() []string {
 	e.t.Helper()
-	return strings.Fields(e.query(`SELECT coalesce(string_agg(c.relname, ' ' ORDER BY c.relname), '')
-		FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-		WHERE i.inhparent = 'landing.documents'::regclass`)[0].(string))
+	return strings.Fields(e.query(`SELECT coalesce(string_agg(DISTINCT run_id::text, ' ' ORDER BY run_id::text), '')
+		FROM landing.manifests`)[0].(string))
 }
 
 // loader replay of a run the ledger lacks is a mistaken argument: exit 2,
@@ -313,7 +319,7 @@ func TestReplayUnknownRun(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	before := e.seedOld() // run 1
-	parts := e.landingPartitions()
+	parts := e.landingRuns()
 	code, out := e.loader("replay", "--keep-runs", "1", "999")
 	if code != 2 || !strings.Contains(out, "loader replay: no run 999\n") {
 		t.Errorf("replay 999: exit %d, want 2 and %q:\n%s", code, "no run 999", out)
@@ -324,8 +330,8 @@ func TestReplayUnknownRun(t *testing.T) {
 	if n := e.int("SELECT count(*) FROM meta.run_resources WHERE run_id <> 1"); n != 0 {
 		t.Errorf("meta.run_resources holds %d rows of other runs than the seed, want none", n)
 	}
-	if got := e.landingPartitions(); !slices.Equal(got, parts) {
-		t.Errorf("landing partitions %q after replay 999, want %q as before", got, parts)
+	if got := e.landingRuns(); !slices.Equal(got, parts) {
+		t.Errorf("landing holds the extracts of runs %q after replay 999, want %q as before", got, parts)
 	}
 	if after := pgtest.FullHash(t, e.pool); after != before {
 		t.Error("bronze/gold changed by replay 999")
@@ -333,24 +339,24 @@ func TestReplayUnknownRun(t *testing.T) {
 }
 
 // Only a run that succeeded prunes landing: a failed sync or replay drops
-// no partition, not even with --keep-runs 1, so a succeeded run's
+// no extract, not even with --keep-runs 1, so a succeeded run's
 // documents stay there for inspection and replay.
 func TestFailedRunsKeepLanding(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, fakeapi.Always("/v5/launches", fakeapi.Status(400)))
 	e.mustLoad("sync", "--source", snapshot)           // run 1
 	e.mustLoad("sync", "--source", compactSnapshot(t)) // run 2: lands every resource anew
-	parts := e.landingPartitions()
-	if !slices.Equal(parts, []string{"documents_r1", "documents_r2"}) {
-		t.Fatalf("landing partitions %q, want runs 1 and 2's", parts)
+	parts := e.landingRuns()
+	if !slices.Equal(parts, []string{"1", "2"}) {
+		t.Fatalf("landing holds the extracts of runs %q, want runs 1 and 2's", parts)
 	}
-	// kept says whether every partition landing held before is still there.
+	// kept says whether every extract landing held before is still there.
 	kept := func(after string) {
 		t.Helper()
-		got := e.landingPartitions()
+		got := e.landingRuns()
 		for _, p := range parts {
 			if !slices.Contains(got, p) {
-				t.Errorf("after %s: landing partition %s dropped (before %q, now %q)", after, p, parts, got)
+				t.Errorf("after %s: run %s's extracts dropped from landing (before %q, now %q)", after, p, parts, got)
 			}
 		}
 	}
@@ -370,8 +376,8 @@ func TestFailedRunsKeepLanding(t *testing.T) {
 	// Run 1, succeeded, can still be replayed; and this replay, which
 	// succeeds, prunes down to what --keep-runs 1 keeps.
 	e.mustLoad("replay", "--keep-runs", "1", "1") // run 6
-	if got := e.landingPartitions(); !slices.Equal(got, []string{"documents_r1"}) {
-		t.Errorf("after a succeeded replay with --keep-runs 1: landing partitions %q, want only run 1's, which it read", got)
+	if got := e.landingRuns(); !slices.Equal(got, []string{"1"}) {
+		t.Errorf("after a succeeded replay with --keep-runs 1: landing holds the extracts of runs %q, want only run 1's, which it read", got)
 	}
 }
 

@@ -1,13 +1,16 @@
-// Package landing copies raw documents into landing.documents with COPY,
-// each with its lineage, into a partition per run, and drops the
-// partitions no kept run reads. It knows nothing of where the documents
-// came from.
+// Package landing lands raw documents: each distinct document once, in
+// landing.contents under the sha256 of its bytes, sent with COPY only when
+// landing does not hold it yet, and each extract as the hashes of its
+// documents in order, a row of landing.manifests. It drops what no kept
+// run reads. It knows nothing of where the documents came from.
 package landing
 
 import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
 	"hash"
 	"strings"
 	"time"
@@ -28,15 +31,22 @@ type Documents interface {
 	Err() error
 }
 
-// Copier runs COPY FROM STDIN; *pgxpool.Pool, *pgx.Conn and pgx.Tx are.
-type Copier interface {
-	CopyFrom(ctx context.Context, table pgx.Identifier, columns []string, src pgx.CopyFromSource) (int64, error)
+// DB is where Copy lands: it begins the transaction that sends the new
+// documents and records the manifest, and asks on other connections
+// meanwhile which documents landing already holds. *pgxpool.Pool is one.
+type DB interface {
+	dbsqlc.DBTX
+	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
-// Copied is what one Copy wrote.
+// Copied is what one Copy landed.
 type Copied struct {
-	// Documents is the number of documents landed.
+	// Documents is the number of documents in the extract, each named in
+	// its manifest.
 	Documents int64
+	// Stored is how many of them were new to landing and sent in full, and
+	// StoredBytes their size as received; the rest landing already held.
+	Stored, StoredBytes int64
 	// Sanitized is the number of documents that had something jsonb
 	// rejects (see Sanitize) replaced.
 	Sanitized int64
@@ -46,57 +56,206 @@ type Copied struct {
 }
 
 var (
-	table   = pgx.Identifier{"landing", "documents"}
-	columns = []string{"run_id", "resource", "ordinal", "extracted_at", "sha256", "sanitized", "doc"}
+	contents = pgx.Identifier{"landing", "contents"}
+	columns  = []string{"sha256", "sanitized", "doc"}
 )
 
-// Copy lands every document of docs as one COPY statement, so either all of
-// them land or, when docs or the server fails part way, none do.
-func Copy(ctx context.Context, db Copier, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
-	src := &rows{docs: docs, runID: runID, resource: resource, extractedAt: extractedAt, extract: sha256.New()}
-	n, err := db.CopyFrom(ctx, table, columns, src)
+// Documents are looked up in landing in batches of at most batchDocuments
+// documents or batchBytes bytes, held meanwhile.
+const (
+	batchDocuments = 256
+	batchBytes     = 1 << 20
+)
+
+// Copy lands the extract docs of resource for run runID: the documents
+// landing does not hold yet in one COPY, and the manifest naming every
+// document in order, in one transaction, so either all of it lands or,
+// when docs or the server fails part way, none does. A document landing
+// already holds, from any run or resource, or earlier in this extract, is
+// not sent again.
+func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
+	tx, err := db.Begin(ctx)
+	if err != nil {
+		return Copied{}, err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), sent: newSentSet()}
+	n, err := tx.CopyFrom(ctx, contents, columns, src)
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
 		return Copied{}, derr
 	}
+	if src.err != nil {
+		return Copied{}, src.err
+	}
 	if err != nil {
 		return Copied{}, err
 	}
-	return Copied{Documents: n, Sanitized: src.sanitized, SHA256: src.extract.Sum(nil)}, nil
+	if err := q.LandingManifestAdd(ctx, tx, dbsqlc.LandingManifestAddParams{
+		RunID: runID, Resource: resource, ExtractedAt: extractedAt, Sha256s: src.hashes,
+	}); err != nil {
+		return Copied{}, fmt.Errorf("record the manifest: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return Copied{}, err
+	}
+	return Copied{Documents: src.documents, Stored: n, StoredBytes: src.storedBytes, Sanitized: src.sanitized,
+		SHA256: src.extract.Sum(nil)}, nil
 }
 
-// rows adapts Documents to pgx.CopyFromSource, hashing each document's raw
-// bytes and sanitizing it as it passes.
+// rows adapts Documents to pgx.CopyFromSource: it hashes each document's
+// raw bytes and keeps the hash for the manifest, and yields, sanitized,
+// only the documents landing lacks, found a batch at a time.
 type rows struct {
-	docs        Documents
-	runID       int64
-	resource    string
-	extractedAt time.Time
-	ordinal     int32
+	ctx  context.Context
+	db   dbsqlc.DBTX
+	docs Documents
+	// hashes holds the manifest: the documents' hashes, end to end, as
+	// landing.manifests is sent them.
+	hashes    []byte
+	documents int64
+	extract   hash.Hash
+	// sent is the hashes this COPY has sent (or will, from queue).
+	sent        *sentSet
+	queue       []pending
+	storedBytes int64
 	sanitized   int64
-	extract     hash.Hash
 	values      []any
+	// done: docs has ended (Next is not called again).
+	done bool
+	err  error
+}
+
+// pending is a document of the current batch: its hash, its bytes
+// (sanitized once queued) and their size as received.
+type pending struct {
+	sum      [sha256.Size]byte
+	doc      []byte
+	size     int
+	replaced int
 }
 
 func (r *rows) Next() bool {
-	if !r.docs.Next() {
+	for len(r.queue) == 0 {
+		if !r.batch() {
+			return false
+		}
+	}
+	p := r.queue[0]
+	r.queue[0] = pending{}
+	r.queue = r.queue[1:]
+	r.storedBytes += int64(p.size)
+	r.values = []any{p.sum[:], int32(p.replaced), p.doc}
+	return true
+}
+
+// batch reads the next batch of documents and queues, sanitized, those
+// whose content landing does not hold and this COPY has not sent. It
+// returns false at the end of docs or on error.
+func (r *rows) batch() bool {
+	var batch []pending
+	var size int
+	for !r.done && len(batch) < batchDocuments && size < batchBytes {
+		if r.done = !r.docs.Next(); r.done {
+			break
+		}
+		raw := r.docs.Raw()
+		p := pending{sum: sha256.Sum256(raw), doc: raw, size: len(raw)}
+		r.extract.Write(p.sum[:])
+		r.hashes = append(r.hashes, p.sum[:]...)
+		r.documents++
+		batch = append(batch, p)
+		size += len(raw)
+	}
+	if len(batch) == 0 {
 		return false
 	}
-	raw := r.docs.Raw()
-	sum := sha256.Sum256(raw)
-	r.extract.Write(sum[:])
-	doc, replaced := Sanitize(raw)
-	if replaced > 0 {
-		r.sanitized++
+	var ask [][]byte
+	for i := range batch {
+		if ok, _ := r.sent.has(batch[i].sum, r.hashes); !ok {
+			ask = append(ask, batch[i].sum[:])
+		}
 	}
-	r.values = []any{r.runID, r.resource, r.ordinal, r.extractedAt, sum[:], int32(replaced), doc}
-	r.ordinal++
+	// Whether each document landing holds had something replaced.
+	held := map[[sha256.Size]byte]bool{}
+	if len(ask) > 0 {
+		known, err := q.LandingContentsKnown(r.ctx, r.db, ask)
+		if err != nil {
+			r.err = fmt.Errorf("look up documents in landing: %w", err)
+			return false
+		}
+		for _, k := range known {
+			held[[sha256.Size]byte(k.Sha256)] = k.Sanitized > 0
+		}
+	}
+	first := int(r.documents) - len(batch) // the batch's first ordinal
+	for i, p := range batch {
+		sent, replaced := r.sent.has(p.sum, r.hashes)
+		if !sent {
+			replaced, sent = held[p.sum]
+		}
+		if !sent {
+			p.doc, p.replaced = Sanitize(p.doc)
+			replaced = p.replaced > 0
+			r.sent.add(p.sum, first+i, replaced)
+			r.queue = append(r.queue, p)
+		}
+		if replaced {
+			r.sanitized++
+		}
+	}
 	return true
 }
 
 func (r *rows) Values() ([]any, error) { return r.values, nil }
 
-func (r *rows) Err() error { return r.docs.Err() }
+func (r *rows) Err() error {
+	if r.err != nil {
+		return r.err
+	}
+	return r.docs.Err()
+}
+
+// sentSet is the hashes a COPY has sent, kept small: an extract of
+// 205,000 documents, all new, would hold 205,000 full hashes as map keys.
+// It maps the first 8 bytes of each to the ordinal of the first document
+// sent with them, whose full hash the manifest holds; a hash whose first 8
+// bytes another one sent first has (which sha256 all but rules out) is
+// kept whole. So are the hashes of documents that had something replaced,
+// which later duplicates count too.
+type sentSet struct {
+	first    map[uint64]int32
+	others   map[[sha256.Size]byte]bool
+	replaced map[[sha256.Size]byte]bool
+}
+
+func newSentSet() *sentSet {
+	return &sentSet{first: map[uint64]int32{}, others: map[[sha256.Size]byte]bool{}, replaced: map[[sha256.Size]byte]bool{}}
+}
+
+// has reports whether sum was sent, and whether its document had
+// something replaced; hashes is the manifest so far.
+func (s *sentSet) has(sum [sha256.Size]byte, hashes []byte) (sent, replaced bool) {
+	at, ok := s.first[binary.BigEndian.Uint64(sum[:8])]
+	if ok && bytes.Equal(hashes[int(at)*sha256.Size:int(at+1)*sha256.Size], sum[:]) || s.others[sum] {
+		return true, s.replaced[sum]
+	}
+	return false, false
+}
+
+// add records that the document at ordinal, of hash sum, is sent.
+func (s *sentSet) add(sum [sha256.Size]byte, ordinal int, replaced bool) {
+	if k := binary.BigEndian.Uint64(sum[:8]); !s.firstHas(k) {
+		s.first[k] = int32(ordinal)
+	} else {
+		s.others[sum] = true
+	}
+	if replaced {
+		s.replaced[sum] = true
+	}
+}
+
+func (s *sentSet) firstHas(k uint64) bool { _, ok := s.first[k]; return ok }
 
 // replacement is U+FFFD as a JSON escape.
 var replacement = []byte(`\ufffd`)
@@ -202,8 +361,9 @@ func hasSurrogateEscape(doc []byte) bool {
 	return false
 }
 
-// Prune drops the partitions that neither one of the newest keep runs nor
-// the newest succeeded run reads from, and returns their runs.
+// Prune drops the manifests that neither one of the newest keep runs nor
+// the newest succeeded run reads, and the documents no manifest left
+// names, and returns the runs whose manifests it dropped.
 func Prune(ctx context.Context, db dbsqlc.DBTX, keep int) ([]int64, error) {
 	return q.LandingPrune(ctx, db, int32(max(1, keep)))
 }

@@ -5,12 +5,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/landing"
@@ -19,22 +22,30 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
 
-func setup(t *testing.T) (*pgx.Conn, int64) {
+func setup(t *testing.T) (*pgxpool.Pool, int64) {
 	t.Helper()
-	ctx := context.Background()
-	c, err := pgx.Connect(ctx, pgtest.DSN(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close(ctx) })
+	c := pgtest.Pool(t, pgtest.DSN(t))
+	return c, newRun(t, c)
+}
+
+// newRun opens a run in the ledger and returns its id.
+func newRun(t *testing.T, c *pgxpool.Pool) int64 {
+	t.Helper()
 	var runID int64
-	if err := c.QueryRow(ctx, "INSERT INTO meta.runs (source) VALUES ('test') RETURNING run_id").Scan(&runID); err != nil {
+	if err := c.QueryRow(context.Background(), "INSERT INTO meta.runs (source) VALUES ('test') RETURNING run_id").Scan(&runID); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Exec(ctx, "SELECT landing.open_run($1)", runID); err != nil {
-		t.Fatal(err)
+	return runID
+}
+
+// count runs a count query.
+func count(t *testing.T, c *pgxpool.Pool, sql string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := c.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		t.Fatalf("%s: %v", sql, err)
 	}
-	return c, runID
+	return n
 }
 
 func TestCopyLandsDocumentsWithLineage(t *testing.T) {
@@ -93,9 +104,11 @@ func TestCopyIsAllOrNothing(t *testing.T) {
 	if !errors.Is(err, extract.ErrMalformed) {
 		t.Fatalf("err = %v, want ErrMalformed", err)
 	}
-	var n int
-	if err := c.QueryRow(ctx, "SELECT count(*) FROM landing.documents WHERE run_id = $1", runID).Scan(&n); err != nil || n != 0 {
-		t.Errorf("landed %d documents of a broken stream (%v), want 0", n, err)
+	if n := count(t, c, "SELECT count(*) FROM landing.contents"); n != 0 {
+		t.Errorf("stored %d documents of a broken stream, want 0", n)
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.manifests"); n != 0 {
+		t.Errorf("%d manifests of a broken stream, want 0", n)
 	}
 }
 
@@ -156,4 +169,185 @@ func TestCopySanitizes(t *testing.T) {
 	if name != "bad\ufffdname" || sanitized != 1 || string(sum) != string(want[:]) {
 		t.Errorf("landed name %q sanitized %d sha256 %x; want U+FFFD, 1, %x", name, sanitized, sum, want)
 	}
+}
+
+// docs is a JSON array of the given documents, as a stream.
+func docs(d ...string) landing.Documents {
+	return extract.NewDocuments(strings.NewReader("[" + strings.Join(d, ",") + "]"))
+}
+
+// TestCopyStoresEachContentOnce: a document is stored in full only when
+// landing does not hold its bytes yet, whichever run, resource or earlier
+// position in the same extract brought them; every document is still named
+// in its run's manifest, at its ordinal.
+func TestCopyStoresEachContentOnce(t *testing.T) {
+	t.Parallel()
+	c, run1 := setup(t)
+	ctx := context.Background()
+	a, b, a2 := `{"id":"a","v":1}`, `{"id":"b"}`, `{"id":"a","v":2}`
+	nul := `{"id":"n","s":"x\u0000"}`
+	type want struct{ documents, stored, sanitized int64 }
+	steps := []struct {
+		resource string
+		in       []string
+		want     want
+	}{
+		// a repeated in one extract: stored once, named twice.
+		{"things", []string{a, b, a, nul, nul}, want{5, 3, 2}},
+		// The same bytes under another resource: nothing new.
+		{"others", []string{b, nul}, want{2, 0, 1}},
+		// a changed, then changed back to what was stored before.
+		{"things", []string{a2, b}, want{2, 1, 0}},
+		{"things", []string{a, b}, want{2, 0, 0}},
+	}
+	runs := []int64{run1}
+	for i, st := range steps {
+		if i > 0 {
+			runs = append(runs, newRun(t, c))
+		}
+		got, err := landing.Copy(ctx, c, runs[i], st.resource, time.Now(), docs(st.in...))
+		if err != nil {
+			t.Fatalf("step %d: %v", i, err)
+		}
+		if g := (want{got.Documents, got.Stored, got.Sanitized}); g != st.want {
+			t.Errorf("step %d: Copy = %+v, want %+v", i, g, st.want)
+		}
+		var wantBytes int64
+		switch i {
+		case 0:
+			wantBytes = int64(len(a) + len(b) + len(nul))
+		case 2:
+			wantBytes = int64(len(a2))
+		}
+		if got.StoredBytes != wantBytes {
+			t.Errorf("step %d: StoredBytes = %d, want %d", i, got.StoredBytes, wantBytes)
+		}
+		// The run's documents, as landing.documents shows them, are the
+		// extract in order.
+		rows, _ := c.Query(ctx, `SELECT ordinal, resource, sha256 FROM landing.documents WHERE run_id = $1 ORDER BY ordinal`, runs[i])
+		type row struct {
+			Ordinal  int32
+			Resource string
+			SHA256   []byte
+		}
+		landed, err := pgx.CollectRows(rows, pgx.RowToStructByPos[row])
+		if err != nil || len(landed) != len(st.in) {
+			t.Fatalf("step %d: landing.documents has %d rows (%v), want %d", i, len(landed), err, len(st.in))
+		}
+		for j, r := range landed {
+			sum := sha256.Sum256([]byte(st.in[j]))
+			if r.Ordinal != int32(j) || r.Resource != st.resource || !bytes.Equal(r.SHA256, sum[:]) {
+				t.Errorf("step %d: row %d = %+v, want ordinal %d, %s, %x", i, j, r, j, st.resource, sum)
+			}
+		}
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.contents"); n != 4 {
+		t.Errorf("landing.contents holds %d documents, want 4 (a, b, nul, a changed)", n)
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.manifests"); n != 4 {
+		t.Errorf("landing.manifests holds %d extracts, want 4", n)
+	}
+}
+
+// TestCopyDuplicatesAcrossBatches: documents are looked up in landing a
+// batch at a time, before COPY sends them; one repeated after its first
+// batch was sent (not yet committed, so not found) is sent once still.
+func TestCopyDuplicatesAcrossBatches(t *testing.T) {
+	t.Parallel()
+	c, runID := setup(t)
+	var in []string
+	for i := range 2500 {
+		in = append(in, fmt.Sprintf(`{"id":"%d"}`, i%1200))
+	}
+	got, err := landing.Copy(context.Background(), c, runID, "things", time.Now(), docs(in...))
+	if err != nil || got.Documents != 2500 || got.Stored != 1200 {
+		t.Fatalf("Copy = %+v, %v; want 2500 documents, 1200 stored", got, err)
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.documents WHERE run_id = $1 AND id = '7'", runID); n != 3 {
+		t.Errorf("document 7 named %d times, want 3", n)
+	}
+}
+
+// TestCopyEmptyExtract: an extract of no documents is a manifest of none,
+// so that a run that landed it can be told from one that did not.
+func TestCopyEmptyExtract(t *testing.T) {
+	t.Parallel()
+	c, runID := setup(t)
+	got, err := landing.Copy(context.Background(), c, runID, "things", time.Now(), docs())
+	if err != nil || got.Documents != 0 {
+		t.Fatalf("Copy = %+v, %v", got, err)
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.manifests WHERE run_id = $1 AND resource = 'things' AND sha256s = '{}'", runID); n != 1 {
+		t.Errorf("%d empty manifests, want 1", n)
+	}
+}
+
+// TestPrune: pruning drops the manifests of the runs no kept run reads,
+// and of the documents they named those no kept manifest names; a document
+// a kept run reads stays, whichever run stored it. While another run is
+// running, nothing is dropped.
+func TestPrune(t *testing.T) {
+	t.Parallel()
+	c := pgtest.Pool(t, pgtest.DSN(t))
+	ctx := context.Background()
+	a, b, cc, d, e := `{"id":"a"}`, `{"id":"b"}`, `{"id":"c"}`, `{"id":"d"}`, `{"id":"e"}`
+	// run 3 reads run 2's extract (not modified); run 4 lands two.
+	land := []struct {
+		run      int64
+		resource string
+		in       []string
+	}{{1, "things", []string{a, b}}, {2, "things", []string{a, cc}}, {4, "things", []string{a, d}}, {4, "others", []string{e}}}
+	read := map[[2]any]int64{{int64(1), "things"}: 1, {int64(2), "things"}: 2, {int64(3), "things"}: 2, {int64(4), "things"}: 4, {int64(4), "others"}: 4}
+	for range 4 {
+		newRun(t, c)
+	}
+	for _, l := range land {
+		if _, err := landing.Copy(ctx, c, l.run, l.resource, time.Now(), docs(l.in...)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for k, landed := range read {
+		if _, err := c.Exec(ctx, `INSERT INTO meta.run_resources (run_id, resource, landed_run_id, extract_sha256, fetched)
+			VALUES ($1, $2, $3, '\x00', 0)`, k[0], k[1], landed); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.Exec(ctx, "UPDATE meta.runs SET status = 'succeeded', finished_at = now()"); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() []string {
+		t.Helper()
+		rows, _ := c.Query(ctx, "SELECT id FROM landing.contents ORDER BY id")
+		ids, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	prune := func(keep int, want []int64, wantStored ...string) {
+		t.Helper()
+		dropped, err := landing.Prune(ctx, c, keep)
+		if err != nil || !slices.Equal(dropped, want) {
+			t.Fatalf("Prune(%d) = %v, %v; want %v", keep, dropped, err, want)
+		}
+		if got := stored(); !slices.Equal(got, wantStored) {
+			t.Errorf("after Prune(%d), landing.contents holds %v, want %v", keep, got, wantStored)
+		}
+	}
+	// Runs 3 and 4 read runs 2 and 4: run 1's manifest goes, and b, which
+	// only it named, with it; a, which run 1 stored, stays for runs 2 and 4.
+	prune(2, []int64{1}, "a", "c", "d", "e")
+	prune(2, nil, "a", "c", "d", "e")
+	// A running run stops the prune: it may be about to name c.
+	running := newRun(t, c)
+	prune(1, nil, "a", "c", "d", "e")
+	if n := count(t, c, "SELECT count(*) FROM landing.manifests WHERE run_id = 2"); n != 1 {
+		t.Errorf("run 2's manifest dropped while run %d was running", running)
+	}
+	if _, err := c.Exec(ctx, "UPDATE meta.runs SET status = 'failed', error = 'x', finished_at = now() WHERE run_id = $1", running); err != nil {
+		t.Fatal(err)
+	}
+	// Now the newest runs are the failed one (which read nothing) and run
+	// 4, the newest succeeded: run 2's manifest goes, and c.
+	prune(1, []int64{2}, "a", "d", "e")
 }

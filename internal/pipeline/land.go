@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/landing"
 	"github.com/spacex-elt/loader/internal/ledger"
@@ -14,7 +15,8 @@ import (
 
 // land extracts every resource: one that the source says is unchanged
 // since the last succeeded run reuses that run's landing; any other lands
-// with one COPY into this run's partition. A resource the source lacks is
+// as this run's manifest of it, with one COPY of the documents landing
+// did not hold yet. A resource the source lacks is
 // skipped, unless a run loaded it before and the source answered 404.
 func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 	absent := 0
@@ -24,7 +26,7 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 		if err != nil {
 			return fmt.Errorf("resource %s: read the last succeeded run: %w", res.Name, err)
 		}
-		etag, err := r.etag(ctx, cur, known)
+		etag, err := r.etag(ctx, res.Name, cur, known)
 		if err != nil {
 			return fmt.Errorf("resource %s: %w", res.Name, err)
 		}
@@ -63,7 +65,8 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 				msg = "resource not modified, its earlier landing reused"
 			}
 			r.log.InfoContext(ctx, msg, "resource", res.Name, "not_modified", e.NotModified,
-				"documents", e.Documents, "sanitized", e.Sanitized, "elapsed", took)
+				"documents", e.Documents, "stored", copied.Stored, "stored_bytes", copied.StoredBytes,
+				"sanitized", e.Sanitized, "elapsed", took)
 		}
 		h := handoff{extract: e, status: got.Status, attempts: got.Attempts, waited: got.Waited, landing: took, current: cur, known: known}
 		if answered {
@@ -77,13 +80,13 @@ func (r *run) land(ctx context.Context, hand func(handoff) error) error {
 }
 
 // etag is the ETag to send for a resource: that of the extract bronze
-// holds, while its documents are still in landing (a 304 is of no use
-// once they are gone); none otherwise.
-func (r *run) etag(ctx context.Context, cur ledger.State, known bool) (string, error) {
+// holds, while that extract is still in landing (a 304 is of no use once
+// it is gone); none otherwise.
+func (r *run) etag(ctx context.Context, resource string, cur ledger.State, known bool) (string, error) {
 	if !known || cur.ETag == "" {
 		return "", nil
 	}
-	kept, err := q.LandingHasRun(ctx, r.Pool, cur.LandedRunID)
+	kept, err := q.LandingHasExtract(ctx, r.Pool, dbsqlc.LandingHasExtractParams{RunID: cur.LandedRunID, Resource: resource})
 	if err != nil || !kept {
 		return "", err
 	}

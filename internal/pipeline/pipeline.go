@@ -99,7 +99,7 @@ type Options struct {
 	// does. Empty: ContractWarn for a sync, and for a replay the mode its
 	// run was recorded with (ContractWarn when it has none).
 	Contract Contract
-	// KeepRuns is how many runs' landing partitions are kept (at least 1),
+	// KeepRuns is how many runs' landing extracts are kept (at least 1),
 	// besides those a kept run still reads.
 	KeepRuns int
 }

@@ -4,11 +4,12 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/ledger"
 )
 
 // reuse hands on, for a replay, the extracts of a complete earlier run
-// whose documents are still in landing, each with what bronze holds of its
+// whose extracts are still in landing, each with what bronze holds of its
 // resource now.
 func (r *run) reuse(ctx context.Context, fromRunID int64, hand func(handoff) error) error {
 	states, err := ledger.Resources(ctx, r.Pool, fromRunID)
@@ -24,7 +25,7 @@ func (r *run) reuse(ctx context.Context, fromRunID int64, hand func(handoff) err
 		if st.Absent {
 			continue
 		}
-		if kept, err := q.LandingHasRun(ctx, r.Pool, st.LandedRunID); err != nil {
+		if kept, err := q.LandingHasExtract(ctx, r.Pool, dbsqlc.LandingHasExtractParams{RunID: st.LandedRunID, Resource: res.Name}); err != nil {
 			return err
 		} else if !kept {
 			return fmt.Errorf("%w: run %d's documents of %s are no longer in landing (it keeps the last %d runs)",

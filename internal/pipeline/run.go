@@ -66,7 +66,7 @@ type found struct {
 
 // do runs a sync or replay under the run lock, with the ledger kept: it
 // opens the run, runs it, and then prunes landing if it succeeded, or
-// records its failure. A failed run prunes nothing: the partitions it
+// records its failure. A failed run prunes nothing: the extracts it
 // would drop may be what the next replay needs. The run is recorded with
 // its contract mode, ContractWarn when contract is empty.
 func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill fill) (Result, error) {
@@ -120,12 +120,6 @@ func (s *Syncer) do(ctx context.Context, source string, contract Contract, fill 
 func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted []ResourceResult, views []string, err error) {
 	if r.schema, err = q.BronzeTransformVersion(ctx, r.Pool); err != nil {
 		return nil, nil, fmt.Errorf("read the transform version (has `loader migrate` applied db/functions?): %w", err)
-	}
-	// The run's landing partition exists before the promotion reads
-	// landing: creating it later would wait for the promotion's own locks.
-	// (One that ends up empty is dropped with the next prune.)
-	if err := q.LandingOpenRun(ctx, r.Pool, r.id); err != nil {
-		return nil, nil, fmt.Errorf("open the run's landing partition: %w", err)
 	}
 	if r.tx, err = lock.Tx.Begin(ctx); err != nil {
 		return nil, nil, fmt.Errorf("begin promotion (in the run lock's transaction): %w", err)
@@ -188,7 +182,8 @@ func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted [
 	return promoted, views, nil
 }
 
-// prune drops the landing partitions no kept run reads, in a savepoint of
+// prune drops the landing manifests no kept run reads, and the documents
+// no manifest left names, in a savepoint of
 // the run lock's transaction. A failure is only logged, and undoes only the
 // prune: the next run prunes again.
 func (r *run) prune(ctx context.Context, lockTx pgx.Tx) {

@@ -183,7 +183,7 @@ func rocketNames(t *testing.T, q *pgxpool.Pool) []string {
 }
 
 // The writer runs every kind of sync: a first load, a no-op, a change that
-// refreshes gold, a replay, and a prune of landing partitions. With TEMP
+// refreshes gold, a replay, and a prune of landing. With TEMP
 // revoked from PUBLIC, as some DBAs do, it still stages its promotion in
 // temporary tables, by the grant loader migrate gives it.
 func TestWriterRunsEveryKindOfSync(t *testing.T) {
@@ -266,35 +266,38 @@ func TestWriterRunsEveryKindOfSync(t *testing.T) {
 		t.Errorf("gold after replaying run %d: %v, want %v", first.RunID, got, want)
 	}
 
-	// The change's partition is read by no run but the change itself: a
-	// sync keeping one run drops it, as the writer.
-	hasRun := "SELECT landing.has_run($1)"
+	// The change's extract of rockets is read by no run but the change
+	// itself: a sync keeping one run drops it, and the renamed rocket only
+	// it named, as the writer.
+	hasRun := "SELECT landing.has_extract($1, 'rockets')"
 	if !scan[bool](t, e.writer, hasRun, changed.RunID) {
-		t.Fatalf("run %d's landing partition is gone before the prune", changed.RunID)
+		t.Fatalf("run %d's extract of rockets is gone before the prune", changed.RunID)
+	}
+	renamedDoc := "SELECT count(*) FROM landing.contents WHERE doc ->> 'name' = 'Falcon 9 Renamed'"
+	if n := scan[int64](t, e.writer, renamedDoc); n != 1 {
+		t.Fatalf("landing holds the renamed rocket %d times before the prune, want 1", n)
 	}
 	pruning, err := syncer(t, e.writer, extract.Dir(snapshot), 1).Sync(ctx)
 	if err != nil {
 		t.Fatalf("sync keeping 1 run as the writer: %v", err)
 	}
 	if scan[bool](t, e.writer, hasRun, changed.RunID) {
-		t.Errorf("run %d's landing partition was not pruned by run %d (--keep-runs 1)", changed.RunID, pruning.RunID)
+		t.Errorf("run %d's extract of rockets was not pruned by run %d (--keep-runs 1)", changed.RunID, pruning.RunID)
+	}
+	if n := scan[int64](t, e.writer, renamedDoc); n != 0 {
+		t.Errorf("landing holds the renamed rocket %d times after the prune, want 0", n)
 	}
 	if !scan[bool](t, e.writer, hasRun, first.RunID) {
-		t.Errorf("run %d's landing partition was pruned, but run %d reads it", first.RunID, pruning.RunID)
+		t.Errorf("run %d's extract of rockets was pruned, but run %d reads it", first.RunID, pruning.RunID)
 	}
 	statuses := scan[[]string](t, e.owner, "SELECT array_agg(status ORDER BY run_id) FROM meta.runs")
 	if !slices.Equal(statuses, []string{"succeeded", "succeeded", "succeeded", "succeeded", "succeeded"}) {
 		t.Errorf("meta.runs statuses %v, want 5 succeeded", statuses)
 	}
 
-	// The partition open_run made belongs to the migration owner, and the
-	// writer reads it directly too (default privileges).
-	part := fmt.Sprintf("landing.documents_r%d", first.RunID)
-	if owner := scan[string](t, e.owner, "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = $1::regclass", part); owner != scan[string](t, e.owner, "SELECT current_user") {
-		t.Errorf("%s is owned by %s, not the migration owner", part, owner)
-	}
-	if n := scan[int64](t, e.writer, "SELECT count(*) FROM "+part); n == 0 {
-		t.Errorf("the writer reads no rows from %s", part)
+	// The writer reads landing's documents through the view too.
+	if n := scan[int64](t, e.writer, "SELECT count(*) FROM landing.documents WHERE run_id = $1", first.RunID); n == 0 {
+		t.Errorf("the writer reads no documents of run %d from landing.documents", first.RunID)
 	}
 
 	// After all that, the writer still owns nothing.
@@ -336,12 +339,15 @@ func TestWriterHasNoDDL(t *testing.T) {
 		{"CREATE INDEX ON bronze.rockets (name)", denied, "must be owner of table rockets"},
 		{"TRUNCATE bronze.rockets", denied, "permission denied for table rockets"},
 		{"TRUNCATE meta.runs", denied, "permission denied for table runs"},
-		{"DROP TABLE landing.documents", denied, "must be owner of table documents"},
-		{"ALTER TABLE landing.documents DETACH PARTITION landing.documents_r1", denied, "must be owner of table documents"},
+		{"DROP TABLE landing.contents", denied, "must be owner of table contents"},
+		{"DROP VIEW landing.documents", denied, "must be owner of view documents"},
+		{"TRUNCATE landing.contents", denied, "permission denied for table contents"},
+		{"TRUNCATE landing.manifests", denied, "permission denied for table manifests"},
+		{"INSERT INTO landing.documents (run_id, resource, ordinal, extracted_at, sha256, doc) VALUES (1, 'x', 0, now(), sha256(''), '{}')", "55000", "cannot insert into view"},
 		{"REFRESH MATERIALIZED VIEW gold.rogue", denied, "materialized view rogue"},
 		{"DROP MATERIALIZED VIEW gold.rocket_cost_efficiency", denied, "must be owner of materialized view rocket_cost_efficiency"},
 		{"ALTER MATERIALIZED VIEW gold.rocket_cost_efficiency RENAME TO x", denied, "must be owner of materialized view rocket_cost_efficiency"},
-		{"ALTER FUNCTION landing.open_run(bigint) SECURITY INVOKER", denied, "must be owner of function landing.open_run"},
+		{"ALTER FUNCTION landing.prune(integer) SECURITY DEFINER", denied, "must be owner of function landing.prune"},
 		{"CREATE OR REPLACE FUNCTION meta.refresh_view(p_name text) RETURNS void LANGUAGE sql AS ''", denied, "permission denied for schema meta"},
 		{"SELECT meta.apply_grants()", denied, "permission denied for function apply_grants"},
 		{"INSERT INTO meta.applied_sql (name, kind, sha256) VALUES ('gold.rogue', 'view', 'x')", denied, "permission denied for table applied_sql"},
@@ -355,9 +361,7 @@ func TestWriterHasNoDDL(t *testing.T) {
 		{"SELECT meta.refresh_view('gold.no_such_view')", invalidArg, "is not a materialized view applied by loader migrate"},
 		{"SELECT meta.refresh_view('gold.rocket_cost_efficiency; DROP TABLE bronze.rockets')", invalidArg, "is not a materialized view applied by loader migrate"},
 		{"SELECT meta.refresh_view(NULL)", invalidArg, "NULL is not a materialized view"},
-		// Partitions only for a running run; a prune keeps at least one.
-		{"SELECT landing.open_run(424242)", invalidArg, "run 424242 is not a running run"},
-		{"SELECT landing.open_run(NULL)", invalidArg, "run NULL is not a running run"},
+		// A prune keeps at least one run.
 		{"SELECT landing.prune(0)", invalidArg, "keep at least 1 run"},
 		{"SELECT landing.prune(NULL)", invalidArg, "keep at least 1 run"},
 	}
@@ -415,10 +419,9 @@ func TestWriterHasNoDDL(t *testing.T) {
 		t.Errorf("default_toast_compression = %s after SET ... = pglz, want pglz", got)
 	}
 	runID := scan[int64](t, e.writer, "INSERT INTO meta.runs (source) VALUES ('test') RETURNING run_id")
-	mustExec(t, e.writer, "SELECT landing.open_run($1)", runID)
-	mustExec(t, e.writer, "INSERT INTO landing.documents (run_id, resource, ordinal, extracted_at, sha256, doc) VALUES ($1, 'x', 0, now(), sha256(''), '{}')", runID)
+	mustExec(t, e.writer, "INSERT INTO landing.contents (sha256, doc) VALUES (sha256(''), '{}')")
+	mustExec(t, e.writer, "INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s) VALUES ($1, 'x', now(), ARRAY[sha256('')])", runID)
 	mustExec(t, e.writer, "UPDATE meta.runs SET status = 'failed', finished_at = now(), error = 'test' WHERE run_id = $1", runID)
-	refused(t, e.writer, invalidArg, fmt.Sprintf("run %d is not a running run", runID), "SELECT landing.open_run($1)", runID)
 }
 
 // Every SECURITY DEFINER function of ours pins its search_path and is
@@ -458,7 +461,7 @@ func TestDefinerFunctionsAreLockedDown(t *testing.T) {
 			t.Errorf("%s: EXECUTE for PUBLIC %v, writer %v, analyst %v; want the writer only", f.Name, f.Public, f.Writer, f.Analyst)
 		}
 	}
-	want := []string{"landing.open_run(bigint)", "landing.prune(integer)", "meta.refresh_view(text)"}
+	want := []string{"meta.refresh_view(text)"}
 	if !slices.Equal(names, want) {
 		t.Errorf("SECURITY DEFINER functions and meta.refresh_view: %v, want %v", names, want)
 	}
@@ -565,7 +568,6 @@ func TestAnalystReadsBronzeAndGoldOnly(t *testing.T) {
 		{"SELECT count(*) FROM meta.runs", "permission denied for schema meta"},
 		{"SELECT count(*) FROM meta.run_resources", "permission denied for schema meta"},
 		{"SELECT count(*) FROM meta.applied_sql", "permission denied for schema meta"},
-		{"SELECT landing.open_run(1)", "permission denied for schema landing"},
 		{"SELECT landing.prune(10)", "permission denied for schema landing"},
 		{"SELECT meta.refresh_view('gold.rocket_cost_efficiency')", "permission denied for schema meta"},
 		{"REFRESH MATERIALIZED VIEW CONCURRENTLY gold.rocket_cost_efficiency", "materialized view rocket_cost_efficiency"},
@@ -578,7 +580,7 @@ func TestAnalystReadsBronzeAndGoldOnly(t *testing.T) {
 		refused(t, e.analyst, denied, c.msg, c.sql)
 	}
 	// Denied by the functions' own grants too, not only by the schema.
-	for _, f := range []string{"landing.open_run(bigint)", "landing.prune(integer)", "meta.refresh_view(text)"} {
+	for _, f := range []string{"landing.has_extract(bigint,text)", "landing.prune(integer)", "meta.refresh_view(text)"} {
 		if scan[bool](t, e.owner, "SELECT has_function_privilege($1, $2, 'EXECUTE')", e.analystName, f) {
 			t.Errorf("the analyst may execute %s", f)
 		}

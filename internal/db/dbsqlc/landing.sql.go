@@ -7,27 +7,84 @@ package dbsqlc
 
 import (
 	"context"
+	"time"
 )
 
-const landingHasRun = `-- name: LandingHasRun :one
-SELECT landing.has_run($1::bigint)::boolean AS kept
+const landingContentsKnown = `-- name: LandingContentsKnown :many
+SELECT c.sha256, c.sanitized FROM landing.contents c WHERE c.sha256 = ANY ($1::bytea[])
 `
 
-// LandingHasRun reports whether a run's documents are still in landing.
-func (q *Queries) LandingHasRun(ctx context.Context, db DBTX, runID int64) (bool, error) {
-	row := db.QueryRow(ctx, landingHasRun, runID)
+type LandingContentsKnownRow struct {
+	Sha256    []byte
+	Sanitized int32
+}
+
+// LandingContentsKnown returns which of the given document hashes
+// landing.contents already holds, and how many replacements each had: a
+// landing sends only the others in full.
+func (q *Queries) LandingContentsKnown(ctx context.Context, db DBTX, sha256s [][]byte) ([]LandingContentsKnownRow, error) {
+	rows, err := db.Query(ctx, landingContentsKnown, sha256s)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []LandingContentsKnownRow
+	for rows.Next() {
+		var i LandingContentsKnownRow
+		if err := rows.Scan(&i.Sha256, &i.Sanitized); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
+const landingHasExtract = `-- name: LandingHasExtract :one
+SELECT landing.has_extract($1::bigint, $2::text)::boolean AS kept
+`
+
+type LandingHasExtractParams struct {
+	RunID    int64
+	Resource string
+}
+
+// LandingHasExtract reports whether a run's extract of a resource is still
+// in landing.
+func (q *Queries) LandingHasExtract(ctx context.Context, db DBTX, arg LandingHasExtractParams) (bool, error) {
+	row := db.QueryRow(ctx, landingHasExtract, arg.RunID, arg.Resource)
 	var kept bool
 	err := row.Scan(&kept)
 	return kept, err
 }
 
-const landingOpenRun = `-- name: LandingOpenRun :exec
-SELECT landing.open_run($1::bigint)
+const landingManifestAdd = `-- name: LandingManifestAdd :exec
+INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
+SELECT $1::bigint, $2::text, $3::timestamptz,
+       ARRAY(SELECT substring($4::bytea FROM i * 32 + 1 FOR 32)
+             FROM generate_series(0, length($4::bytea) / 32 - 1) AS i ORDER BY i)
 `
 
-// LandingOpenRun creates the partition that holds a run's documents.
-func (q *Queries) LandingOpenRun(ctx context.Context, db DBTX, runID int64) error {
-	_, err := db.Exec(ctx, landingOpenRun, runID)
+type LandingManifestAddParams struct {
+	RunID       int64
+	Resource    string
+	ExtractedAt time.Time
+	Sha256s     []byte
+}
+
+// LandingManifestAdd records a run's extract of a resource: the hashes of
+// its documents in order, each of them in landing.contents, sent end to
+// end in one value (32 bytes each), which is lighter to hold and send
+// than an array of them.
+func (q *Queries) LandingManifestAdd(ctx context.Context, db DBTX, arg LandingManifestAddParams) error {
+	_, err := db.Exec(ctx, landingManifestAdd,
+		arg.RunID,
+		arg.Resource,
+		arg.ExtractedAt,
+		arg.Sha256s,
+	)
 	return err
 }
 
@@ -35,8 +92,8 @@ const landingPrune = `-- name: LandingPrune :many
 SELECT run_id::bigint FROM landing.prune($1::integer) AS run_id
 `
 
-// LandingPrune drops the landing partitions no kept run reads from, and
-// returns their runs.
+// LandingPrune drops the manifests no kept run reads, and the documents no
+// manifest left names, and returns the runs whose manifests it dropped.
 func (q *Queries) LandingPrune(ctx context.Context, db DBTX, keepRuns int32) ([]int64, error) {
 	rows, err := db.Query(ctx, landingPrune, keepRuns)
 	if err != nil {
