@@ -19,6 +19,10 @@
 // their order, numbers and strings in their exact text, laid out as the API
 // does (two-space indentation), so copy 0 is byte-identical to the source.
 //
+// With -edit launches.FIELD=VALUE -edits K, K of the launches whose FIELD
+// is not VALUE (JSON) get VALUE instead, spread evenly over the copies:
+// what scripts/bench changes between two syncs.
+//
 // It also writes DIR/floor/launches.jsonl and DIR/floor/payloads.jsonl, the
 // same documents compact, one per line, for psql's \copy (see
 // scripts/bench-floor.sql).
@@ -39,6 +43,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -47,8 +52,10 @@ func main() {
 	n := flag.Int("n", 1, "how many copies of launches and payloads")
 	src := flag.String("src", "testdata/spacex-api", "snapshot directory to scale (reads SRC/v4/*.json)")
 	out := flag.String("out", "", "directory to write (required)")
+	flag.Var(&change, "edit", "RESOURCE.FIELD=JSON: the value -edits documents get (RESOURCE launches or payloads)")
+	flag.IntVar(&change.count, "edits", 0, "how many documents -edit changes")
 	flag.Parse()
-	if *n < 1 || *out == "" || flag.NArg() > 0 {
+	if *n < 1 || *out == "" || flag.NArg() > 0 || (change.count > 0) != (change.field != "") {
 		flag.Usage()
 		os.Exit(2)
 	}
@@ -56,6 +63,37 @@ func main() {
 		fmt.Fprintln(os.Stderr, "scale:", err)
 		os.Exit(1)
 	}
+}
+
+// edit is the -edit flag: count documents of resource get field = value.
+type edit struct {
+	resource, field string
+	value           json.RawMessage
+	count           int
+}
+
+// change is the -edit and -edits flags.
+var change edit
+
+func (e *edit) String() string {
+	if e.field == "" {
+		return ""
+	}
+	return e.resource + "." + e.field + "=" + string(e.value)
+}
+
+func (e *edit) Set(s string) error {
+	path, value, ok := strings.Cut(s, "=")
+	resource, field, dot := strings.Cut(path, ".")
+	if !ok || !dot || scaled[resource] == nil || field == "" || scaled[resource][field] {
+		return fmt.Errorf("want launches.FIELD=JSON or payloads.FIELD=JSON, FIELD not an id, not %q", s)
+	}
+	var c bytes.Buffer
+	if err := json.Compact(&c, []byte(value)); err != nil {
+		return fmt.Errorf("%s: %w", value, err)
+	}
+	e.resource, e.field, e.value = resource, field, c.Bytes()
+	return nil
 }
 
 // scaled names the resources that are repeated, and the members of their
@@ -83,7 +121,11 @@ func run(n int, src, out string) error {
 		resource := strings.TrimSuffix(filepath.Base(f), ".json")
 		dst := filepath.Join(out, "v4", resource+".json")
 		if rewrite, ok := scaled[resource]; ok {
-			err = scale(f, dst, filepath.Join(out, "floor", resource+".jsonl"), n, rewrite)
+			var e edit
+			if change.resource == resource {
+				e = change
+			}
+			err = scale(f, dst, filepath.Join(out, "floor", resource+".jsonl"), n, rewrite, e)
 		} else {
 			err = copyFile(f, dst)
 		}
@@ -102,12 +144,26 @@ type member struct {
 }
 
 // scale writes n copies of the documents of the JSON array in src, as an
-// indented array to dst and one compact document per line to jsonl.
-func scale(src, dst, jsonl string, n int, rewrite map[string]bool) error {
+// indented array to dst and one compact document per line to jsonl, with
+// e made.
+func scale(src, dst, jsonl string, n int, rewrite map[string]bool, e edit) error {
 	docs, err := readDocs(src)
 	if err != nil {
 		return err
 	}
+	// The documents e may change (their field is not its value), counted
+	// over all copies; the i-th of e.count changes is the one at position
+	// (2i+1)·candidates/(2·count) among them.
+	var candidates int
+	for _, d := range docs {
+		if differs(d, e) {
+			candidates += n
+		}
+	}
+	if e.count > candidates {
+		return fmt.Errorf("-edits %d: only %d documents have %s other than %s", e.count, candidates, e.field, e.value)
+	}
+	candidate, edited := 0, 0
 	arr, err := os.Create(dst)
 	if err != nil {
 		return err
@@ -126,6 +182,13 @@ func scale(src, dst, jsonl string, n int, rewrite map[string]bool) error {
 	for k := 0; k < n; k++ {
 		for _, d := range docs {
 			doc.Reset()
+			if differs(d, e) {
+				if edited < e.count && candidate == (2*edited+1)*candidates/(2*e.count) {
+					d = with(d, e)
+					edited++
+				}
+				candidate++
+			}
 			id, err := encode(&doc, d, k, rewrite)
 			if err != nil {
 				return err
@@ -168,6 +231,33 @@ func scale(src, dst, jsonl string, n int, rewrite map[string]bool) error {
 		return err
 	}
 	return lines.Close()
+}
+
+// differs reports whether e would change d: d's e.field is not e.value
+// (an absent field counts as null).
+func differs(d []member, e edit) bool {
+	if e.count == 0 {
+		return false
+	}
+	for _, m := range d {
+		if m.key == e.field {
+			return !bytes.Equal(m.value, e.value)
+		}
+	}
+	return !bytes.Equal(e.value, []byte("null"))
+}
+
+// with is d with e.field set to e.value (appended when d lacks it).
+func with(d []member, e edit) []member {
+	out := slices.Clone(d)
+	for i, m := range out {
+		if m.key == e.field {
+			out[i].value = e.value
+			return out
+		}
+	}
+	key, _ := marshal(e.field)
+	return append(out, member{key: e.field, keyJSON: append(key, ':'), value: e.value})
 }
 
 // readDocs reads a JSON array of objects, keeping each object's members in
