@@ -83,3 +83,19 @@ func Report(w io.Writer, results []Result, equivalent map[Key]string) Totals {
 	}
 	return t
 }
+
+// Problems are what a run with these totals fails on: each mutant listed as
+// equivalent that did not survive, and the survivors of what (as
+// "db/checks") not listed, with fix, what to do about them.
+func (t Totals) Problems(what, fix string) []string {
+	var out []string
+	for _, r := range t.Mislisted {
+		out = append(out, fmt.Sprintf("%s %s is listed as equivalent in docs/testing.md, but was %s (%s): take it off the list",
+			r.File, r.Mutant, r.Verdict, r.Where))
+	}
+	if t.Survived > 0 {
+		out = append(out, fmt.Sprintf("%d mutants of %s survived: %s, or list them in docs/testing.md with why they are equivalent",
+			t.Survived, what, fix))
+	}
+	return out
+}
