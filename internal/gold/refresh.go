@@ -20,6 +20,15 @@ type Column struct {
 	Table, Name string
 }
 
+// String is the column as the logs name it: "bronze.launches.success", or
+// "bronze.launches.*" for every column.
+func (c Column) String() string {
+	if c.Name == "" {
+		return c.Table + ".*"
+	}
+	return c.Table + "." + c.Name
+}
+
 // Refreshed is a gold view a refresh refreshed, and why: the changed
 // columns it reads ("bronze.launches.success", "bronze.launches.*" for a
 // retyped table) and the refreshed views it reads ("gold.crew_flights").

@@ -1,7 +1,9 @@
 package gold_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"maps"
 	"regexp"
@@ -315,4 +317,124 @@ func TestReadsDocumented(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPromotionReportsChangedColumns: the promotion reports the columns it
+// wrote a different value to (the debug log's "resource promoted" line),
+// and the refresh says why it refreshed each view ("view refreshed").
+func TestPromotionReportsChangedColumns(t *testing.T) {
+	t.Parallel()
+	// The columns every rewrite of a launch changes, whatever its edit.
+	rewrite := []string{"bronze.launches.doc", "bronze.launches.doc_sha256", "bronze.launches.run_id", "bronze.launches.updated_at"}
+	cases := []struct {
+		name string
+		edit func(docs []map[string]any) []map[string]any
+		// changed are the columns of launches and its bridges the
+		// promotion must report, as "schema.table.column", or
+		// "schema.table.*" for every column the catalog gives the table.
+		changed []string
+		// because are views that must be refreshed, with why.
+		because map[string][]string
+	}{
+		{
+			name: "details edited",
+			edit: func(docs []map[string]any) []map[string]any {
+				docs[0]["details"] = "Edited details"
+				return docs
+			},
+			changed: append([]string{"bronze.launches.details"}, rewrite...),
+		},
+		{
+			name: "success edited",
+			edit: func(docs []map[string]any) []map[string]any {
+				for _, l := range docs {
+					if l["name"] == "CRS-20" {
+						l["success"] = false
+					}
+				}
+				return docs
+			},
+			changed: append([]string{"bronze.launches.success"}, rewrite...),
+			because: map[string][]string{
+				"gold.launch_stats_by_year_rocket": {"bronze.launches.success"},
+				"gold.core_reuse":                  {"gold.core_flights"},
+			},
+		},
+		{
+			// The new launch lists cores, payloads and crew, but no
+			// fairing ships or failures: those bridges get no row.
+			name: "launch inserted",
+			edit: func(docs []map[string]any) []map[string]any {
+				for _, l := range docs {
+					if l["name"] == "Crew-1" {
+						l = maps.Clone(l)
+						l["id"], l["name"] = "test-launch-inserted", "Test launch inserted"
+						l["ships"], l["capsules"] = []any{}, []any{}
+						return append(docs, l)
+					}
+				}
+				return nil
+			},
+			changed: []string{"bronze.launches.*", "bronze.launch_cores.*", "bronze.launch_payloads.*", "bronze.launch_crew.*"},
+		},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			pool := setup(t)
+			sync(t, pool, snapshot)
+			dir := copySnapshot(t)
+			replaceDocs(t, dir, "v5/launches.json", c.edit)
+			var log bytes.Buffer
+			syncLogged(t, pool, dir, &log)
+
+			var got []string
+			because := map[string][]string{}
+			for line := range strings.Lines(log.String()) {
+				var e struct {
+					Msg, Resource, View string
+					Changed, Because    []string
+				}
+				if err := json.Unmarshal([]byte(line), &e); err != nil {
+					t.Fatalf("log line %q: %v", line, err)
+				}
+				switch {
+				case e.Msg == "resource promoted" && e.Resource == "launches":
+					got = e.Changed
+				case e.Msg == "view refreshed":
+					because[e.View] = e.Because
+				}
+			}
+			var want []string
+			for _, col := range c.changed {
+				if table, ok := strings.CutSuffix(col, ".*"); ok {
+					want = append(want, catalogColumns(t, pool, table)...)
+				} else {
+					want = append(want, col)
+				}
+			}
+			slices.Sort(want)
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("the promotion reported %v changed, want %v", got, want)
+			}
+			for view, why := range c.because {
+				if !slices.Equal(because[view], why) {
+					t.Errorf("%s refreshed because of %v, want %v", view, because[view], why)
+				}
+			}
+		})
+	}
+}
+
+// catalogColumns lists the columns of table, as "table.column", sorted.
+func catalogColumns(t *testing.T, pool *pgxpool.Pool, table string) []string {
+	t.Helper()
+	var cols []string
+	if err := pool.QueryRow(context.Background(), `
+		SELECT array_agg($1 || '.' || attname ORDER BY attname)
+		FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped`, table).Scan(&cols); err != nil {
+		t.Fatal(err)
+	}
+	return cols
 }

@@ -111,8 +111,12 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 			return ledger.Counts{}, nil, 0, fmt.Errorf("promote to bronze: %w", err)
 		}
 		took = time.Since(start)
+		names := make([]string, len(changed))
+		for i, c := range changed {
+			names[i] = c.String()
+		}
 		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took,
-			"changed", len(changed))
+			"changed", names)
 	}
 	if docs := h.extract.Documents; c.Rejected > 0 && float64(c.Rejected) > r.Options.MaxRejectFraction*float64(docs) {
 		// A document over the size limit has no id as it landed, its
