@@ -107,7 +107,10 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		// A new contract alone changes no typed value: only a new schema
 		// or function version retypes what bronze holds.
 		retype := h.known && h.current.Transform.Schema != r.schema
-		if c, changed, err = r.bronze(ctx, res, h.extract.LandedRunID, retype); err != nil {
+		if c, err = r.bronze(ctx, res, h.extract.LandedRunID, retype); err != nil {
+			return ledger.Counts{}, nil, 0, fmt.Errorf("promote to bronze: %w", err)
+		}
+		if changed, err = r.changedColumns(ctx, res, retype); err != nil {
 			return ledger.Counts{}, nil, 0, fmt.Errorf("promote to bronze: %w", err)
 		}
 		took = time.Since(start)
@@ -139,11 +142,11 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 // (everything when retype: the transform changed) with their issues, bring
 // the bridges in line, soft-delete what the complete extract lacks, and
 // count. The work is SQL (db/functions/bronze.sql), the same for every
-// resource. It also returns the columns the writes changed.
-func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID int64, retype bool) (ledger.Counts, []gold.Column, error) {
+// resource.
+func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID int64, retype bool) (ledger.Counts, error) {
 	st, err := q.BronzeStage(ctx, r.tx, dbsqlc.BronzeStageParams{TableName: res.Table, Resource: res.Name, LandedRunID: landedRunID, Retype: retype})
 	if err != nil {
-		return ledger.Counts{}, nil, fmt.Errorf("stage: %w", err)
+		return ledger.Counts{}, fmt.Errorf("stage: %w", err)
 	}
 	// An extract with documents we cannot key is not verified complete: a
 	// record missing from it may be one of them, so nothing is deleted.
@@ -155,7 +158,7 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 	forced := r.Options.ForceDeletes || slices.Contains(r.Options.ForceDeletesOf, res.Name)
 	if verified && st.Missing > int64(r.Options.AllowDeletes) && !forced &&
 		float64(st.Missing) > r.Options.MaxDeleteFraction*float64(st.Live) {
-		return ledger.Counts{}, nil, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%); if the source really dropped them, --force-deletes %s accepts it",
+		return ledger.Counts{}, fmt.Errorf("%w: the extract lacks %d of %d live rows of %s (%.1f%%, more than %.1f%%); if the source really dropped them, --force-deletes %s accepts it",
 			ErrShrink, st.Missing, st.Live, res.Table,
 			100*float64(st.Missing)/float64(st.Live), 100*r.Options.MaxDeleteFraction, res.Name)
 	}
@@ -167,31 +170,27 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 	if err := q.BronzeUpsert(ctx, r.tx, dbsqlc.BronzeUpsertParams{
 		TableName: res.Table, Resource: res.Name, LandedRunID: landedRunID, RunID: r.id, Arrays: arrays,
 	}); err != nil {
-		return ledger.Counts{}, nil, fmt.Errorf("write %s: %w", res.Table, err)
+		return ledger.Counts{}, fmt.Errorf("write %s: %w", res.Table, err)
 	}
 	for i, b := range res.Bridges {
 		if err := q.BronzeReconcile(ctx, r.tx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: r.id, Retype: retype}); err != nil {
-			return ledger.Counts{}, nil, fmt.Errorf("write %s: %w", b.Table, err)
+			return ledger.Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
 	}
 	var deleted int64
 	if verified && st.Missing > 0 {
 		if deleted, err = q.BronzeSoftDelete(ctx, r.tx, dbsqlc.BronzeSoftDeleteParams{TableName: res.Table, RunID: r.id}); err != nil {
-			return ledger.Counts{}, nil, fmt.Errorf("soft-delete missing records: %w", err)
+			return ledger.Counts{}, fmt.Errorf("soft-delete missing records: %w", err)
 		}
 	}
 	n, err := q.BronzeCounts(ctx, r.tx, bridges)
 	if err != nil {
-		return ledger.Counts{}, nil, fmt.Errorf("count: %w", err)
-	}
-	changed, err := r.changedColumns(ctx, res, retype)
-	if err != nil {
-		return ledger.Counts{}, nil, err
+		return ledger.Counts{}, fmt.Errorf("count: %w", err)
 	}
 	return ledger.Counts{
 		Duplicates: st.Duplicates, Rejected: st.Rejected, BadValues: n.BadValues,
 		Inserted: n.Inserted, Updated: n.Updated, Unchanged: n.Unchanged, Deleted: deleted, Revived: n.Revived,
-	}, changed, nil
+	}, nil
 }
 
 // changedColumns lists the columns of res's tables that its promotion
