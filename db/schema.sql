@@ -1560,7 +1560,7 @@ COMMENT ON COLUMN meta.runs.source IS 'Where the run extracted from: the API bas
 -- Name: COLUMN runs.views_refreshed; Type: COMMENT; Schema: meta; Owner: -
 --
 
-COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run refreshed: those reading a table the run changed.';
+COMMENT ON COLUMN meta.runs.views_refreshed IS 'The gold views a succeeded run refreshed: those reading a column the run changed, directly or through another gold view, in refresh order.';
 
 
 --
@@ -2779,4 +2779,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206160000'),
     ('20261206170000'),
     ('20261207100000'),
-    ('20261208100000');
+    ('20261208100000'),
+    ('20261208200000');

@@ -33,3 +33,10 @@ FROM bronze.counts(CAST(@bridges::text[] AS regclass[])) AS c;
 -- BronzeTransformVersion is the version of the migrations and function
 -- files that decide what bronze holds for a document.
 SELECT meta.transform_version()::text AS version;
+
+-- name: BronzeChangedColumns :many
+-- BronzeChangedColumns lists the columns of bronze tables the staged
+-- resource's promotion changed (every column of a table it inserted rows
+-- into or deleted rows from), for the gold refresh.
+SELECT c.table_name::text AS table_name, c.column_name::text AS column_name
+FROM bronze.changed_columns() AS c;

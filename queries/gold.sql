@@ -1,7 +1,10 @@
 -- name: GoldViewsToRefresh :many
--- GoldViewsToRefresh lists the gold materialized views that read any
--- of the changed tables, directly or through other views, in refresh order.
-SELECT name::text FROM meta.views_to_refresh(CAST(@changed::text[] AS regclass[])) AS name;
+-- GoldViewsToRefresh lists the gold materialized views that read any of
+-- the changed columns (columns[i] of tables[i], '*' for all of them),
+-- directly or through other views, in refresh order, each with the changed
+-- columns and refreshed views it reads.
+SELECT v.view::text AS view, v.because::text[] AS because
+FROM meta.views_to_refresh(CAST(@tables::text[] AS regclass[]), @columns::text[]) AS v;
 
 -- name: GoldRefreshView :exec
 -- GoldRefreshView refreshes one gold materialized view through

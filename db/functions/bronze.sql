@@ -12,6 +12,8 @@
 --   bronze.reconcile   bridge rows of written parents, per array
 --   bronze.soft_delete live rows the complete extract lacks
 --   bronze.counts      the ledger's counts
+--   bronze.changed_columns  which columns of which tables the writes changed,
+--                      for the gold refresh
 
 -- Why a JSON value does not fit a bronze.as_<kind> function, or NULL when
 -- it does (or is absent, or JSON null). kind: text, id, numeric, integer,
@@ -172,9 +174,9 @@ $$;
 -- otherwise the documents themselves are compared. Returns the counts the
 -- shrink guard and the ledger need: documents (distinct ids), duplicates,
 -- rejected (no usable id), and the table's live rows and how many of them
--- the extract lacks. Two more temporary tables collect what the writes
--- return: written (the bridges' source arrays of each written document)
--- and found (the issues of written rows).
+-- the extract lacks. Three more temporary tables collect what the writes
+-- return: written (the bridges' source arrays of each written document),
+-- found (the issues of written rows) and changed (the columns they changed).
 CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
     OUT documents bigint, OUT duplicates bigint, OUT rejected bigint, OUT live bigint, OUT missing bigint)
 LANGUAGE plpgsql AS $$
@@ -182,7 +184,7 @@ DECLARE
     hashes bytea[];
     held   bigint;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found;
+    DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found, pg_temp.changed;
     CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL,
                              action "char" NOT NULL, had_issues boolean NOT NULL) ON COMMIT DROP;
     CREATE TEMP TABLE written (id text NOT NULL, action "char" NOT NULL, arrays jsonb[]) ON COMMIT DROP;
@@ -192,6 +194,7 @@ BEGIN
     -- many documents there are (a column's unnest counts as 10) and joins
     -- landing.contents by hash rather than probing its index for each.
     SELECT m.sha256s INTO hashes FROM landing.manifests m WHERE m.run_id = p_landed_run_id AND m.resource = p_resource;
+    CREATE TEMP TABLE changed (tbl regclass NOT NULL, col name NOT NULL, UNIQUE (tbl, col)) ON COMMIT DROP;
     EXECUTE format($q$
         INSERT INTO stage (id, ordinal, sha256, action, had_issues)
         SELECT DISTINCT ON (d.id) d.id, (e.i - 1)::integer, d.sha256,
@@ -232,6 +235,31 @@ BEGIN
 END
 $$;
 
+-- The columns of tbl whose values differ between two rows of it, the new
+-- one and the old one as the statement using it names them: an SQL
+-- expression giving a name[]. Values are compared as their stored bytes
+-- (*=, as REFRESH ... CONCURRENTLY compares rows), so 1.5 and 1.50, which
+-- = calls equal but a view may show apart, differ; NULL equals NULL.
+CREATE OR REPLACE FUNCTION bronze.changed_expr(tbl regclass, new_row text, old_row text) RETURNS text
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN (
+    SELECT format('array_remove(ARRAY[%s]::name[], NULL)',
+        string_agg(format('CASE WHEN NOT (ROW(%1$s.%3$I)::record *= ROW(%2$s.%3$I)::record) THEN %3$L END',
+                          new_row, old_row, a.attname), ', ' ORDER BY a.attnum))
+    FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped);
+
+-- Records every column of tbl as changed (rows were inserted or deleted).
+CREATE OR REPLACE FUNCTION bronze.changed_every(tbl regclass) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO changed (tbl, col)
+    SELECT tbl, a.attname FROM pg_attribute a
+    WHERE a.attrelid = tbl AND a.attnum > 0 AND NOT a.attisdropped
+    ON CONFLICT DO NOTHING;
+END
+$$;
+
 -- Writes the staged documents that are new, changed or revived. Their
 -- typed columns are generated as they are written. What the writes return
 -- is all that is read of them again: the issues of each written row (kept
@@ -239,7 +267,11 @@ $$;
 -- of its bridges (kept in written, for bronze.reconcile), so no written
 -- document is decompressed twice. A staged document is read from
 -- landing.contents by its hash, which alone finds it: p_resource and
--- p_landed_run_id only name the extract stage was filled from.
+-- p_landed_run_id only name the extract stage was filled from. It records
+-- the columns it changed in changed: every column when it inserted a row;
+-- of a rewritten or revived row, those whose new value differs from the old
+-- (read by joining the table again: the join sees the row as it was before
+-- the statement).
 CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint, arrays text[])
 RETURNS void
 LANGUAGE plpgsql AS $$
@@ -248,6 +280,7 @@ DECLARE
         bronze.issues_expr(tbl, arrays),
         (SELECT coalesce(string_agg(format('r.doc #> %L', string_to_array(a, '.')), ', ' ORDER BY i), '')
          FROM unnest(arrays) WITH ORDINALITY AS x(a, i)));
+    n   bigint;
 BEGIN
     -- The typing gets one decompressed copy of each document, instead of
     -- decompressing it once per generated column.
@@ -264,6 +297,10 @@ BEGIN
         )
         INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
     USING p_landed_run_id, p_resource, p_run_id, tbl;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    IF n > 0 THEN
+        PERFORM bronze.changed_every(tbl);
+    END IF;
     EXECUTE format($q$
         WITH w AS (
             UPDATE %1$s r
@@ -271,12 +308,19 @@ BEGIN
                 doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = $5
             FROM stage s
             JOIN landing.contents d ON d.sha256 = s.sha256
+            JOIN %1$s o ON o.id = s.id
             WHERE r.id = s.id AND s.action IN ('u', 'r')
-            RETURNING %2$s, s.action
+            RETURNING %2$s, s.action, %3$s AS changed
         ), f AS (
             INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
+        ), ch AS (
+            -- issues is cleared here and set again below from found.
+            INSERT INTO changed (tbl, col)
+            SELECT DISTINCT $4, x.col FROM w, unnest(w.changed || CASE WHEN w.issues IS NOT NULL THEN '{issues}'::name[] END) AS x(col)
+            ON CONFLICT DO NOTHING
         )
-        INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
+        INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret,
+        bronze.changed_expr(tbl, 'r', 'o'))
     -- The time is passed in, not called per row: one instant per statement,
     -- and no VOLATILE function in an UPDATE (which Citus refuses, see
     -- docs/scaling.md).
@@ -310,13 +354,17 @@ $$;
 -- by the parent's id and the element's position (the bridge's primary
 -- key). Rows past an array's end are deleted; an element is rewritten only
 -- when it changed, or every one when retype; rows of a new parent are plain
--- inserts.
+-- inserts. The columns it changes go to changed: every column when it
+-- inserted or deleted a row; of a rewritten row, those whose new value
+-- differs from the old (the statement's own read of the bridge sees it as
+-- it was before the statement).
 CREATE OR REPLACE FUNCTION bronze.reconcile(bridge regclass, n integer, p_run_id bigint, p_retype boolean)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
     key    name[];
     upsert boolean;
+    k      bigint;
 BEGIN
     key := bronze.bridge_key(bridge);
     -- A new parent has no bridge rows yet: only rewritten ones can lose some.
@@ -327,6 +375,10 @@ BEGIN
           AND c.%3$I >= CASE WHEN jsonb_typeof(w.arrays[$1]) = 'array' THEN jsonb_array_length(w.arrays[$1]) ELSE 0 END$q$,
         bridge, key[1], key[2])
     USING n;
+    GET DIAGNOSTICS k = ROW_COUNT;
+    IF k > 0 THEN
+        PERFORM bronze.changed_every(bridge);
+    END IF;
     FOREACH upsert IN ARRAY ARRAY[false, true] LOOP
         EXECUTE format($q$
             WITH w AS (
@@ -337,15 +389,33 @@ BEGIN
                     WITH ORDINALITY AS e(elem, i)
                 WHERE p.action = ANY ($3)
                 %4$s
-                RETURNING r.%2$I AS id, r.%3$I AS pos, %5$s AS issues
-            )
-            INSERT INTO found (tbl, id, pos, issues) SELECT $4, w.id, w.pos, w.issues FROM w WHERE w.issues IS NOT NULL$q$,
+                RETURNING r.%2$I AS id, r.%3$I AS pos, %5$s AS issues%6$s
+            ), f AS (
+                INSERT INTO found (tbl, id, pos, issues) SELECT $4, w.id, w.pos, w.issues FROM w WHERE w.issues IS NOT NULL
+            )%7$s
+            SELECT count(*) FROM w$q$,
             bridge, key[1], key[2],
             CASE WHEN upsert THEN format(
                 'ON CONFLICT (%I, %I) DO UPDATE SET elem = EXCLUDED.elem, issues = NULL, run_id = EXCLUDED.run_id
                  WHERE $5 OR r.elem IS DISTINCT FROM EXCLUDED.elem', key[1], key[2]) ELSE '' END,
-            bronze.issues_expr(bridge))
+            bronze.issues_expr(bridge),
+            -- Rows of new parents are all inserts, counted below; those of
+            -- rewritten parents are compared with what the bridge held.
+            CASE WHEN upsert THEN ', r AS n' ELSE '' END,
+            CASE WHEN upsert THEN format($c$, ch AS (
+                INSERT INTO changed (tbl, col)
+                SELECT DISTINCT $4, x.col
+                FROM w LEFT JOIN %1$s o ON o.%2$I = w.id AND o.%3$I = w.pos
+                CROSS JOIN LATERAL unnest(CASE WHEN o.%2$I IS NULL THEN (SELECT array_agg(a.attname) FROM pg_attribute a
+                                                                          WHERE a.attrelid = $4 AND a.attnum > 0 AND NOT a.attisdropped)
+                                               ELSE %4$s || CASE WHEN w.issues IS NOT NULL THEN '{issues}'::name[] END END) AS x(col)
+                ON CONFLICT DO NOTHING
+            )$c$, bridge, key[1], key[2], bronze.changed_expr(bridge, '(w.n)', 'o')) ELSE '' END)
+        INTO k
         USING n, p_run_id, CASE WHEN upsert THEN '{u,r}'::"char"[] ELSE '{i}'::"char"[] END, bridge, p_retype;
+        IF NOT upsert AND k > 0 THEN
+            PERFORM bronze.changed_every(bridge);
+        END IF;
     END LOOP;
     EXECUTE format('UPDATE %1$s t SET issues = f.issues FROM found f WHERE f.tbl = $1 AND t.%2$I = f.id AND t.%3$I = f.pos',
                    bridge, key[1], key[2])
@@ -354,7 +424,8 @@ END
 $$;
 
 -- Soft-deletes the live rows the staged (complete) extract lacks, and
--- returns how many.
+-- returns how many. The columns it sets go to changed; a gold view leaves
+-- a soft-deleted row out by reading deleted_at.
 CREATE OR REPLACE FUNCTION bronze.soft_delete(tbl regclass, p_run_id bigint)
 RETURNS bigint
 LANGUAGE plpgsql AS $$
@@ -366,6 +437,10 @@ BEGIN
         WHERE t.deleted_at IS NULL AND NOT EXISTS (SELECT FROM stage s WHERE s.id = t.id)$q$, tbl)
     USING p_run_id, statement_timestamp();
     GET DIAGNOSTICS n = ROW_COUNT;
+    IF n > 0 THEN
+        INSERT INTO changed (tbl, col) VALUES (tbl, 'deleted_at'), (tbl, 'updated_at'), (tbl, 'run_id')
+        ON CONFLICT DO NOTHING;
+    END IF;
     RETURN n;
 END
 $$;
@@ -395,5 +470,20 @@ BEGIN
         END LOOP;
     END IF;
     EXECUTE format('SELECT count(*) FROM (%s) x', bad) INTO bad_values;
+END
+$$;
+
+-- The columns of bronze tables the staged resource's promotion changed
+-- (bronze.upsert, bronze.reconcile, bronze.soft_delete), for the gold
+-- refresh: one row per table and column.
+CREATE OR REPLACE FUNCTION bronze.changed_columns(OUT table_name text, OUT column_name text) RETURNS SETOF record
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN QUERY
+    SELECT format('%I.%I', n.nspname, t.relname), c.col::text
+    FROM changed c
+    JOIN pg_class t ON t.oid = c.tbl
+    JOIN pg_namespace n ON n.oid = t.relnamespace
+    ORDER BY 1, 2;
 END
 $$;

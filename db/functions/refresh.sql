@@ -1,26 +1,48 @@
 -- Refreshing gold: which views a promotion made stale, and their refresh.
 -- `loader migrate` applies this file whenever it changes.
 
--- The applied gold materialized views that read, directly or through
--- other views, any of the tables changed, in the order to refresh them
--- (the order their files are applied in).
-CREATE OR REPLACE FUNCTION meta.views_to_refresh(changed regclass[]) RETURNS SETOF text
-LANGUAGE sql STABLE PARALLEL SAFE
+-- The applied gold materialized views that read any of the columns a
+-- promotion changed, directly or through other views, in the order to
+-- refresh them (the order their files are applied in, which puts a view
+-- after those it reads), each with why: the changed columns it reads
+-- ("bronze.launches.success"), and the refreshed views it reads
+-- ("gold.crew_flights"), since a refresh may change any of their columns.
+-- changed_columns[i] is a column of changed_tables[i], or '*' for every
+-- column (a retyped resource).
+--
+-- What a view reads is PostgreSQL's own record of it: its rewrite rule
+-- depends (pg_depend) on each column the query names, or on the table as
+-- a whole (refobjsubid 0) when it names none of its columns.
+DROP FUNCTION IF EXISTS meta.views_to_refresh(regclass[]);
+CREATE OR REPLACE FUNCTION meta.views_to_refresh(changed_tables regclass[], changed_columns text[],
+    OUT view text, OUT because text[]) RETURNS SETOF record
+-- The search_path makes every regclass's text schema-qualified.
+LANGUAGE sql STABLE PARALLEL SAFE SET search_path = pg_catalog, pg_temp
 BEGIN ATOMIC
-    WITH RECURSIVE reads(view, input) AS (
-        SELECT DISTINCT r.ev_class, d.refobjid
+    WITH RECURSIVE changed(rel, attnum, cause) AS (
+        SELECT c.rel, a.attnum, format('%s.%s', c.rel, c.col)
+        FROM unnest(changed_tables, changed_columns) AS c(rel, col)
+        LEFT JOIN pg_attribute a ON a.attrelid = c.rel AND a.attname = c.col AND c.col <> '*'
+        WHERE c.col = '*' OR a.attnum IS NOT NULL
+    ), reads(view, input, attnum) AS (
+        SELECT DISTINCT r.ev_class, d.refobjid, d.refobjsubid
         FROM pg_rewrite r
         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
              AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class
-    ), stale(view) AS (
-        SELECT view FROM reads WHERE input = ANY (changed)
+    ), stale(view, cause) AS (
+        SELECT reads.view, changed.cause
+        FROM reads JOIN changed ON changed.rel = reads.input
+        WHERE changed.attnum IS NULL OR reads.attnum = 0 OR reads.attnum = changed.attnum
         UNION
-        SELECT reads.view FROM reads JOIN stale ON reads.input = stale.view
+        SELECT reads.view, stale.view::regclass::text
+        FROM reads JOIN stale ON reads.input = stale.view
     )
-    SELECT a.name
+    SELECT a.name, array_agg(DISTINCT s.cause ORDER BY s.cause)
     FROM meta.applied_sql a
     JOIN pg_class c ON c.oid = to_regclass(a.name)
-    WHERE a.kind = 'view' AND c.relkind = 'm' AND c.oid IN (SELECT view FROM stale)
+    JOIN stale s ON s.view = c.oid
+    WHERE a.kind = 'view' AND c.relkind = 'm'
+    GROUP BY a.name
     ORDER BY a.name;
 END;
 

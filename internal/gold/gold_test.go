@@ -43,6 +43,12 @@ func setup(t *testing.T) *pgxpool.Pool {
 // share).
 func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	t.Helper()
+	return syncLogged(t, pool, dir, io.Discard)
+}
+
+// syncLogged is sync with its log, JSON at debug level, written to w.
+func syncLogged(t *testing.T, pool *pgxpool.Pool, dir string, w io.Writer) pipeline.Result {
+	t.Helper()
 	contracts, err := fs.Sub(schema.FS, schema.ContractsDir)
 	if err != nil {
 		t.Fatal(err)
@@ -50,7 +56,7 @@ func sync(t *testing.T, pool *pgxpool.Pool, dir string) pipeline.Result {
 	s := &pipeline.Syncer{
 		Pool: pool, Source: extract.Dir(dir), Resources: resources.All, Contracts: contracts,
 		Options: pipeline.Options{MaxDeleteFraction: 0.1, AllowDeletes: 1, KeepRuns: 10},
-		Logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Logger:  slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	}
 	res, err := s.Sync(context.Background())
 	if err != nil {

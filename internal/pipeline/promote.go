@@ -26,7 +26,7 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 	if err := q.RunPromotionSettings(ctx, r.tx); err != nil {
 		return nil, nil, err
 	}
-	var changed []string
+	var changed []gold.Column
 	for i, res := range r.Resources {
 		var h handoff
 		var ok bool
@@ -41,13 +41,11 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 			// The landing ended without every resource: never commit.
 			return promoted, nil, fmt.Errorf("resource %s: no extract", res.Name)
 		}
-		c, took, err := r.promoteResource(ctx, i, res, h)
+		c, cols, took, err := r.promoteResource(ctx, i, res, h)
 		if err != nil {
 			return promoted, nil, fmt.Errorf("resource %s: %w", res.Name, err)
 		}
-		if c.Changed() {
-			changed = append(changed, res.Tables()...)
-		}
+		changed = append(changed, cols...)
 		promoted = append(promoted, ResourceResult{
 			Resource: res.Name, Extract: h.extract, HTTPStatus: h.status, Attempts: h.attempts, RetryWait: h.waited,
 			Counts: c, LandingDuration: h.landing, PromotionDuration: took,
@@ -56,8 +54,13 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 			r.Progress.Done(res.Name)
 		}
 	}
-	if views, err = gold.Refresh(ctx, r.tx, changed); err != nil {
+	refreshed, err := gold.Refresh(ctx, r.tx, changed)
+	if err != nil {
 		return promoted, nil, err
+	}
+	for _, v := range refreshed {
+		views = append(views, v.View)
+		r.log.DebugContext(ctx, "view refreshed", "view", v.View, "because", v.Because)
 	}
 	if err := q.RunViewsRefreshed(ctx, r.tx, dbsqlc.RunViewsRefreshedParams{RunID: r.id, Views: views}); err != nil {
 		return promoted, views, fmt.Errorf("record the views refreshed: %w", err)
@@ -70,19 +73,20 @@ func (r *run) promote(ctx context.Context, extracts <-chan handoff) (promoted []
 
 // promoteResource promotes the i-th resource's extract into bronze, unless
 // bronze already holds these very documents under the same transform,
-// starts its drift check, and records in the ledger what it did.
-func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource, h handoff) (ledger.Counts, time.Duration, error) {
+// starts its drift check, and records in the ledger what it did. It
+// returns the counts and the bronze columns the promotion changed.
+func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource, h handoff) (ledger.Counts, []gold.Column, time.Duration, error) {
 	if h.extract.Absent {
 		// Nothing to promote, and nothing of bronze to delete.
 		c := ledger.Counts{Skipped: true}
 		if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, ledger.Transform{}, c); err != nil {
-			return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
+			return ledger.Counts{}, nil, 0, fmt.Errorf("record counts: %w", err)
 		}
-		return c, 0, nil
+		return c, nil, 0, nil
 	}
 	contract, err := fs.ReadFile(r.Contracts, res.Name+".json")
 	if err != nil {
-		return ledger.Counts{}, 0, fmt.Errorf("read contract: %w", err)
+		return ledger.Counts{}, nil, 0, fmt.Errorf("read contract: %w", err)
 	}
 	sum := sha256.Sum256(contract)
 	transform := ledger.Transform{Schema: r.schema, Contract: hex.EncodeToString(sum[:4])}
@@ -90,6 +94,7 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 	r.work.Go(func() error { return r.checkDrift(ctx, i, res.Name, h, skip, contract) })
 
 	c := ledger.Counts{Skipped: true}
+	var changed []gold.Column
 	var took time.Duration
 	if skip {
 		c.Duplicates, c.Rejected, c.BadValues = h.current.Duplicates, h.current.Rejected, h.current.BadValues
@@ -103,10 +108,18 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		// or function version retypes what bronze holds.
 		retype := h.known && h.current.Transform.Schema != r.schema
 		if c, err = r.bronze(ctx, res, h.extract.LandedRunID, retype); err != nil {
-			return ledger.Counts{}, 0, fmt.Errorf("promote to bronze: %w", err)
+			return ledger.Counts{}, nil, 0, fmt.Errorf("promote to bronze: %w", err)
+		}
+		if changed, err = r.changedColumns(ctx, res, retype); err != nil {
+			return ledger.Counts{}, nil, 0, fmt.Errorf("promote to bronze: %w", err)
 		}
 		took = time.Since(start)
-		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took)
+		names := make([]string, len(changed))
+		for i, c := range changed {
+			names[i] = c.String()
+		}
+		r.log.DebugContext(ctx, "resource promoted", "resource", res.Name, "retype", retype, "elapsed", took,
+			"changed", names)
 	}
 	if docs := h.extract.Documents; c.Rejected > 0 && float64(c.Rejected) > r.Options.MaxRejectFraction*float64(docs) {
 		// A document over the size limit has no id as it landed, its
@@ -115,13 +128,13 @@ func (r *run) promoteResource(ctx context.Context, i int, res resources.Resource
 		if n := len(h.extract.Oversized); n > 0 {
 			over = fmt.Sprintf("; %d of them over --max-document-bytes", n)
 		}
-		return ledger.Counts{}, 0, fmt.Errorf("%w: %d of %d documents (%.1f%%, more than %.1f%%%s)",
+		return ledger.Counts{}, nil, 0, fmt.Errorf("%w: %d of %d documents (%.1f%%, more than %.1f%%%s)",
 			ErrRejected, c.Rejected, docs, 100*float64(c.Rejected)/float64(docs), 100*r.Options.MaxRejectFraction, over)
 	}
 	if err := ledger.Promoted(ctx, r.tx, r.id, res.Name, transform, c); err != nil {
-		return ledger.Counts{}, 0, fmt.Errorf("record counts: %w", err)
+		return ledger.Counts{}, nil, 0, fmt.Errorf("record counts: %w", err)
 	}
-	return c, took, nil
+	return c, changed, took, nil
 }
 
 // bronze promotes the documents of res that run landedRunID landed:
@@ -178,6 +191,29 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 		Duplicates: st.Duplicates, Rejected: st.Rejected, BadValues: n.BadValues,
 		Inserted: n.Inserted, Updated: n.Updated, Unchanged: n.Unchanged, Deleted: deleted, Revived: n.Revived,
 	}, nil
+}
+
+// changedColumns lists the columns of res's tables that its promotion
+// changed, for the gold refresh. A retyped resource changed all of them:
+// the migration that changed the typing may have rewritten the rows itself,
+// so that comparing them now would find nothing, with gold still computed
+// from the old typing.
+func (r *run) changedColumns(ctx context.Context, res resources.Resource, retype bool) ([]gold.Column, error) {
+	var changed []gold.Column
+	if retype {
+		for _, t := range res.Tables() {
+			changed = append(changed, gold.Column{Table: t})
+		}
+		return changed, nil
+	}
+	rows, err := q.BronzeChangedColumns(ctx, r.tx)
+	if err != nil {
+		return nil, fmt.Errorf("list the changed columns: %w", err)
+	}
+	for _, c := range rows {
+		changed = append(changed, gold.Column{Table: c.TableName, Name: c.ColumnName})
+	}
+	return changed, nil
 }
 
 // checkDrift finds the i-th resource's drift, in its documents, or, for a

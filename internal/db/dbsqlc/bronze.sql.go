@@ -9,6 +9,39 @@ import (
 	"context"
 )
 
+const bronzeChangedColumns = `-- name: BronzeChangedColumns :many
+SELECT c.table_name::text AS table_name, c.column_name::text AS column_name
+FROM bronze.changed_columns() AS c
+`
+
+type BronzeChangedColumnsRow struct {
+	TableName  string
+	ColumnName string
+}
+
+// BronzeChangedColumns lists the columns of bronze tables the staged
+// resource's promotion changed (every column of a table it inserted rows
+// into or deleted rows from), for the gold refresh.
+func (q *Queries) BronzeChangedColumns(ctx context.Context, db DBTX) ([]BronzeChangedColumnsRow, error) {
+	rows, err := db.Query(ctx, bronzeChangedColumns)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items []BronzeChangedColumnsRow
+	for rows.Next() {
+		var i BronzeChangedColumnsRow
+		if err := rows.Scan(&i.TableName, &i.ColumnName); err != nil {
+			return nil, err
+		}
+		items = append(items, i)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
+}
+
 const bronzeCounts = `-- name: BronzeCounts :one
 SELECT c.inserted::bigint AS inserted, c.updated::bigint AS updated, c.revived::bigint AS revived,
        c.unchanged::bigint AS unchanged, c.bad_values::bigint AS bad_values

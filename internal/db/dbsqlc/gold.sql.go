@@ -44,24 +44,37 @@ func (q *Queries) GoldRefreshView(ctx context.Context, db DBTX, name string) err
 }
 
 const goldViewsToRefresh = `-- name: GoldViewsToRefresh :many
-SELECT name::text FROM meta.views_to_refresh(CAST($1::text[] AS regclass[])) AS name
+SELECT v.view::text AS view, v.because::text[] AS because
+FROM meta.views_to_refresh(CAST($1::text[] AS regclass[]), $2::text[]) AS v
 `
 
-// GoldViewsToRefresh lists the gold materialized views that read any
-// of the changed tables, directly or through other views, in refresh order.
-func (q *Queries) GoldViewsToRefresh(ctx context.Context, db DBTX, changed []string) ([]string, error) {
-	rows, err := db.Query(ctx, goldViewsToRefresh, changed)
+type GoldViewsToRefreshParams struct {
+	Tables  []string
+	Columns []string
+}
+
+type GoldViewsToRefreshRow struct {
+	View    string
+	Because []string
+}
+
+// GoldViewsToRefresh lists the gold materialized views that read any of
+// the changed columns (columns[i] of tables[i], '*' for all of them),
+// directly or through other views, in refresh order, each with the changed
+// columns and refreshed views it reads.
+func (q *Queries) GoldViewsToRefresh(ctx context.Context, db DBTX, arg GoldViewsToRefreshParams) ([]GoldViewsToRefreshRow, error) {
+	rows, err := db.Query(ctx, goldViewsToRefresh, arg.Tables, arg.Columns)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var items []string
+	var items []GoldViewsToRefreshRow
 	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
+		var i GoldViewsToRefreshRow
+		if err := rows.Scan(&i.View, &i.Because); err != nil {
 			return nil, err
 		}
-		items = append(items, name)
+		items = append(items, i)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err

@@ -18,7 +18,7 @@ type MetaRun struct {
 	StartedAt  time.Time
 	FinishedAt *time.Time
 	Error      *string
-	// The gold views a succeeded run refreshed: those reading a table the run changed.
+	// The gold views a succeeded run refreshed: those reading a column the run changed, directly or through another gold view, in refresh order.
 	ViewsRefreshed []string
 	// What drift from db/contracts did in the run: warn (recorded and logged) or fail (recorded, and the run failed); a replay uses its run's unless --contract is given. NULL for runs recorded before the column existed.
 	Contract *string
