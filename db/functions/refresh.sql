@@ -12,7 +12,10 @@
 --
 -- What a view reads is PostgreSQL's own record of it: its rewrite rule
 -- depends (pg_depend) on each column the query names, or on the table as
--- a whole (refobjsubid 0) when it names none of its columns.
+-- a whole (refobjsubid 0) when it names none of its columns. A row read
+-- whole (to_jsonb(l), l::text, f(l)) is a Var of attribute 0 in the rule,
+-- which pg_depend drops beside the columns named: a view with one is taken
+-- to read every column of every table it reads.
 DROP FUNCTION IF EXISTS meta.views_to_refresh(regclass[]);
 CREATE OR REPLACE FUNCTION meta.views_to_refresh(changed_tables regclass[], changed_columns text[],
     OUT view text, OUT because text[]) RETURNS SETOF record
@@ -25,7 +28,8 @@ BEGIN ATOMIC
         LEFT JOIN pg_attribute a ON a.attrelid = c.rel AND a.attname = c.col AND c.col <> '*'
         WHERE c.col = '*' OR a.attnum IS NOT NULL
     ), reads(view, input, attnum) AS (
-        SELECT DISTINCT r.ev_class, d.refobjid, d.refobjsubid
+        SELECT DISTINCT r.ev_class, d.refobjid,
+               CASE WHEN r.ev_action::text ~ ':varattno 0[ }]' THEN 0 ELSE d.refobjsubid END
         FROM pg_rewrite r
         JOIN pg_depend d ON d.classid = 'pg_rewrite'::regclass AND d.objid = r.oid
              AND d.refclassid = 'pg_class'::regclass AND d.refobjid <> r.ev_class

@@ -438,3 +438,43 @@ func catalogColumns(t *testing.T, pool *pgxpool.Pool, table string) []string {
 	}
 	return cols
 }
+
+// TestWholeRowReadsEveryColumn: a view that reads a row whole (to_jsonb(l),
+// l::text, a function of l) reads every column of it, though PostgreSQL
+// records only the columns it names (pg_depend keeps no whole-table
+// dependency beside column ones): a change to any column must refresh it.
+func TestWholeRowReadsEveryColumn(t *testing.T) {
+	t.Parallel()
+	pool := setup(t)
+	for _, q := range []string{
+		`CREATE MATERIALIZED VIEW gold.whole_row_json AS SELECT l.id, to_jsonb(l) ->> 'details' AS details FROM bronze.launches l WHERE l.deleted_at IS NULL`,
+		`CREATE MATERIALIZED VIEW gold.whole_row_text AS SELECT l.id, md5(l::text) AS h FROM bronze.launches l`,
+		`CREATE MATERIALIZED VIEW gold.named_columns AS SELECT l.id, l.success FROM bronze.launches l`,
+		`INSERT INTO meta.applied_sql (name, kind, sha256) VALUES ('gold.whole_row_json', 'view', 'test'), ('gold.whole_row_text', 'view', 'test'), ('gold.named_columns', 'view', 'test')`,
+	} {
+		if _, err := pool.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	var got []string
+	rows, err := pool.Query(context.Background(),
+		`SELECT view FROM meta.views_to_refresh(ARRAY['bronze.launches']::regclass[], ARRAY['details'])
+		WHERE view IN ('gold.whole_row_json', 'gold.whole_row_text', 'gold.named_columns')`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	// named_columns reads success, not details: it stays.
+	if want := []string{"gold.whole_row_json", "gold.whole_row_text"}; !slices.Equal(got, want) {
+		t.Errorf("a change to bronze.launches.details refreshes %q of the test views; want %q", got, want)
+	}
+}
