@@ -33,12 +33,19 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("invalid database connection string: %w", withoutConnString(err))
 	}
+	if cfg.MaxConns < MinConns {
+		return nil, fmt.Errorf("pool_max_conns=%d in the database connection string: the loader needs at least %d connections (a sync holds the run lock's, and landing its COPY's while it looks documents up on a third)",
+			cfg.MaxConns, MinConns)
+	}
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "spacex-loader"
 	}
 	cfg.AfterConnect = preferLZ4
 	return cfg, nil
 }
+
+// MinConns is the fewest connections a pool may have (pool_max_conns).
+const MinConns = 3
 
 // TargetVars are the PG* variables that say which database to reach; with
 // one of them set, an empty connection string means "the rest from PG*".

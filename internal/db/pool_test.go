@@ -112,3 +112,16 @@ func TestParseConfigErrorHidesPassword(t *testing.T) {
 		}
 	}
 }
+
+// TestParseConfigWantsThreeConnections: a sync holds the run lock's
+// connection all run, and landing holds its COPY's while it looks
+// documents up on another; with two, the look-up waited forever.
+func TestParseConfigWantsThreeConnections(t *testing.T) {
+	t.Parallel()
+	if _, err := db.ParseConfig("postgres://u@h/d?pool_max_conns=2"); err == nil || !strings.Contains(err.Error(), "pool_max_conns=2") {
+		t.Errorf("pool_max_conns=2: error %v; want one naming the setting", err)
+	}
+	if _, err := db.ParseConfig("postgres://u@h/d?pool_max_conns=3"); err != nil {
+		t.Errorf("pool_max_conns=3: %v", err)
+	}
+}
