@@ -192,7 +192,7 @@ func viewDependants(t *testing.T, pool *pgxpool.Pool) map[string][]string {
 	t.Helper()
 	out := map[string][]string{}
 	for _, name := range every {
-		rows, err := pool.Query(context.Background(), "SELECT meta.views_to_refresh(ARRAY[$1::regclass])", name)
+		rows, err := pool.Query(context.Background(), "SELECT view FROM meta.views_to_refresh(ARRAY[$1::regclass], ARRAY['*'])", name)
 		if err != nil {
 			t.Fatal(err)
 		}
