@@ -2574,6 +2574,13 @@ CREATE INDEX starlink_launch_id_idx ON bronze.starlink USING btree (launch_id);
 
 
 --
+-- Name: contents_sanitized; Type: INDEX; Schema: landing; Owner: -
+--
+
+CREATE INDEX contents_sanitized ON landing.contents USING btree (sha256) WHERE (sanitized > 0);
+
+
+--
 -- Name: capsule_launches capsule_launches_capsule_id_fkey; Type: FK CONSTRAINT; Schema: bronze; Owner: -
 --
 
@@ -2779,4 +2786,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206160000'),
     ('20261206170000'),
     ('20261207100000'),
-    ('20261208100000');
+    ('20261208100000'),
+    ('20261208300000');

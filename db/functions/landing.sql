@@ -65,5 +65,35 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) TO spacex_writer;
+-- A manifest is sent in blocks of hashes with COPY into a temporary
+-- table, then made one row of landing.manifests: no single value of 6.5 MB
+-- (205,000 hashes) is held by the loader to send as a parameter.
+-- manifest_open makes the table, empty, for the transaction.
+CREATE OR REPLACE FUNCTION landing.manifest_open() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DROP TABLE IF EXISTS pg_temp.manifest_blocks;
+    CREATE TEMP TABLE manifest_blocks (n integer NOT NULL, sha256s bytea NOT NULL) ON COMMIT DROP;
+END
+$$;
+
+-- Records a run's extract of a resource from the blocks sent since
+-- manifest_open, in block order: each block is hashes of 32 bytes end to
+-- end.
+CREATE OR REPLACE FUNCTION landing.manifest_add(p_run_id bigint, p_resource text, p_extracted_at timestamptz) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
+    SELECT p_run_id, p_resource, p_extracted_at,
+           ARRAY(SELECT substring(b.sha256s FROM i * 32 + 1 FOR 32)
+                 FROM pg_temp.manifest_blocks b
+                 CROSS JOIN LATERAL generate_series(0, length(b.sha256s) / 32 - 1) AS i
+                 ORDER BY b.n, i);
+    DROP TABLE pg_temp.manifest_blocks;
+END
+$$;
+
+REVOKE ALL ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer),
+    landing.manifest_open(), landing.manifest_add(bigint, text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer),
+    landing.manifest_open(), landing.manifest_add(bigint, text, timestamptz) TO spacex_writer;
