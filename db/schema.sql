@@ -1803,6 +1803,26 @@ COMMENT ON COLUMN landing.documents.ordinal IS 'Zero-based position of the docum
 
 
 --
+-- Name: observed; Type: TABLE; Schema: landing; Owner: -
+--
+
+CREATE TABLE landing.observed (
+    run_id bigint NOT NULL,
+    resource text NOT NULL,
+    key text,
+    type text,
+    documents bigint NOT NULL
+);
+
+
+--
+-- Name: TABLE observed; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON TABLE landing.observed IS 'Per manifest: the top-level keys of its documents and their JSON types, with how many documents have each; the row of NULL key and type counts the documents that are objects. What the drift check compares with the contract.';
+
+
+--
 -- Name: applied_sql; Type: TABLE; Schema: meta; Owner: -
 --
 
@@ -2581,6 +2601,13 @@ CREATE INDEX contents_sanitized ON landing.contents USING btree (sha256) WHERE (
 
 
 --
+-- Name: observed_run_id_resource_idx; Type: INDEX; Schema: landing; Owner: -
+--
+
+CREATE INDEX observed_run_id_resource_idx ON landing.observed USING btree (run_id, resource);
+
+
+--
 -- Name: capsule_launches capsule_launches_capsule_id_fkey; Type: FK CONSTRAINT; Schema: bronze; Owner: -
 --
 
@@ -2738,6 +2765,14 @@ ALTER TABLE ONLY bronze.rocket_payload_weights
 
 ALTER TABLE ONLY bronze.ship_launches
     ADD CONSTRAINT ship_launches_ship_id_fkey FOREIGN KEY (ship_id) REFERENCES bronze.ships(id) ON DELETE CASCADE;
+
+
+--
+-- Name: observed observed_run_id_resource_fkey; Type: FK CONSTRAINT; Schema: landing; Owner: -
+--
+
+ALTER TABLE ONLY landing.observed
+    ADD CONSTRAINT observed_run_id_resource_fkey FOREIGN KEY (run_id, resource) REFERENCES landing.manifests(run_id, resource) ON DELETE CASCADE;
 
 
 --

@@ -267,3 +267,54 @@ func TestPromotionRefusesAnIncompleteExtract(t *testing.T) {
 		})
 	}
 }
+
+// TestDriftObservesOnlyWhatChanged: what the drift check compares with the
+// contract (each top-level key and JSON type, with how many documents have
+// it, and how many are objects) is, for a changed extract, what its
+// documents show read one by one; but it is derived from the last
+// extract's and the documents that differ, not read again: an error
+// planted in the last extract's carries over.
+func TestDriftObservesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	ctx := context.Background()
+	first := mustSync(t, pool, extract.Dir(snapshot))
+	second := mustSync(t, pool, extract.Dir(changedSnapshot(t)))
+	// What the documents show, read one by one (docs/design.md, Runs: drift).
+	const read = `SELECT coalesce(string_agg(format('%s %s %s', key, type, documents), ', ' ORDER BY key, type), '') FROM (
+		SELECT k.key, jsonb_typeof(k.value) AS type, count(*) AS documents
+		FROM landing.documents d CROSS JOIN LATERAL jsonb_each(d.doc) AS k
+		WHERE d.run_id = $1 AND d.resource = 'launches' AND jsonb_typeof(d.doc) = 'object' GROUP BY 1, 2
+		UNION ALL
+		SELECT NULL, NULL, count(*) FROM landing.documents d
+		WHERE d.run_id = $1 AND d.resource = 'launches' AND jsonb_typeof(d.doc) = 'object') x`
+	const observed = `SELECT coalesce(string_agg(format('%s %s %s', key, type, documents), ', ' ORDER BY key, type), '')
+		FROM landing.observed WHERE run_id = $1 AND resource = 'launches'`
+	queryText := func(sql string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, run := range []int64{first.RunID, second.RunID} {
+		if got, want := queryText(observed, run), queryText(read, run); got != want || got == "" {
+			t.Errorf("run %d observed\n%s\nwant\n%s", run, got, want)
+		}
+	}
+	// Planted: the first extract's count of objects off by 1000.
+	if _, err := pool.Exec(ctx, `UPDATE landing.observed SET documents = documents + 1000
+		WHERE run_id = $1 AND resource = 'launches' AND key IS NULL`, first.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `DELETE FROM landing.observed WHERE run_id = $1`, second.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pool.Exec(ctx, `SELECT landing.observe($1, 'launches')`, second.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, pool, `SELECT documents FROM landing.observed WHERE run_id = $1 AND resource = 'launches' AND key IS NULL`, second.RunID); n != 204+1000 {
+		t.Errorf("the changed extract's objects counted as %d, want the planted 1000 more than its 204", n)
+	}
+}
