@@ -1803,6 +1803,26 @@ COMMENT ON COLUMN landing.documents.ordinal IS 'Zero-based position of the docum
 
 
 --
+-- Name: observed; Type: TABLE; Schema: landing; Owner: -
+--
+
+CREATE TABLE landing.observed (
+    run_id bigint NOT NULL,
+    resource text NOT NULL,
+    key text,
+    type text,
+    documents bigint NOT NULL
+);
+
+
+--
+-- Name: TABLE observed; Type: COMMENT; Schema: landing; Owner: -
+--
+
+COMMENT ON TABLE landing.observed IS 'Per manifest: the top-level keys of its documents and their JSON types, with how many documents have each; the row of NULL key and type counts the documents that are objects. What the drift check compares with the contract.';
+
+
+--
 -- Name: applied_sql; Type: TABLE; Schema: meta; Owner: -
 --
 
@@ -2574,6 +2594,20 @@ CREATE INDEX starlink_launch_id_idx ON bronze.starlink USING btree (launch_id);
 
 
 --
+-- Name: contents_sanitized; Type: INDEX; Schema: landing; Owner: -
+--
+
+CREATE INDEX contents_sanitized ON landing.contents USING btree (sha256) WHERE (sanitized > 0);
+
+
+--
+-- Name: observed_run_id_resource_idx; Type: INDEX; Schema: landing; Owner: -
+--
+
+CREATE INDEX observed_run_id_resource_idx ON landing.observed USING btree (run_id, resource);
+
+
+--
 -- Name: capsule_launches capsule_launches_capsule_id_fkey; Type: FK CONSTRAINT; Schema: bronze; Owner: -
 --
 
@@ -2734,6 +2768,14 @@ ALTER TABLE ONLY bronze.ship_launches
 
 
 --
+-- Name: observed observed_run_id_resource_fkey; Type: FK CONSTRAINT; Schema: landing; Owner: -
+--
+
+ALTER TABLE ONLY landing.observed
+    ADD CONSTRAINT observed_run_id_resource_fkey FOREIGN KEY (run_id, resource) REFERENCES landing.manifests(run_id, resource) ON DELETE CASCADE;
+
+
+--
 -- Name: check_results check_results_check_run_id_fkey; Type: FK CONSTRAINT; Schema: meta; Owner: -
 --
 
@@ -2780,4 +2822,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261206170000'),
     ('20261207100000'),
     ('20261208100000'),
-    ('20261208200000');
+    ('20261208200000'),
+    ('20261208300000');

@@ -1,23 +1,19 @@
+-- name: DriftObserve :exec
+-- DriftObserve records what the documents of a run's manifest of a
+-- resource show the drift check, from an earlier manifest's and the
+-- documents that differ when it can (see landing.observe).
+SELECT landing.observe(@landed_run_id::bigint, @resource::text);
+
 -- name: DriftRecord :many
 -- DriftRecord compares the top-level keys and JSON types of the landed
--- documents a run's resource reads (in landed_run_id's partition) with the
--- resource's contract ({"key": ["type", ...]}), records every difference
--- for the run in meta.run_drift and returns them.
+-- documents a run's resource reads (landed_run_id's manifest, as
+-- DriftObserve recorded them) with the resource's contract ({"key":
+-- ["type", ...]}), records every difference for the run in meta.run_drift
+-- and returns them.
 WITH observed AS (
-    -- One pass over the documents, each decompressed once: its keys and
-    -- their JSON types, and a row (key NULL) counting it.
-    SELECT e.key, e.type, count(*) AS documents
-    FROM (SELECT bronze.detoast(d.doc) AS doc
-          FROM landing.documents d
-          WHERE d.run_id = @landed_run_id::bigint AND d.resource = @resource::text
-          OFFSET 0) x
-    CROSS JOIN LATERAL (
-        SELECT k.key, jsonb_typeof(k.value) AS type
-        FROM jsonb_each(CASE WHEN jsonb_typeof(x.doc) = 'object' THEN x.doc ELSE '{}' END) AS k(key, value)
-        UNION ALL
-        SELECT NULL, NULL WHERE jsonb_typeof(x.doc) = 'object'
-    ) e
-    GROUP BY e.key, e.type
+    SELECT o.key, o.type, o.documents
+    FROM landing.observed o
+    WHERE o.run_id = @landed_run_id::bigint AND o.resource = @resource::text
 ), objects AS (
     SELECT coalesce(sum(documents) FILTER (WHERE key IS NULL), 0) AS n FROM observed
 ), contract AS (

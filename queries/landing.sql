@@ -4,15 +4,34 @@
 -- landing sends only the others in full.
 SELECT c.sha256, c.sanitized FROM landing.contents c WHERE c.sha256 = ANY (@sha256s::bytea[]);
 
+-- name: LandingManifestOpen :exec
+-- LandingManifestOpen makes the temporary table a manifest is sent into,
+-- a block of hashes at a time, with COPY (see landing.manifest_open).
+SELECT landing.manifest_open();
+
 -- name: LandingManifestAdd :exec
--- LandingManifestAdd records a run's extract of a resource: the hashes of
--- its documents in order, each of them in landing.contents, sent end to
--- end in one value (32 bytes each), which is lighter to hold and send
--- than an array of them.
-INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
-SELECT @run_id::bigint, @resource::text, @extracted_at::timestamptz,
-       ARRAY(SELECT substring(@sha256s::bytea FROM i * 32 + 1 FOR 32)
-             FROM generate_series(0, length(@sha256s::bytea) / 32 - 1) AS i ORDER BY i);
+-- LandingManifestAdd records a run's extract of a resource from the
+-- blocks of hashes sent since LandingManifestOpen: the hashes of its
+-- documents in order, each of them in landing.contents.
+SELECT landing.manifest_add(@run_id::bigint, @resource::text, @extracted_at::timestamptz);
+
+-- name: LandingManifestNewest :one
+-- LandingManifestNewest returns the newest manifest of a resource, its
+-- hashes end to end in one value (32 bytes each; in no particular order):
+-- what landing holds for certain while it is kept.
+SELECT m.run_id, (SELECT coalesce(string_agg(e.sha256, ''::bytea), ''::bytea) FROM unnest(m.sha256s) AS e(sha256))::bytea AS sha256s
+FROM landing.manifests m
+WHERE m.resource = @resource::text
+ORDER BY m.run_id DESC
+LIMIT 1;
+
+-- name: LandingManifestSanitized :many
+-- LandingManifestSanitized returns the documents of a run's manifest of a
+-- resource that had something replaced: few, found in the partial index
+-- of them.
+SELECT c.sha256 FROM landing.contents c
+WHERE c.sanitized > 0
+  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m WHERE m.run_id = @run_id::bigint AND m.resource = @resource::text)::bytea[]);
 
 -- name: LandingHasExtract :one
 -- LandingHasExtract reports whether a run's extract of a resource is still

@@ -177,54 +177,83 @@ $$;
 -- the extract lacks. Three more temporary tables collect what the writes
 -- return: written (the bridges' source arrays of each written document),
 -- found (the issues of written rows) and changed (the columns they changed).
+--
+-- A document whose hash a bronze row holds (doc_sha256) is that row's,
+-- unchanged: its id and state come from the row, and landing.contents is
+-- not read for it (a changed extract of 61,500 launches with one changed
+-- reads one document there, not 61,500). Only the others are looked up in
+-- landing, by hash, and must be there.
 CREATE OR REPLACE FUNCTION bronze.stage(tbl regclass, p_resource text, p_landed_run_id bigint, p_retype boolean,
     OUT documents bigint, OUT duplicates bigint, OUT rejected bigint, OUT live bigint, OUT missing bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     hashes bytea[];
+    lookup bytea[];
     held   bigint;
 BEGIN
-    DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found, pg_temp.changed;
+    DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found, pg_temp.changed, pg_temp.named;
     CREATE TEMP TABLE stage (id text NOT NULL, ordinal integer NOT NULL, sha256 bytea NOT NULL,
                              action "char" NOT NULL, had_issues boolean NOT NULL) ON COMMIT DROP;
     CREATE TEMP TABLE written (id text NOT NULL, action "char" NOT NULL, arrays jsonb[]) ON COMMIT DROP;
     CREATE TEMP TABLE found (tbl regclass NOT NULL, id text NOT NULL, pos integer, issues jsonb NOT NULL) ON COMMIT DROP;
+    -- Each document the manifest names, at its ordinal, with its id and
+    -- state when a bronze row holds its hash (bronze) or else, once looked
+    -- up, its id in landing (held: landing has it).
+    CREATE TEMP TABLE named (ordinal integer NOT NULL, sha256 bytea NOT NULL, id text, bronze boolean NOT NULL,
+                             deleted boolean, had_issues boolean, held boolean NOT NULL) ON COMMIT DROP;
     -- The manifest's hashes go in as a value, not read in the statements
     -- below: a value is a constant to the planner, which then knows how
     -- many documents there are (a column's unnest counts as 10) and joins
-    -- landing.contents by hash rather than probing its index for each.
+    -- by hash rather than probing an index for each.
     SELECT m.sha256s INTO hashes FROM landing.manifests m WHERE m.run_id = p_landed_run_id AND m.resource = p_resource;
     CREATE TEMP TABLE changed (tbl regclass NOT NULL, col name NOT NULL, UNIQUE (tbl, col)) ON COMMIT DROP;
+    IF hashes IS NULL THEN
+        RAISE EXCEPTION 'bronze.stage: run %''s extract of % names no extract documents, and landing holds 0',
+            p_landed_run_id, p_resource USING ERRCODE = 'data_corrupted';
+    END IF;
     EXECUTE format($q$
-        INSERT INTO stage (id, ordinal, sha256, action, had_issues)
-        SELECT DISTINCT ON (d.id) d.id, (e.i - 1)::integer, d.sha256,
-               CASE WHEN b.id IS NULL THEN 'i'
-                    WHEN b.deleted_at IS NOT NULL THEN 'r'
-                    -- Bytes differ: compare content (a reformatted document is
-                    -- unchanged). As text: jsonb's = takes 1.50 for 1.5.
-                    WHEN $2 OR b.doc_sha256 <> d.sha256 AND b.doc::text <> d.doc::text THEN 'u'
-                    ELSE '=' END,
-               b.issues IS NOT NULL
+        INSERT INTO named (ordinal, sha256, id, bronze, deleted, had_issues, held)
+        SELECT (e.i - 1)::integer, e.sha256, b.id, b.id IS NOT NULL, b.deleted_at IS NOT NULL, b.issues IS NOT NULL,
+               b.id IS NOT NULL
         FROM unnest($1::bytea[]) WITH ORDINALITY AS e(sha256, i)
-        JOIN landing.contents d ON d.sha256 = e.sha256
-        LEFT JOIN %s b ON b.id = d.id
-        WHERE d.id IS NOT NULL
-        ORDER BY d.id, e.i DESC$q$, tbl)
-    USING hashes, p_retype;
-    ANALYZE stage;
-    EXECUTE $q$
-        SELECT count(*), count(*) FILTER (WHERE d.id IS NULL)
-        FROM unnest($1::bytea[]) AS e(sha256)
-        JOIN landing.contents d ON d.sha256 = e.sha256$q$
-    INTO held, rejected
+        LEFT JOIN %s b ON b.doc_sha256 = e.sha256$q$, tbl)
     USING hashes;
-    -- Every document the manifest names must be in landing.contents: one
-    -- missing would otherwise pass as a record the extract lacks.
-    IF hashes IS NULL OR held <> cardinality(hashes) THEN
+    -- The others, from landing: few, each probed by its hash.
+    SELECT array_agg(DISTINCT n.sha256) INTO lookup FROM named n WHERE NOT n.bronze;
+    IF lookup IS NOT NULL THEN
+        EXECUTE $q$
+            UPDATE named n SET id = d.id, held = true
+            FROM landing.contents d
+            WHERE d.sha256 = ANY ($1) AND n.sha256 = d.sha256 AND NOT n.bronze$q$
+        USING lookup;
+    END IF;
+    SELECT count(*) FILTER (WHERE n.held), count(*) FILTER (WHERE n.held AND n.id IS NULL)
+    INTO held, rejected
+    FROM named n;
+    -- Every document the manifest names must be in landing.contents (or,
+    -- the same bytes, in bronze): one missing would otherwise pass as a
+    -- record the extract lacks.
+    IF held <> cardinality(hashes) THEN
         RAISE EXCEPTION 'bronze.stage: run %''s extract of % names % documents, and landing holds %',
-            p_landed_run_id, p_resource, coalesce(cardinality(hashes)::text, 'no extract'), held
+            p_landed_run_id, p_resource, cardinality(hashes), held
             USING ERRCODE = 'data_corrupted';
     END IF;
+    -- A document not held by hash in bronze: new, revived, or its bytes
+    -- differ from the row's (compared as text: jsonb's = takes 1.50 for 1.5;
+    -- a reformatted document is unchanged).
+    EXECUTE format($q$
+        INSERT INTO stage (id, ordinal, sha256, action, had_issues)
+        SELECT n.id, n.ordinal, n.sha256,
+               CASE WHEN n.bronze THEN CASE WHEN n.deleted THEN 'r' WHEN $1 THEN 'u' ELSE '=' END
+                    ELSE coalesce((SELECT CASE WHEN b.deleted_at IS NOT NULL THEN 'r'
+                                               WHEN $1 OR b.doc::text <> (SELECT d.doc::text FROM landing.contents d WHERE d.sha256 = n.sha256) THEN 'u'
+                                               ELSE '=' END
+                                   FROM %1$s b WHERE b.id = n.id), 'i') END,
+               CASE WHEN n.bronze THEN n.had_issues
+                    ELSE coalesce((SELECT b.issues IS NOT NULL FROM %1$s b WHERE b.id = n.id), false) END
+        FROM (SELECT DISTINCT ON (n.id) n.* FROM named n WHERE n.id IS NOT NULL ORDER BY n.id, n.ordinal DESC) n$q$, tbl)
+    USING p_retype;
+    ANALYZE stage;
     SELECT count(*) INTO documents FROM stage;
     duplicates := held - rejected - documents;
     EXECUTE format($q$

@@ -65,5 +65,99 @@ BEGIN
 END
 $$;
 
-REVOKE ALL ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer) TO spacex_writer;
+-- A manifest is sent in blocks of hashes with COPY into a temporary
+-- table, then made one row of landing.manifests: no single value of 6.5 MB
+-- (205,000 hashes) is held by the loader to send as a parameter.
+-- manifest_open makes the table, empty, for the transaction.
+CREATE OR REPLACE FUNCTION landing.manifest_open() RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    DROP TABLE IF EXISTS pg_temp.manifest_blocks;
+    CREATE TEMP TABLE manifest_blocks (n integer NOT NULL, sha256s bytea NOT NULL) ON COMMIT DROP;
+END
+$$;
+
+-- Records a run's extract of a resource from the blocks sent since
+-- manifest_open, in block order: each block is hashes of 32 bytes end to
+-- end.
+CREATE OR REPLACE FUNCTION landing.manifest_add(p_run_id bigint, p_resource text, p_extracted_at timestamptz) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+BEGIN
+    INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
+    SELECT p_run_id, p_resource, p_extracted_at,
+           ARRAY(SELECT substring(b.sha256s FROM i * 32 + 1 FOR 32)
+                 FROM pg_temp.manifest_blocks b
+                 CROSS JOIN LATERAL generate_series(0, length(b.sha256s) / 32 - 1) AS i
+                 ORDER BY b.n, i);
+    DROP TABLE pg_temp.manifest_blocks;
+END
+$$;
+
+-- Records in landing.observed what the documents of a run's manifest of a
+-- resource show the drift check (their top-level keys and JSON types, and
+-- how many are objects), unless it is there already. It is a sum over the
+-- documents, so it is computed from the newest other manifest of the
+-- resource whose observation is kept, from the documents one names more
+-- times than the other (each read once, by its hash), and from scratch
+-- only when there is none.
+CREATE OR REPLACE FUNCTION landing.observe(p_run_id bigint, p_resource text) RETURNS void
+LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+DECLARE
+    base    bigint;
+    hashes  bytea[];
+    earlier bytea[];
+    changed bytea[];
+    times   bigint[];
+BEGIN
+    IF EXISTS (SELECT FROM landing.observed o WHERE o.run_id = p_run_id AND o.resource = p_resource) THEN
+        RETURN;
+    END IF;
+    SELECT m.sha256s INTO hashes FROM landing.manifests m WHERE m.run_id = p_run_id AND m.resource = p_resource;
+    IF hashes IS NULL THEN
+        RETURN; -- no such manifest: nothing observed
+    END IF;
+    SELECT m.run_id, m.sha256s INTO base, earlier
+    FROM landing.manifests m
+    WHERE m.resource = p_resource AND m.run_id <> p_run_id
+      AND EXISTS (SELECT FROM landing.observed o WHERE o.run_id = m.run_id AND o.resource = m.resource)
+    ORDER BY m.run_id DESC
+    LIMIT 1;
+    -- How many more times this manifest names each document than the base.
+    SELECT array_agg(x.sha256), array_agg(x.n) INTO changed, times
+    FROM (SELECT e.sha256, sum(e.n)::bigint AS n
+          FROM (SELECT h, 1 FROM unnest(hashes) AS h
+                UNION ALL
+                SELECT h, -1 FROM unnest(earlier) AS h) AS e(sha256, n)
+          GROUP BY e.sha256
+          HAVING sum(e.n) <> 0) x;
+    -- The changed documents as constants: the planner then knows how many
+    -- (one to probe for, or every one of a first extract to join).
+    EXECUTE $q$
+        INSERT INTO landing.observed (run_id, resource, key, type, documents)
+        SELECT $1, $2, x.key, x.type, sum(x.documents)
+        FROM (SELECT o.key, o.type, o.documents FROM landing.observed o WHERE o.run_id = $3 AND o.resource = $2
+              UNION ALL
+              -- Each document decompressed once: its keys and their JSON
+              -- types, and a row (key NULL) counting it.
+              SELECT e.key, e.type, sum(d.n)
+              FROM (SELECT bronze.detoast(c.doc) AS doc, t.n
+                    FROM unnest($4::bytea[], $5::bigint[]) AS t(sha256, n)
+                    JOIN landing.contents c ON c.sha256 = t.sha256
+                    OFFSET 0) d
+              CROSS JOIN LATERAL (
+                  SELECT k.key, jsonb_typeof(k.value) AS type
+                  FROM jsonb_each(CASE WHEN jsonb_typeof(d.doc) = 'object' THEN d.doc ELSE '{}' END) AS k(key, value)
+                  UNION ALL
+                  SELECT NULL, NULL WHERE jsonb_typeof(d.doc) = 'object'
+              ) e
+              GROUP BY e.key, e.type) x
+        GROUP BY x.key, x.type
+        HAVING sum(x.documents) <> 0$q$
+    USING p_run_id, p_resource, base, coalesce(changed, '{}'), coalesce(times, '{}');
+END
+$$;
+
+REVOKE ALL ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer), landing.observe(bigint, text),
+    landing.manifest_open(), landing.manifest_add(bigint, text, timestamptz) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION landing.has_extract(bigint, text), landing.prune(integer), landing.observe(bigint, text),
+    landing.manifest_open(), landing.manifest_add(bigint, text, timestamptz) TO spacex_writer;

@@ -26,7 +26,13 @@ type Change struct {
 
 // Check records for run runID how the documents of resource in run
 // landedRunID's landing differ from contract, and returns the changes.
+// What the documents show is recorded with their manifest the first time,
+// from an earlier manifest's and the documents that differ when it can, so
+// a run reads only the documents new to the resource.
 func Check(ctx context.Context, db dbsqlc.DBTX, runID, landedRunID int64, resource string, contract []byte) ([]Change, error) {
+	if err := q.DriftObserve(ctx, db, dbsqlc.DriftObserveParams{LandedRunID: landedRunID, Resource: resource}); err != nil {
+		return nil, fmt.Errorf("observe the documents: %w", err)
+	}
 	rows, err := q.DriftRecord(ctx, db, dbsqlc.DriftRecordParams{
 		RunID: runID, LandedRunID: landedRunID, Resource: resource, Contract: contract,
 	})

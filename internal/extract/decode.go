@@ -62,6 +62,10 @@ type Documents struct {
 	capped *capped
 	// oversized lists the documents it stood in for, every page's.
 	oversized []Oversized
+	// fast, while set, reads an array without dec (see fastArray); max is
+	// the size limit, for the decoder that takes over from it.
+	fast *fastArray
+	max  int64
 }
 
 // NewDocuments returns a decoder over a JSON array read from r, an HTTP
@@ -78,18 +82,49 @@ func NewDocuments(r io.Reader) *Documents {
 // in errors after one count the stand-in's bytes.
 func newDocuments(r io.Reader, object bool, noun string, max int64) *Documents {
 	br, skipped := skipBOM(r)
-	d := &Documents{object: object, noun: noun, skipped: skipped}
+	d := &Documents{object: object, noun: noun, skipped: skipped, max: max}
+	if !object {
+		d.fast = newFastArray(br, max)
+		return d
+	}
 	var in io.Reader = br
 	if max > 0 {
-		sh := inArray
-		if object {
-			sh = asObject
-		}
-		d.capped = newCapped(br, max, sh, 0, &d.oversized)
+		d.capped = newCapped(br, max, asObject, 0, &d.oversized)
 		in = d.capped
 	}
 	d.dec = json.NewDecoder(in)
 	return d
+}
+
+// fallBack hands the array over from the fast path to encoding/json's
+// decoder (behind the capped reader when there is a size limit), which
+// goes on from the end of the last document handed on: from the start of
+// the text before the first, otherwise after a replay of those handed on
+// (see fastArray.replay), with the capped reader between documents of the
+// array, so that both are where they would have been had they read
+// everything: the same documents, stand-ins, errors and offsets follow.
+func (d *Documents) fallBack() {
+	f := d.fast
+	d.fast = nil
+	var src io.Reader = bufio.NewReader(f.rest())
+	if d.max > 0 {
+		d.capped = newCapped(src.(*bufio.Reader), d.max, inArray, f.docs, &d.oversized)
+		d.capped.outer = min(int(f.docs), 1)
+		src = d.capped
+	}
+	if f.docs == 0 {
+		d.dec = json.NewDecoder(src)
+		return
+	}
+	replay, n := f.replay()
+	d.dec = json.NewDecoder(io.MultiReader(replay, src))
+	_, _ = d.dec.Token()
+	var skip json.RawMessage
+	for range n { // as Next does: white space before a value is not scanned
+		_ = d.dec.More()
+		_ = d.dec.Decode(&skip)
+	}
+	d.started = true
 }
 
 // malformed is an error of kind ErrMalformed that names what was read.
@@ -111,6 +146,17 @@ func (d *Documents) Next() bool {
 	}
 	if d.object {
 		return d.nextObject()
+	}
+	if d.fast != nil {
+		doc, done := d.fast.next()
+		if doc != nil {
+			d.raw = doc
+			return true
+		}
+		if done {
+			return false
+		}
+		d.fallBack()
 	}
 	if d.pages != nil {
 		return d.nextPaged()

@@ -9,7 +9,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash"
 	"strings"
@@ -58,10 +58,14 @@ type Copied struct {
 var (
 	contents = pgx.Identifier{"landing", "contents"}
 	columns  = []string{"sha256", "sanitized", "doc"}
+	// blocks is the temporary table landing.manifest_open makes, which
+	// the manifest is sent into a block of hashes at a time.
+	blocks       = pgx.Identifier{"pg_temp", "manifest_blocks"}
+	blockColumns = []string{"n", "sha256s"}
 )
 
-// Documents are looked up in landing in batches of at most batchDocuments
-// documents or batchBytes bytes, held meanwhile.
+// Documents landing has to ask about are looked up in batches of at most
+// batchDocuments documents or batchBytes bytes, held meanwhile.
 const (
 	batchDocuments = 256
 	batchBytes     = 1 << 20
@@ -73,13 +77,24 @@ const (
 // when docs or the server fails part way, none does. A document landing
 // already holds, from any run or resource, or earlier in this extract, is
 // not sent again.
+//
+// What it holds while it streams is a few bytes a document: the manifest
+// so far in blocks of hashes, an index of the hashes sent, and those of
+// the resource's newest manifest, which landing holds for certain (so an
+// extract that changed little asks landing about few documents). A
+// document is held only while landing is asked about it, in a batch.
 func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
+	known, err := newest(ctx, db, resource)
+	if err != nil {
+		return Copied{}, err
+	}
 	tx, err := db.Begin(ctx)
 	if err != nil {
 		return Copied{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), sent: newSentSet()}
+	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), known: known}
+	src.sent.store = &src.manifest
 	n, err := tx.CopyFrom(ctx, contents, columns, src)
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
@@ -91,16 +106,68 @@ func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt 
 	if err != nil {
 		return Copied{}, err
 	}
+	got := Copied{Documents: src.documents, Stored: n, StoredBytes: src.storedBytes, Sanitized: src.sanitized,
+		SHA256: src.extract.Sum(nil)}
+	manifest := src.manifest.blocks
+	src = nil // what it looked up is no longer needed
+	if err := q.LandingManifestOpen(ctx, tx); err != nil {
+		return Copied{}, fmt.Errorf("record the manifest: %w", err)
+	}
+	if _, err := tx.CopyFrom(ctx, blocks, blockColumns, pgx.CopyFromSlice(len(manifest), func(i int) ([]any, error) {
+		return []any{int32(i), manifest[i]}, nil
+	})); err != nil {
+		return Copied{}, fmt.Errorf("record the manifest: %w", err)
+	}
 	if err := q.LandingManifestAdd(ctx, tx, dbsqlc.LandingManifestAddParams{
-		RunID: runID, Resource: resource, ExtractedAt: extractedAt, Sha256s: src.hashes,
+		RunID: runID, Resource: resource, ExtractedAt: extractedAt,
 	}); err != nil {
 		return Copied{}, fmt.Errorf("record the manifest: %w", err)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return Copied{}, err
 	}
-	return Copied{Documents: src.documents, Stored: n, StoredBytes: src.storedBytes, Sanitized: src.sanitized,
-		SHA256: src.extract.Sum(nil)}, nil
+	return got, nil
+}
+
+// held is what landing holds for certain: the documents of a manifest of
+// it, and which of them had something replaced.
+type held struct {
+	hashes   hashStore
+	index    hashIndex
+	replaced map[[sha256.Size]byte]bool
+}
+
+// newest reads the resource's newest manifest: its documents are in
+// landing as long as it is (landing.prune drops them together, and not
+// while a run runs). nil when there is none.
+func newest(ctx context.Context, db dbsqlc.DBTX, resource string) (*held, error) {
+	m, err := q.LandingManifestNewest(ctx, db, resource)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read the newest manifest of %s: %w", resource, err)
+	}
+	h := &held{replaced: map[[sha256.Size]byte]bool{}}
+	h.index.store = &h.hashes
+	for b := m.Sha256s; len(b) > 0; {
+		k := min(len(b), blockHashes*sha256.Size)
+		h.hashes.blocks = append(h.hashes.blocks, b[:k:k])
+		b = b[k:]
+	}
+	for i := range h.hashes.len() {
+		if sum := [sha256.Size]byte(h.hashes.at(i)); !h.index.has(&sum) {
+			h.index.add(&sum, i)
+		}
+	}
+	replaced, err := q.LandingManifestSanitized(ctx, db, dbsqlc.LandingManifestSanitizedParams{RunID: m.RunID, Resource: resource})
+	if err != nil {
+		return nil, fmt.Errorf("read the newest manifest of %s: %w", resource, err)
+	}
+	for _, r := range replaced {
+		h.replaced[[sha256.Size]byte(r)] = true
+	}
+	return h, nil
 }
 
 // rows adapts Documents to pgx.CopyFromSource: it hashes each document's
@@ -110,13 +177,20 @@ type rows struct {
 	ctx  context.Context
 	db   dbsqlc.DBTX
 	docs Documents
-	// hashes holds the manifest: the documents' hashes, end to end, as
-	// landing.manifests is sent them.
-	hashes    []byte
+	// manifest is the documents' hashes so far, in order.
+	manifest  hashStore
 	documents int64
 	extract   hash.Hash
-	// sent is the hashes this COPY has sent (or will, from queue).
-	sent        *sentSet
+	// known is what landing holds for certain (nil: nothing), sent the
+	// hashes this COPY has sent (or will, from queue), by their ordinal in
+	// the manifest, and replaced those of them that had something replaced.
+	known    *held
+	sent     hashIndex
+	replaced map[[sha256.Size]byte]bool
+	// batch is the documents to ask landing about, their bytes copied
+	// into arena; queue what is to be sent of them once asked.
+	batch       []pending
+	arena       []byte
 	queue       []pending
 	storedBytes int64
 	sanitized   int64
@@ -126,9 +200,10 @@ type rows struct {
 	err  error
 }
 
-// pending is a document of the current batch: its hash, its bytes
+// pending is a document to ask about: its ordinal, its hash, its bytes
 // (sanitized once queued) and their size as received.
 type pending struct {
+	ordinal  int
 	sum      [sha256.Size]byte
 	doc      []byte
 	size     int
@@ -137,7 +212,7 @@ type pending struct {
 
 func (r *rows) Next() bool {
 	for len(r.queue) == 0 {
-		if !r.batch() {
+		if !r.fill() {
 			return false
 		}
 	}
@@ -145,59 +220,78 @@ func (r *rows) Next() bool {
 	r.queue[0] = pending{}
 	r.queue = r.queue[1:]
 	r.storedBytes += int64(p.size)
-	r.values = []any{p.sum[:], int32(p.replaced), p.doc}
+	r.values = append(r.values[:0], r.manifest.at(p.ordinal), int32(p.replaced), p.doc)
 	return true
 }
 
-// batch reads the next batch of documents and queues, sanitized, those
-// whose content landing does not hold and this COPY has not sent. It
-// returns false at the end of docs or on error.
-func (r *rows) batch() bool {
-	var batch []pending
-	var size int
-	for !r.done && len(batch) < batchDocuments && size < batchBytes {
+// fill reads documents until a batch of those landing has to be asked
+// about is full, or docs ends, and asks; it queues, sanitized, the
+// documents landing does not hold. A document this COPY has sent, or
+// that the newest manifest names, is only counted. It returns false at
+// the end of docs or on error.
+func (r *rows) fill() bool {
+	r.batch, r.arena = r.batch[:0], r.arena[:0]
+	for !r.done && len(r.batch) < batchDocuments && len(r.arena) < batchBytes {
 		if r.done = !r.docs.Next(); r.done {
 			break
 		}
 		raw := r.docs.Raw()
-		p := pending{sum: sha256.Sum256(raw), doc: raw, size: len(raw)}
-		r.extract.Write(p.sum[:])
-		r.hashes = append(r.hashes, p.sum[:]...)
+		sum := sha256.Sum256(raw)
+		r.extract.Write(sum[:])
+		ordinal := r.manifest.len()
+		r.manifest.add(&sum)
 		r.documents++
-		batch = append(batch, p)
-		size += len(raw)
+		if r.sent.has(&sum) {
+			if r.replaced[sum] {
+				r.sanitized++
+			}
+			continue
+		}
+		if r.known != nil && r.known.index.has(&sum) {
+			if r.known.replaced[sum] {
+				r.sanitized++
+			}
+			continue
+		}
+		// The document's bytes may be a buffer the stream reuses: a copy.
+		at := len(r.arena)
+		r.arena = append(r.arena, raw...)
+		r.batch = append(r.batch, pending{ordinal: ordinal, sum: sum, doc: r.arena[at:len(r.arena):len(r.arena)], size: len(raw)})
 	}
-	if len(batch) == 0 {
+	if len(r.batch) == 0 {
+		return !r.done
+	}
+	ask := make([][]byte, 0, len(r.batch))
+	for i := range r.batch {
+		ask = append(ask, r.batch[i].sum[:])
+	}
+	known, err := q.LandingContentsKnown(r.ctx, r.db, ask)
+	if err != nil {
+		r.err = fmt.Errorf("look up documents in landing: %w", err)
 		return false
 	}
-	var ask [][]byte
-	for i := range batch {
-		if ok, _ := r.sent.has(batch[i].sum, r.hashes); !ok {
-			ask = append(ask, batch[i].sum[:])
-		}
-	}
 	// Whether each document landing holds had something replaced.
-	held := map[[sha256.Size]byte]bool{}
-	if len(ask) > 0 {
-		known, err := q.LandingContentsKnown(r.ctx, r.db, ask)
-		if err != nil {
-			r.err = fmt.Errorf("look up documents in landing: %w", err)
-			return false
-		}
-		for _, k := range known {
-			held[[sha256.Size]byte(k.Sha256)] = k.Sanitized > 0
-		}
+	held := make(map[[sha256.Size]byte]bool, len(known))
+	for _, k := range known {
+		held[[sha256.Size]byte(k.Sha256)] = k.Sanitized > 0
 	}
-	first := int(r.documents) - len(batch) // the batch's first ordinal
-	for i, p := range batch {
-		sent, replaced := r.sent.has(p.sum, r.hashes)
+	for _, p := range r.batch {
+		replaced, sent := held[p.sum]
 		if !sent {
-			replaced, sent = held[p.sum]
+			if sent = r.sent.has(&p.sum); sent { // earlier in this batch
+				replaced = r.replaced[p.sum]
+			}
 		}
 		if !sent {
 			p.doc, p.replaced = Sanitize(p.doc)
 			replaced = p.replaced > 0
-			r.sent.add(p.sum, first+i, replaced)
+			r.sent.add(&p.sum, p.ordinal)
+			if replaced {
+				if r.replaced == nil {
+					r.replaced = map[[sha256.Size]byte]bool{}
+				}
+				r.replaced[p.sum] = true
+			}
 			r.queue = append(r.queue, p)
 		}
 		if replaced {
@@ -215,47 +309,6 @@ func (r *rows) Err() error {
 	}
 	return r.docs.Err()
 }
-
-// sentSet is the hashes a COPY has sent, kept small: an extract of
-// 205,000 documents, all new, would hold 205,000 full hashes as map keys.
-// It maps the first 8 bytes of each to the ordinal of the first document
-// sent with them, whose full hash the manifest holds; a hash whose first 8
-// bytes another one sent first has (which sha256 all but rules out) is
-// kept whole. So are the hashes of documents that had something replaced,
-// which later duplicates count too.
-type sentSet struct {
-	first    map[uint64]int32
-	others   map[[sha256.Size]byte]bool
-	replaced map[[sha256.Size]byte]bool
-}
-
-func newSentSet() *sentSet {
-	return &sentSet{first: map[uint64]int32{}, others: map[[sha256.Size]byte]bool{}, replaced: map[[sha256.Size]byte]bool{}}
-}
-
-// has reports whether sum was sent, and whether its document had
-// something replaced; hashes is the manifest so far.
-func (s *sentSet) has(sum [sha256.Size]byte, hashes []byte) (sent, replaced bool) {
-	at, ok := s.first[binary.BigEndian.Uint64(sum[:8])]
-	if ok && bytes.Equal(hashes[int(at)*sha256.Size:int(at+1)*sha256.Size], sum[:]) || s.others[sum] {
-		return true, s.replaced[sum]
-	}
-	return false, false
-}
-
-// add records that the document at ordinal, of hash sum, is sent.
-func (s *sentSet) add(sum [sha256.Size]byte, ordinal int, replaced bool) {
-	if k := binary.BigEndian.Uint64(sum[:8]); !s.firstHas(k) {
-		s.first[k] = int32(ordinal)
-	} else {
-		s.others[sum] = true
-	}
-	if replaced {
-		s.replaced[sum] = true
-	}
-}
-
-func (s *sentSet) firstHas(k uint64) bool { _, ok := s.first[k]; return ok }
 
 // replacement is U+FFFD as a JSON escape.
 var replacement = []byte(`\ufffd`)

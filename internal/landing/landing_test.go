@@ -263,8 +263,58 @@ func TestCopyDuplicatesAcrossBatches(t *testing.T) {
 	if err != nil || got.Documents != 2500 || got.Stored != 1200 {
 		t.Fatalf("Copy = %+v, %v; want 2500 documents, 1200 stored", got, err)
 	}
-	if n := count(t, c, "SELECT count(*) FROM landing.documents WHERE run_id = $1 AND id = '7'", runID); n != 3 {
-		t.Errorf("document 7 named %d times, want 3", n)
+	// The manifest goes in blocks of 2048 hashes: ordinals run on across them.
+	rows, _ := c.Query(context.Background(), "SELECT ordinal FROM landing.documents WHERE run_id = $1 AND id = '7' ORDER BY ordinal", runID)
+	if ords, err := pgx.CollectRows(rows, pgx.RowTo[int32]); err != nil || !slices.Equal(ords, []int32{7, 1207, 2407}) {
+		t.Errorf("document 7 at ordinals %v (%v), want 7, 1207, 2407", ords, err)
+	}
+}
+
+// asking counts the documents landing is asked about (LandingContentsKnown).
+type asking struct {
+	landing.DB
+	asked int
+}
+
+func (a *asking) Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error) {
+	if strings.Contains(sql, "FROM landing.contents c WHERE c.sha256 = ANY") {
+		a.asked += len(args[0].([][]byte))
+	}
+	return a.DB.Query(ctx, sql, args...)
+}
+
+// TestCopyAsksOnlyWhatTheNewestManifestLacks: the documents of the
+// resource's newest manifest are in landing for certain, so an extract
+// with one document changed asks landing about that one alone, and still
+// counts the documents of the manifest that had something replaced.
+func TestCopyAsksOnlyWhatTheNewestManifestLacks(t *testing.T) {
+	t.Parallel()
+	c, run1 := setup(t)
+	ctx := context.Background()
+	var in []string
+	for i := range 600 {
+		in = append(in, fmt.Sprintf(`{"id":"%d"}`, i))
+	}
+	in[5] = `{"id":"5","s":"x\u0000"}`
+	db := &asking{DB: c}
+	if got, err := landing.Copy(ctx, db, run1, "things", time.Now(), docs(in...)); err != nil || got.Stored != 600 || got.Sanitized != 1 || db.asked != 600 {
+		t.Fatalf("first Copy = %+v, %v, asked about %d documents; want 600 stored, 1 sanitized, 600 asked", got, err, db.asked)
+	}
+	in[300] = `{"id":"300","v":2}`
+	// The same documents under another resource have no manifest of it.
+	for _, tc := range []struct {
+		resource string
+		asked    int
+	}{{"things", 1}, {"others", 600}} {
+		db = &asking{DB: c}
+		got, err := landing.Copy(ctx, db, newRun(t, c), tc.resource, time.Now(), docs(in...))
+		if err != nil || got.Documents != 600 || got.Sanitized != 1 || db.asked != tc.asked {
+			t.Errorf("%s: Copy = %+v, %v, asked about %d documents; want 600 documents, 1 sanitized, %d asked",
+				tc.resource, got, err, db.asked, tc.asked)
+		}
+	}
+	if n := count(t, c, "SELECT count(*) FROM landing.contents"); n != 601 {
+		t.Errorf("landing.contents holds %d documents, want 601", n)
 	}
 }
 

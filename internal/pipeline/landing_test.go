@@ -233,21 +233,88 @@ func landOld(t *testing.T, pool *pgxpool.Pool, runID int64, dir string, reuse fu
 // TestPromotionRefusesAnIncompleteExtract: a manifest naming a document
 // landing.contents lacks fails the promotion, naming the extract; read as
 // it is, the record would pass for one the source dropped and be
-// soft-deleted.
+// soft-deleted. A document whose bytes bronze holds (doc_sha256) is not
+// read from landing at all: its record is bronze's as it is, so its
+// absence from landing is not looked for, and cannot cost the record.
 func TestPromotionRefusesAnIncompleteExtract(t *testing.T) {
 	t.Parallel()
+	for _, tc := range []struct {
+		name, missing, err string
+	}{
+		// The first run's launch 3, which the changed snapshot changed.
+		{"not in bronze", `c.id = (SELECT id FROM bronze.launches WHERE doc->>'details' = 'changed for the test')
+			AND c.sha256 NOT IN (SELECT doc_sha256 FROM bronze.launches)`, "names 205 documents, and landing holds 204"},
+		{"in bronze", `c.id = '5eb87cd9ffd86e000604b32a'`, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pool, _ := setup(t)
+			first := mustSync(t, pool, extract.Dir(snapshot))
+			mustSync(t, pool, extract.Dir(changedSnapshot(t))) // so that the replay promotes launches
+			if n := queryInt(t, pool, "WITH d AS (DELETE FROM landing.contents c WHERE "+tc.missing+" RETURNING 1) SELECT count(*) FROM d"); n != 1 {
+				t.Fatalf("deleted %d documents from landing, want 1", n)
+			}
+			_, err := syncer(t, pool, nil).Replay(context.Background(), first.RunID)
+			if want := fmt.Sprintf("run %d's extract of launches %s", first.RunID, tc.err); tc.err == "" && err != nil ||
+				tc.err != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+				t.Fatalf("replay with a launch missing from landing: %v, want %q", err, want)
+			}
+			// The replay failed, or revived the launch the changed snapshot lacks.
+			want := map[bool]int64{true: 1, false: 0}[tc.err != ""]
+			if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launches WHERE deleted_at IS NOT NULL"); n != want {
+				t.Errorf("%d launches soft-deleted, want %d", n, want)
+			}
+		})
+	}
+}
+
+// TestDriftObservesOnlyWhatChanged: what the drift check compares with the
+// contract (each top-level key and JSON type, with how many documents have
+// it, and how many are objects) is, for a changed extract, what its
+// documents show read one by one; but it is derived from the last
+// extract's and the documents that differ, not read again: an error
+// planted in the last extract's carries over.
+func TestDriftObservesOnlyWhatChanged(t *testing.T) {
+	t.Parallel()
 	pool, _ := setup(t)
+	ctx := context.Background()
 	first := mustSync(t, pool, extract.Dir(snapshot))
-	mustSync(t, pool, extract.Dir(changedSnapshot(t))) // so that the replay promotes launches
-	if _, err := pool.Exec(context.Background(), "DELETE FROM landing.contents WHERE id = '5eb87cd9ffd86e000604b32a'"); err != nil {
+	second := mustSync(t, pool, extract.Dir(changedSnapshot(t)))
+	// What the documents show, read one by one (docs/design.md, Runs: drift).
+	const read = `SELECT coalesce(string_agg(format('%s %s %s', key, type, documents), ', ' ORDER BY key, type), '') FROM (
+		SELECT k.key, jsonb_typeof(k.value) AS type, count(*) AS documents
+		FROM landing.documents d CROSS JOIN LATERAL jsonb_each(d.doc) AS k
+		WHERE d.run_id = $1 AND d.resource = 'launches' AND jsonb_typeof(d.doc) = 'object' GROUP BY 1, 2
+		UNION ALL
+		SELECT NULL, NULL, count(*) FROM landing.documents d
+		WHERE d.run_id = $1 AND d.resource = 'launches' AND jsonb_typeof(d.doc) = 'object') x`
+	const observed = `SELECT coalesce(string_agg(format('%s %s %s', key, type, documents), ', ' ORDER BY key, type), '')
+		FROM landing.observed WHERE run_id = $1 AND resource = 'launches'`
+	queryText := func(sql string, args ...any) string {
+		t.Helper()
+		var s string
+		if err := pool.QueryRow(ctx, sql, args...).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	for _, run := range []int64{first.RunID, second.RunID} {
+		if got, want := queryText(observed, run), queryText(read, run); got != want || got == "" {
+			t.Errorf("run %d observed\n%s\nwant\n%s", run, got, want)
+		}
+	}
+	// Planted: the first extract's count of objects off by 1000.
+	if _, err := pool.Exec(ctx, `UPDATE landing.observed SET documents = documents + 1000
+		WHERE run_id = $1 AND resource = 'launches' AND key IS NULL`, first.RunID); err != nil {
 		t.Fatal(err)
 	}
-	_, err := syncer(t, pool, nil).Replay(context.Background(), first.RunID)
-	want := fmt.Sprintf("run %d's extract of launches names 205 documents, and landing holds 204", first.RunID)
-	if err == nil || !strings.Contains(err.Error(), want) {
-		t.Fatalf("replay with a launch missing from landing: %v, want %q", err, want)
+	if _, err := pool.Exec(ctx, `DELETE FROM landing.observed WHERE run_id = $1`, second.RunID); err != nil {
+		t.Fatal(err)
 	}
-	if n := queryInt(t, pool, "SELECT count(*) FROM bronze.launches WHERE deleted_at IS NOT NULL"); n != 1 {
-		t.Errorf("%d launches soft-deleted, want 1 (the one the changed snapshot lacks)", n)
+	if _, err := pool.Exec(ctx, `SELECT landing.observe($1, 'launches')`, second.RunID); err != nil {
+		t.Fatal(err)
+	}
+	if n := queryInt(t, pool, `SELECT documents FROM landing.observed WHERE run_id = $1 AND resource = 'launches' AND key IS NULL`, second.RunID); n != 204+1000 {
+		t.Errorf("the changed extract's objects counted as %d, want the planted 1000 more than its 204", n)
 	}
 }

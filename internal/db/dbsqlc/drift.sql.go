@@ -59,22 +59,28 @@ func (q *Queries) DriftCopy(ctx context.Context, db DBTX, arg DriftCopyParams) (
 	return items, nil
 }
 
+const driftObserve = `-- name: DriftObserve :exec
+SELECT landing.observe($1::bigint, $2::text)
+`
+
+type DriftObserveParams struct {
+	LandedRunID int64
+	Resource    string
+}
+
+// DriftObserve records what the documents of a run's manifest of a
+// resource show the drift check, from an earlier manifest's and the
+// documents that differ when it can (see landing.observe).
+func (q *Queries) DriftObserve(ctx context.Context, db DBTX, arg DriftObserveParams) error {
+	_, err := db.Exec(ctx, driftObserve, arg.LandedRunID, arg.Resource)
+	return err
+}
+
 const driftRecord = `-- name: DriftRecord :many
 WITH observed AS (
-    -- One pass over the documents, each decompressed once: its keys and
-    -- their JSON types, and a row (key NULL) counting it.
-    SELECT e.key, e.type, count(*) AS documents
-    FROM (SELECT bronze.detoast(d.doc) AS doc
-          FROM landing.documents d
-          WHERE d.run_id = $3::bigint AND d.resource = $2::text
-          OFFSET 0) x
-    CROSS JOIN LATERAL (
-        SELECT k.key, jsonb_typeof(k.value) AS type
-        FROM jsonb_each(CASE WHEN jsonb_typeof(x.doc) = 'object' THEN x.doc ELSE '{}' END) AS k(key, value)
-        UNION ALL
-        SELECT NULL, NULL WHERE jsonb_typeof(x.doc) = 'object'
-    ) e
-    GROUP BY e.key, e.type
+    SELECT o.key, o.type, o.documents
+    FROM landing.observed o
+    WHERE o.run_id = $3::bigint AND o.resource = $2::text
 ), objects AS (
     SELECT coalesce(sum(documents) FILTER (WHERE key IS NULL), 0) AS n FROM observed
 ), contract AS (
@@ -120,9 +126,10 @@ type DriftRecordRow struct {
 }
 
 // DriftRecord compares the top-level keys and JSON types of the landed
-// documents a run's resource reads (in landed_run_id's partition) with the
-// resource's contract ({"key": ["type", ...]}), records every difference
-// for the run in meta.run_drift and returns them.
+// documents a run's resource reads (landed_run_id's manifest, as
+// DriftObserve recorded them) with the resource's contract ({"key":
+// ["type", ...]}), records every difference for the run in meta.run_drift
+// and returns them.
 func (q *Queries) DriftRecord(ctx context.Context, db DBTX, arg DriftRecordParams) ([]DriftRecordRow, error) {
 	rows, err := db.Query(ctx, driftRecord,
 		arg.RunID,

@@ -61,31 +61,89 @@ func (q *Queries) LandingHasExtract(ctx context.Context, db DBTX, arg LandingHas
 }
 
 const landingManifestAdd = `-- name: LandingManifestAdd :exec
-INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
-SELECT $1::bigint, $2::text, $3::timestamptz,
-       ARRAY(SELECT substring($4::bytea FROM i * 32 + 1 FOR 32)
-             FROM generate_series(0, length($4::bytea) / 32 - 1) AS i ORDER BY i)
+SELECT landing.manifest_add($1::bigint, $2::text, $3::timestamptz)
 `
 
 type LandingManifestAddParams struct {
 	RunID       int64
 	Resource    string
 	ExtractedAt time.Time
-	Sha256s     []byte
 }
 
-// LandingManifestAdd records a run's extract of a resource: the hashes of
-// its documents in order, each of them in landing.contents, sent end to
-// end in one value (32 bytes each), which is lighter to hold and send
-// than an array of them.
+// LandingManifestAdd records a run's extract of a resource from the
+// blocks of hashes sent since LandingManifestOpen: the hashes of its
+// documents in order, each of them in landing.contents.
 func (q *Queries) LandingManifestAdd(ctx context.Context, db DBTX, arg LandingManifestAddParams) error {
-	_, err := db.Exec(ctx, landingManifestAdd,
-		arg.RunID,
-		arg.Resource,
-		arg.ExtractedAt,
-		arg.Sha256s,
-	)
+	_, err := db.Exec(ctx, landingManifestAdd, arg.RunID, arg.Resource, arg.ExtractedAt)
 	return err
+}
+
+const landingManifestNewest = `-- name: LandingManifestNewest :one
+SELECT m.run_id, (SELECT coalesce(string_agg(e.sha256, ''::bytea), ''::bytea) FROM unnest(m.sha256s) AS e(sha256))::bytea AS sha256s
+FROM landing.manifests m
+WHERE m.resource = $1::text
+ORDER BY m.run_id DESC
+LIMIT 1
+`
+
+type LandingManifestNewestRow struct {
+	RunID   int64
+	Sha256s []byte
+}
+
+// LandingManifestNewest returns the newest manifest of a resource, its
+// hashes end to end in one value (32 bytes each; in no particular order):
+// what landing holds for certain while it is kept.
+func (q *Queries) LandingManifestNewest(ctx context.Context, db DBTX, resource string) (LandingManifestNewestRow, error) {
+	row := db.QueryRow(ctx, landingManifestNewest, resource)
+	var i LandingManifestNewestRow
+	err := row.Scan(&i.RunID, &i.Sha256s)
+	return i, err
+}
+
+const landingManifestOpen = `-- name: LandingManifestOpen :exec
+SELECT landing.manifest_open()
+`
+
+// LandingManifestOpen makes the temporary table a manifest is sent into,
+// a block of hashes at a time, with COPY (see landing.manifest_open).
+func (q *Queries) LandingManifestOpen(ctx context.Context, db DBTX) error {
+	_, err := db.Exec(ctx, landingManifestOpen)
+	return err
+}
+
+const landingManifestSanitized = `-- name: LandingManifestSanitized :many
+SELECT c.sha256 FROM landing.contents c
+WHERE c.sanitized > 0
+  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m WHERE m.run_id = $1::bigint AND m.resource = $2::text)::bytea[])
+`
+
+type LandingManifestSanitizedParams struct {
+	RunID    int64
+	Resource string
+}
+
+// LandingManifestSanitized returns the documents of a run's manifest of a
+// resource that had something replaced: few, found in the partial index
+// of them.
+func (q *Queries) LandingManifestSanitized(ctx context.Context, db DBTX, arg LandingManifestSanitizedParams) ([][]byte, error) {
+	rows, err := db.Query(ctx, landingManifestSanitized, arg.RunID, arg.Resource)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var items [][]byte
+	for rows.Next() {
+		var sha256 []byte
+		if err := rows.Scan(&sha256); err != nil {
+			return nil, err
+		}
+		items = append(items, sha256)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return items, nil
 }
 
 const landingPrune = `-- name: LandingPrune :many
