@@ -6,17 +6,21 @@ SELECT s.documents::bigint AS documents, s.duplicates::bigint AS duplicates, s.r
        s.live::bigint AS live, s.missing::bigint AS missing
 FROM bronze.stage(@table_name::regclass, @resource::text, @landed_run_id::bigint, @retype::boolean) AS s;
 
--- name: BronzeUpsert :exec
+-- name: BronzeUpsert :one
 -- BronzeUpsert writes the staged documents that are new, changed or revived,
 -- with their issues, and keeps the source arrays (arrays, dotted paths) of
--- their bridges for BronzeReconcile.
-SELECT bronze.upsert(@table_name::regclass, @resource::text, @landed_run_id::bigint, @run_id::bigint, @arrays::text[]);
+-- their bridges for BronzeReconcile; it returns how many rows it inserted
+-- and how many it rewrote or revived.
+SELECT u.inserted::bigint AS inserted, u.rewritten::bigint AS rewritten
+FROM bronze.upsert(@table_name::regclass, @run_id::bigint, @arrays::text[]) AS u;
 
 -- name: BronzeReconcile :exec
 -- BronzeReconcile brings a bridge table in line with the array_number-th source
 -- array (from 1) of the documents just written; with retype, every element
--- is typed again.
-SELECT bronze.reconcile(@bridge::regclass, @array_number::integer, @run_id::bigint, @retype::boolean);
+-- is typed again. inserted and rewritten say whether BronzeUpsert inserted
+-- and rewrote any parent.
+SELECT bronze.reconcile(@bridge::regclass, @array_number::integer, @run_id::bigint, @retype::boolean,
+    @inserted::boolean, @rewritten::boolean);
 
 -- name: BronzeSoftDelete :one
 -- BronzeSoftDelete sets deleted_at on the live rows the staged, complete

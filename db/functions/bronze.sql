@@ -295,57 +295,57 @@ $$;
 -- in found, then set on the few rows that have some) and the source arrays
 -- of its bridges (kept in written, for bronze.reconcile), so no written
 -- document is decompressed twice. A staged document is read from
--- landing.contents by its hash, which alone finds it: p_resource and
--- p_landed_run_id only name the extract stage was filled from. It records
--- the columns it changed in changed: every column when it inserted a row;
--- of a rewritten or revived row, those whose new value differs from the old
+-- landing.contents by its hash, which alone finds it. It records the
+-- columns it changed in changed: every column when it inserted a row; of a
+-- rewritten or revived row, those whose new value differs from the old
 -- (read by joining the table again: the join sees the row as it was before
--- the statement).
-CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_resource text, p_landed_run_id bigint, p_run_id bigint, arrays text[])
-RETURNS void
+-- the statement). Returns how many rows it inserted and how many it
+-- rewrote or revived, which bronze.reconcile is told.
+DROP FUNCTION IF EXISTS bronze.upsert(regclass, text, bigint, bigint, text[]);
+CREATE OR REPLACE FUNCTION bronze.upsert(tbl regclass, p_run_id bigint, arrays text[],
+    OUT inserted bigint, OUT rewritten bigint)
 LANGUAGE plpgsql AS $$
 DECLARE
     ret text := format('r.id, %s AS issues, ARRAY[%s]::jsonb[] AS arrays',
         bronze.issues_expr(tbl, arrays),
         (SELECT coalesce(string_agg(format('r.doc #> %L', string_to_array(a, '.')), ', ' ORDER BY i), '')
          FROM unnest(arrays) WITH ORDINALITY AS x(a, i)));
-    n   bigint;
 BEGIN
     -- The typing gets one decompressed copy of each document, instead of
     -- decompressing it once per generated column.
     EXECUTE format($q$
         WITH w AS (
             INSERT INTO %1$s AS r (id, doc, doc_sha256, run_id)
-            SELECT s.id, bronze.detoast(d.doc), s.sha256, $3
+            SELECT s.id, bronze.detoast(d.doc), s.sha256, $1
             FROM stage s
             JOIN landing.contents d ON d.sha256 = s.sha256
             WHERE s.action = 'i'
             RETURNING %2$s, 'i'::"char" AS action
         ), f AS (
-            INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
+            INSERT INTO found (tbl, id, issues) SELECT $2, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
         )
         INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret)
-    USING p_landed_run_id, p_resource, p_run_id, tbl;
-    GET DIAGNOSTICS n = ROW_COUNT;
-    IF n > 0 THEN
+    USING p_run_id, tbl;
+    GET DIAGNOSTICS inserted = ROW_COUNT;
+    IF inserted > 0 THEN
         PERFORM bronze.changed_every(tbl);
     END IF;
     EXECUTE format($q$
         WITH w AS (
             UPDATE %1$s r
             SET doc = bronze.detoast(d.doc),
-                doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $3, updated_at = $5
+                doc_sha256 = s.sha256, issues = NULL, deleted_at = NULL, run_id = $1, updated_at = $3
             FROM stage s
             JOIN landing.contents d ON d.sha256 = s.sha256
             JOIN %1$s o ON o.id = s.id
             WHERE r.id = s.id AND s.action IN ('u', 'r')
             RETURNING %2$s, s.action, %3$s AS changed
         ), f AS (
-            INSERT INTO found (tbl, id, issues) SELECT $4, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
+            INSERT INTO found (tbl, id, issues) SELECT $2, w.id, w.issues FROM w WHERE w.issues IS NOT NULL
         ), ch AS (
             -- issues is cleared here and set again below from found.
             INSERT INTO changed (tbl, col)
-            SELECT DISTINCT $4, x.col FROM w, unnest(w.changed || CASE WHEN w.issues IS NOT NULL THEN '{issues}'::name[] END) AS x(col)
+            SELECT DISTINCT $2, x.col FROM w, unnest(w.changed || CASE WHEN w.issues IS NOT NULL THEN '{issues}'::name[] END) AS x(col)
             ON CONFLICT DO NOTHING
         )
         INSERT INTO written (id, action, arrays) SELECT w.id, w.action, w.arrays FROM w$q$, tbl, ret,
@@ -353,7 +353,8 @@ BEGIN
     -- The time is passed in, not called per row: one instant per statement,
     -- and no VOLATILE function in an UPDATE (which Citus refuses, see
     -- docs/scaling.md).
-    USING p_landed_run_id, p_resource, p_run_id, tbl, statement_timestamp();
+    USING p_run_id, tbl, statement_timestamp();
+    GET DIAGNOSTICS rewritten = ROW_COUNT;
     EXECUTE format('UPDATE %s t SET issues = f.issues FROM found f WHERE f.tbl = $1 AND t.id = f.id', tbl)
     USING tbl;
 END
@@ -386,8 +387,12 @@ $$;
 -- inserts. The columns it changes go to changed: every column when it
 -- inserted or deleted a row; of a rewritten row, those whose new value
 -- differs from the old (the statement's own read of the bridge sees it as
--- it was before the statement).
-CREATE OR REPLACE FUNCTION bronze.reconcile(bridge regclass, n integer, p_run_id bigint, p_retype boolean)
+-- it was before the statement). p_inserted and p_rewritten say whether
+-- bronze.upsert inserted and rewritten (or revived) any parent: a pass over
+-- written for parents there are none of is skipped.
+DROP FUNCTION IF EXISTS bronze.reconcile(regclass, integer, bigint, boolean);
+CREATE OR REPLACE FUNCTION bronze.reconcile(bridge regclass, n integer, p_run_id bigint, p_retype boolean,
+    p_inserted boolean, p_rewritten boolean)
 RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -397,18 +402,21 @@ DECLARE
 BEGIN
     key := bronze.bridge_key(bridge);
     -- A new parent has no bridge rows yet: only rewritten ones can lose some.
-    EXECUTE format($q$
-        DELETE FROM %1$s c
-        USING written w
-        WHERE w.action IN ('u', 'r') AND c.%2$I = w.id
-          AND c.%3$I >= CASE WHEN jsonb_typeof(w.arrays[$1]) = 'array' THEN jsonb_array_length(w.arrays[$1]) ELSE 0 END$q$,
-        bridge, key[1], key[2])
-    USING n;
-    GET DIAGNOSTICS k = ROW_COUNT;
-    IF k > 0 THEN
-        PERFORM bronze.changed_every(bridge);
+    IF p_rewritten THEN
+        EXECUTE format($q$
+            DELETE FROM %1$s c
+            USING written w
+            WHERE w.action IN ('u', 'r') AND c.%2$I = w.id
+              AND c.%3$I >= CASE WHEN jsonb_typeof(w.arrays[$1]) = 'array' THEN jsonb_array_length(w.arrays[$1]) ELSE 0 END$q$,
+            bridge, key[1], key[2])
+        USING n;
+        GET DIAGNOSTICS k = ROW_COUNT;
+        IF k > 0 THEN
+            PERFORM bronze.changed_every(bridge);
+        END IF;
     END IF;
     FOREACH upsert IN ARRAY ARRAY[false, true] LOOP
+        CONTINUE WHEN NOT CASE WHEN upsert THEN p_rewritten ELSE p_inserted END;
         EXECUTE format($q$
             WITH w AS (
                 INSERT INTO %1$s AS r (%2$I, %3$I, elem, run_id)

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -730,6 +731,86 @@ func TestChangedExtractWritesOnlyChangedDocuments(t *testing.T) {
 	}
 }
 
+// TestRewrittenBridgesFollowTheirArrays: a rewritten launch's bridge rows
+// are its arrays' elements, one per element at its position (docs/design.md,
+// "Bridges"): an element removed from the end goes, one added at the end
+// comes, one changed is rewritten, and an array replaced by null leaves no
+// rows.
+func TestRewrittenBridgesFollowTheirArrays(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	mustSync(t, pool, extract.Dir(snapshot))
+
+	launches := rawDocs(t, snapshot, "launches")
+	edited := map[string]bool{}
+	edit := func(field string, ok func([]any) bool, change func(d map[string]any, a []any)) {
+		t.Helper()
+		for _, d := range launches {
+			if a, _ := d[field].([]any); !edited[d["id"].(string)] && ok(a) {
+				change(d, a)
+				edited[d["id"].(string)] = true
+				return
+			}
+		}
+		t.Fatalf("no launch to edit in %s", field)
+	}
+	edit("crew", func(a []any) bool { return len(a) >= 2 }, func(d map[string]any, a []any) { d["crew"] = a[:len(a)-1] })
+	edit("payloads", func(a []any) bool { return len(a) >= 1 }, func(d map[string]any, a []any) {
+		d["payloads"] = append(a, "000000000000000000000abc")
+	})
+	edit("cores", func(a []any) bool { return len(a) >= 1 }, func(d map[string]any, a []any) {
+		a[0].(map[string]any)["flight"] = 99
+	})
+	edit("ships", func(a []any) bool { return len(a) >= 1 }, func(d map[string]any, _ []any) { d["ships"] = nil })
+	body, err := json.Marshal(launches)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustSync(t, pool, extract.Dir(copySnapshot(t, map[string][]byte{"launches.json": body})))
+	for _, r := range res.Resources {
+		if r.Resource == "launches" && (r.Updated != int64(len(edited)) || r.Inserted != 0) {
+			t.Errorf("launches: %+v, want %d updated", r.Counts, len(edited))
+		}
+	}
+
+	var bridges []resources.Bridge
+	for _, r := range resources.All {
+		if r.Name == "launches" {
+			bridges = r.Bridges
+		}
+	}
+	for _, d := range launches {
+		id := d["id"].(string)
+		if !edited[id] {
+			continue
+		}
+		for _, b := range bridges {
+			var v any = d
+			for _, k := range strings.Split(b.Array, ".") {
+				m, _ := v.(map[string]any)
+				v = m[k]
+			}
+			want, ok := v.([]any)
+			if !ok {
+				want = []any{} // not an array: no rows
+			}
+			w, err := json.Marshal(want)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			if err := pool.QueryRow(context.Background(), `
+				SELECT coalesce(jsonb_agg(e.elem ORDER BY e.pos), '[]')::text
+				FROM bronze.elements($1::regclass) e WHERE e.parent_id = $2`, b.Table, id).Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if !jsonEqual(t, got, string(w)) {
+				t.Errorf("%s of %s: %s, want %s", b.Table, id, got, w)
+			}
+		}
+	}
+}
+
 // TestNewTransformRetypesEverything: after `loader migrate` applied a new
 // version of the function files, an unchanged extract is promoted again and
 // every document retyped once (the content comes out the same); the run
@@ -1191,4 +1272,17 @@ func TestProgressHearsEveryResource(t *testing.T) {
 			t.Errorf("pass %d: events %v, want %v", pass, p.events, want)
 		}
 	}
+}
+
+// jsonEqual reports whether two JSON texts hold the same value.
+func jsonEqual(t *testing.T, a, b string) bool {
+	t.Helper()
+	var x, y any
+	if err := json.Unmarshal([]byte(a), &x); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(b), &y); err != nil {
+		t.Fatal(err)
+	}
+	return reflect.DeepEqual(x, y)
 }

@@ -167,13 +167,19 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 	for i, b := range res.Bridges {
 		arrays[i], bridges[i] = b.Array, b.Table
 	}
-	if err := q.BronzeUpsert(ctx, r.tx, dbsqlc.BronzeUpsertParams{
-		TableName: res.Table, Resource: res.Name, LandedRunID: landedRunID, RunID: r.id, Arrays: arrays,
-	}); err != nil {
+	w, err := q.BronzeUpsert(ctx, r.tx, dbsqlc.BronzeUpsertParams{TableName: res.Table, RunID: r.id, Arrays: arrays})
+	if err != nil {
 		return ledger.Counts{}, fmt.Errorf("write %s: %w", res.Table, err)
 	}
+	// The bridges change only with the parents written.
 	for i, b := range res.Bridges {
-		if err := q.BronzeReconcile(ctx, r.tx, dbsqlc.BronzeReconcileParams{Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: r.id, Retype: retype}); err != nil {
+		if w.Inserted+w.Rewritten == 0 {
+			break // none
+		}
+		if err := q.BronzeReconcile(ctx, r.tx, dbsqlc.BronzeReconcileParams{
+			Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: r.id, Retype: retype,
+			Inserted: w.Inserted > 0, Rewritten: w.Rewritten > 0,
+		}); err != nil {
 			return ledger.Counts{}, fmt.Errorf("write %s: %w", b.Table, err)
 		}
 	}

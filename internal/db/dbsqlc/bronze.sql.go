@@ -71,7 +71,8 @@ func (q *Queries) BronzeCounts(ctx context.Context, db DBTX, bridges []string) (
 }
 
 const bronzeReconcile = `-- name: BronzeReconcile :exec
-SELECT bronze.reconcile($1::regclass, $2::integer, $3::bigint, $4::boolean)
+SELECT bronze.reconcile($1::regclass, $2::integer, $3::bigint, $4::boolean,
+    $5::boolean, $6::boolean)
 `
 
 type BronzeReconcileParams struct {
@@ -79,17 +80,22 @@ type BronzeReconcileParams struct {
 	ArrayNumber int32
 	RunID       int64
 	Retype      bool
+	Inserted    bool
+	Rewritten   bool
 }
 
 // BronzeReconcile brings a bridge table in line with the array_number-th source
 // array (from 1) of the documents just written; with retype, every element
-// is typed again.
+// is typed again. inserted and rewritten say whether BronzeUpsert inserted
+// and rewrote any parent.
 func (q *Queries) BronzeReconcile(ctx context.Context, db DBTX, arg BronzeReconcileParams) error {
 	_, err := db.Exec(ctx, bronzeReconcile,
 		arg.Bridge,
 		arg.ArrayNumber,
 		arg.RunID,
 		arg.Retype,
+		arg.Inserted,
+		arg.Rewritten,
 	)
 	return err
 }
@@ -167,28 +173,29 @@ func (q *Queries) BronzeTransformVersion(ctx context.Context, db DBTX) (string, 
 	return version, err
 }
 
-const bronzeUpsert = `-- name: BronzeUpsert :exec
-SELECT bronze.upsert($1::regclass, $2::text, $3::bigint, $4::bigint, $5::text[])
+const bronzeUpsert = `-- name: BronzeUpsert :one
+SELECT u.inserted::bigint AS inserted, u.rewritten::bigint AS rewritten
+FROM bronze.upsert($1::regclass, $2::bigint, $3::text[]) AS u
 `
 
 type BronzeUpsertParams struct {
-	TableName   string
-	Resource    string
-	LandedRunID int64
-	RunID       int64
-	Arrays      []string
+	TableName string
+	RunID     int64
+	Arrays    []string
+}
+
+type BronzeUpsertRow struct {
+	Inserted  int64
+	Rewritten int64
 }
 
 // BronzeUpsert writes the staged documents that are new, changed or revived,
 // with their issues, and keeps the source arrays (arrays, dotted paths) of
-// their bridges for BronzeReconcile.
-func (q *Queries) BronzeUpsert(ctx context.Context, db DBTX, arg BronzeUpsertParams) error {
-	_, err := db.Exec(ctx, bronzeUpsert,
-		arg.TableName,
-		arg.Resource,
-		arg.LandedRunID,
-		arg.RunID,
-		arg.Arrays,
-	)
-	return err
+// their bridges for BronzeReconcile; it returns how many rows it inserted
+// and how many it rewrote or revived.
+func (q *Queries) BronzeUpsert(ctx context.Context, db DBTX, arg BronzeUpsertParams) (BronzeUpsertRow, error) {
+	row := db.QueryRow(ctx, bronzeUpsert, arg.TableName, arg.RunID, arg.Arrays)
+	var i BronzeUpsertRow
+	err := row.Scan(&i.Inserted, &i.Rewritten)
+	return i, err
 }
