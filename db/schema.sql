@@ -71,6 +71,23 @@ COMMENT ON SCHEMA meta IS 'Run ledger and loader bookkeeping.';
 
 
 --
+-- Name: typed_arrays; Type: TYPE; Schema: bronze; Owner: -
+--
+
+CREATE TYPE bronze.typed_arrays AS (
+	texts text[],
+	numbers numeric[]
+);
+
+
+--
+-- Name: TYPE typed_arrays; Type: COMMENT; Schema: bronze; Owner: -
+--
+
+COMMENT ON TYPE bronze.typed_arrays IS 'A JSON array made an SQL array by jsonb_populate_record, in bronze.as_text_array and bronze.as_integer_array.';
+
+
+--
 -- Name: as_bigint(jsonb); Type: FUNCTION; Schema: bronze; Owner: -
 --
 
@@ -131,18 +148,16 @@ CREATE FUNCTION bronze.as_integer(v jsonb) RETURNS integer
 
 CREATE FUNCTION bronze.as_integer_array(v jsonb) RETURNS integer[]
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$
-DECLARE
-    a integer[];
+    AS $_$
 BEGIN
-    IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
+    IF jsonb_typeof(v) IS DISTINCT FROM 'array'
+       OR jsonb_path_exists(v, 'strict $[*] ? (@.type() != "number" || @ != @.floor() || @ < -2147483648 || @ > 2147483647)',
+                            '{}', true) THEN
         RETURN NULL;
     END IF;
-    SELECT CASE WHEN bool_and(bronze.as_integer(e) IS NOT NULL) IS NOT FALSE THEN coalesce(array_agg(bronze.as_integer(e)), '{}') END
-    INTO a FROM jsonb_array_elements(v) AS e;
-    RETURN a;
+    RETURN (jsonb_populate_record(NULL::bronze.typed_arrays, jsonb_build_object('numbers', v))).numbers::integer[];
 END
-$$;
+$_$;
 
 
 --
@@ -169,18 +184,15 @@ CREATE FUNCTION bronze.as_text(v jsonb) RETURNS text
 
 CREATE FUNCTION bronze.as_text_array(v jsonb) RETURNS text[]
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
-    AS $$
-DECLARE
-    a text[];
+    AS $_$
 BEGIN
-    IF jsonb_typeof(v) IS DISTINCT FROM 'array' THEN
+    IF jsonb_typeof(v) IS DISTINCT FROM 'array'
+       OR jsonb_path_exists(v, 'strict $[*] ? (@.type() != "string")', '{}', true) THEN
         RETURN NULL;
     END IF;
-    SELECT CASE WHEN bool_and(jsonb_typeof(e) = 'string') IS NOT FALSE THEN coalesce(array_agg(e #>> '{}'), '{}') END
-    INTO a FROM jsonb_array_elements(v) AS e;
-    RETURN a;
+    RETURN (jsonb_populate_record(NULL::bronze.typed_arrays, jsonb_build_object('texts', v))).texts;
 END
-$$;
+$_$;
 
 
 --
@@ -2823,4 +2835,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261207100000'),
     ('20261208100000'),
     ('20261208200000'),
-    ('20261208300000');
+    ('20261208300000'),
+    ('20261209200000');

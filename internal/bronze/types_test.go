@@ -200,6 +200,9 @@ func TestTypeChecks(t *testing.T) {
 		{name: "text_array/first bad element", kind: "text_array", in: `["a", {"b": 1}, 2]`, reason: ptr(`unexpected array element {"b": 1}`)},
 		{name: "text_array/string", kind: "text_array", in: `"a"`, reason: ptr("expected array, got string")},
 		{name: "text_array/object", kind: "text_array", in: `{"a": "b"}`, reason: ptr("expected array, got object")},
+		{name: "text_array/escapes", kind: "text_array", in: `["a\"b", "c\\d", "\u00e9,{}", "", "NULL"]`, want: ptr(`{"a\"b","c\\d","é,{}","","NULL"}`)},
+		{name: "text_array/nested array", kind: "text_array", in: `[["a"]]`, reason: ptr(`unexpected array element ["a"]`)},
+		{name: "text_array/boolean element", kind: "text_array", in: `["a", true]`, reason: ptr("unexpected array element true")},
 
 		// integer_array: elements as bronze.as_integer.
 		{name: "integer_array/integers", kind: "integer_array", in: `[1, 2.0]`, want: ptr("{1,2}")},
@@ -208,6 +211,11 @@ func TestTypeChecks(t *testing.T) {
 		{name: "integer_array/fraction element", kind: "integer_array", in: `[1, 2.5]`, reason: ptr("unexpected array element 2.5")},
 		{name: "integer_array/out of range element", kind: "integer_array", in: `[2147483648]`, reason: ptr("unexpected array element 2147483648")},
 		{name: "integer_array/number", kind: "integer_array", in: `1`, reason: ptr("expected array, got number")},
+		{name: "integer_array/bounds", kind: "integer_array", in: `[-2147483648, 2147483647, 1e2, -0]`, want: ptr("{-2147483648,2147483647,100,0}")},
+		{name: "integer_array/below range element", kind: "integer_array", in: `[-2147483649]`, reason: ptr("unexpected array element -2147483649")},
+		{name: "integer_array/null element", kind: "integer_array", in: `[1, null]`, reason: ptr("unexpected array element null")},
+		{name: "integer_array/nested array", kind: "integer_array", in: `[[1]]`, reason: ptr("unexpected array element [1]")},
+		{name: "integer_array/object", kind: "integer_array", in: `{"a": 1}`, reason: ptr("expected array, got object")},
 
 		// array: a bridge's source array, any elements.
 		{name: "array/mixed elements", kind: "array", in: `[1, "a", null, {}]`},
