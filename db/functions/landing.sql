@@ -79,14 +79,17 @@ $$;
 
 -- Records a run's extract of a resource from the blocks sent since
 -- manifest_open, in block order: each block is hashes of 32 bytes end to
--- end.
+-- end. A block (64 KiB) is stored out of line; it is read once (|| makes
+-- the copy) and cut in memory, not fetched again for each of its 2,048
+-- hashes (107 ms to 38 ms for 61,500).
 CREATE OR REPLACE FUNCTION landing.manifest_add(p_run_id bigint, p_resource text, p_extracted_at timestamptz) RETURNS void
 LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
 BEGIN
     INSERT INTO landing.manifests (run_id, resource, extracted_at, sha256s)
     SELECT p_run_id, p_resource, p_extracted_at,
            ARRAY(SELECT substring(b.sha256s FROM i * 32 + 1 FOR 32)
-                 FROM pg_temp.manifest_blocks b
+                 FROM pg_temp.manifest_blocks s
+                 CROSS JOIN LATERAL (SELECT s.n, s.sha256s || ''::bytea AS sha256s OFFSET 0) b
                  CROSS JOIN LATERAL generate_series(0, length(b.sha256s) / 32 - 1) AS i
                  ORDER BY b.n, i);
     DROP TABLE pg_temp.manifest_blocks;
