@@ -205,6 +205,16 @@ CREATE FUNCTION bronze.as_timestamptz(v jsonb) RETURNS timestamp with time zone
 DECLARE
     s text := CASE WHEN jsonb_typeof(v) = 'string' THEN v #>> '{}' END;
 BEGIN
+    -- The API's forms, 2006-03-24T22:30:00.000Z and 2006-03-25T10:30:00+12:00:
+    -- hours to 23, minutes and seconds to 59, offsets to 15:59.
+    IF translate(s, '0123456789', '##########')
+       IN ('####-##-##T##:##:##.###Z', '####-##-##T##:##:##+##:##', '####-##-##T##:##:##-##:##') THEN
+        RETURN CASE WHEN substr(s, 12, 2)::integer <= 23 AND substr(s, 15, 2)::integer <= 59
+                         AND substr(s, 18, 2)::integer <= 59
+                         AND (right(s, 1) = 'Z' OR substr(s, 21, 2)::integer <= 15 AND substr(s, 24, 2)::integer <= 59)
+                         AND bronze.is_date(substr(s, 1, 4)::integer, substr(s, 6, 2)::integer, substr(s, 9, 2)::integer)
+                    THEN s::timestamptz END;
+    END IF;
     IF s !~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9][T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,9})?)?(Z|[+-](0[0-9]|1[0-5])(:?[0-5][0-9])?)?$'
        OR NOT bronze.is_date(substr(s, 1, 4)::integer, substr(s, 6, 2)::integer, substr(s, 9, 2)::integer) THEN
         RETURN NULL;
@@ -2836,4 +2846,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261208100000'),
     ('20261208200000'),
     ('20261208300000'),
-    ('20261209200000');
+    ('20261209200000'),
+    ('20261209300000');
