@@ -282,8 +282,9 @@ func TestRegistryChecksListNoTable(t *testing.T) {
 // each reported with the key docs/checks.md gives: a record with an issue;
 // for each bridge, an element with an issue and then an element unlike
 // its parent's document. Then it soft-deletes the record, and wants
-// nothing reported (only live rows count). A registry entry that the
-// checks ignore fails here.
+// nothing reported (only live rows count); then it deletes a bridge's
+// parent, and wants its row reported as an orphan. A registry entry that
+// the checks ignore fails here.
 func TestChecksCoverTheRegistry(t *testing.T) {
 	t.Parallel()
 	pool := setup(t) // migrated, empty: only the planted rows
@@ -351,6 +352,11 @@ func TestChecksCoverTheRegistry(t *testing.T) {
 				}
 				bridge, parentID, pos := ident(b.Table), pgx.Identifier{key[0]}.Sanitize(), pgx.Identifier{key[1]}.Sanitize()
 				exec(t, "INSERT INTO "+bridge+" ("+parentID+", "+pos+", elem, run_id) VALUES ($1, 0, '\"x\"', 0)", id)
+				t.Cleanup(func() {
+					if _, err := pool.Exec(ctx, "DELETE FROM "+bridge+" WHERE "+parentID+" = $1", id); err != nil {
+						t.Error(err)
+					}
+				})
 				expect(t, "a bridge that matches its parent", nil, nil)
 				exec(t, "UPDATE "+bridge+" SET issues = $2 WHERE "+parentID+" = $1 AND "+pos+" = 0", id, issues)
 				bad := []string{r.Name + "." + b.Array + " " + id + "[0]: planted"}
@@ -359,6 +365,9 @@ func TestChecksCoverTheRegistry(t *testing.T) {
 				expect(t, "an element unlike the document's", bad, []string{r.Name + "." + b.Array + " " + id})
 				exec(t, "UPDATE "+parent+" SET deleted_at = now() WHERE id = $1", id)
 				expect(t, "its parent soft-deleted", nil, nil)
+				// No foreign key takes the row with its parent.
+				exec(t, "DELETE FROM "+parent+" WHERE id = $1", id)
+				expect(t, "its parent deleted", nil, []string{r.Name + "." + b.Array + " " + id})
 			})
 		}
 	}
