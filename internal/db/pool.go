@@ -40,16 +40,27 @@ func ParseConfig(dsn string) (*pgxpool.Config, error) {
 	if cfg.ConnConfig.RuntimeParams["application_name"] == "" {
 		cfg.ConnConfig.RuntimeParams["application_name"] = "spacex-loader"
 	}
-	// A sync plans its statements right after its own bulk writes, before
-	// autovacuum has analyzed them: cost estimates are then off by orders
-	// of magnitude, and the JIT compilation they set off took 150 ms of a
-	// 1.4 s sync (one launch changed, 300 times the snapshot) to speed up
-	// nothing. A connection string's own jit setting wins.
-	if _, ok := cfg.ConnConfig.RuntimeParams["jit"]; !ok {
-		cfg.ConnConfig.RuntimeParams["jit"] = "off"
-	}
-	cfg.AfterConnect = preferLZ4
+	cfg.AfterConnect = configure
 	return cfg, nil
+}
+
+// sessionSettings are the loader's settings for its sessions, set once
+// connected (not sent at startup, which a pooler may refuse); a connection
+// string's own value of one wins.
+//
+// A sync plans its statements while its tables change size by orders of
+// magnitude (landing.contents grows by gigabytes under the COPY that its
+// look-ups run beside) and before autovacuum has analyzed what it wrote:
+//   - plan_cache_mode: a statement run again and again on one connection
+//     is planned each time. The look-up of hashes otherwise kept, after
+//     five runs, the plan made while landing.contents was a few pages, a
+//     sequential scan, and a 1,000-times landing took 50 s instead of 12.
+//   - jit: cost estimates are off by orders of magnitude, and the JIT
+//     compilation they set off took 150 ms of a 1.4 s sync (one launch
+//     changed at 300 times) to speed up nothing.
+var sessionSettings = map[string]string{
+	"plan_cache_mode": "force_custom_plan",
+	"jit":             "off",
 }
 
 // MinConns is the fewest connections a pool may have (pool_max_conns).
@@ -101,10 +112,19 @@ type parseError struct {
 func (e *parseError) Error() string { return e.reason }
 func (e *parseError) Unwrap() error { return e.err }
 
-// preferLZ4 makes the session compress the documents it writes (landing
-// and bronze keep every document) with lz4 where the server has it: lz4
-// compresses and decompresses several times faster than the default pglz.
-func preferLZ4(ctx context.Context, conn *pgx.Conn) error {
+// configure sets sessionSettings on a new connection, and makes it
+// compress the documents it writes (landing and bronze keep every
+// document) with lz4 where the server has it: lz4 compresses and
+// decompresses several times faster than the default pglz.
+func configure(ctx context.Context, conn *pgx.Conn) error {
+	for name, value := range sessionSettings {
+		if _, ok := conn.Config().RuntimeParams[name]; ok {
+			continue
+		}
+		if _, err := conn.Exec(ctx, "SELECT set_config($1, $2, false)", name, value); err != nil {
+			return fmt.Errorf("set %s: %w", name, err)
+		}
+	}
 	_, err := conn.Exec(ctx, "SET default_toast_compression = lz4")
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) && pgErr.Code == "22023" { // invalid_parameter_value: built without lz4

@@ -125,23 +125,3 @@ func TestParseConfigWantsThreeConnections(t *testing.T) {
 		t.Errorf("pool_max_conns=3: %v", err)
 	}
 }
-
-// TestParseConfigTurnsJITOff: the loader's sessions run without JIT (its
-// compilation cost more than it saved, see ParseConfig), unless the
-// connection string sets jit itself.
-func TestParseConfigTurnsJITOff(t *testing.T) {
-	t.Parallel()
-	for dsn, want := range map[string]string{
-		"postgres://u@h/d":        "off",
-		"postgres://u@h/d?jit=on": "on",
-		"host=h user=u jit=on":    "on",
-	} {
-		cfg, err := db.ParseConfig(dsn)
-		if err != nil {
-			t.Fatalf("%s: %v", dsn, err)
-		}
-		if got := cfg.ConnConfig.RuntimeParams["jit"]; got != want {
-			t.Errorf("%s: jit %q, want %q", dsn, got, want)
-		}
-	}
-}

@@ -413,6 +413,25 @@ func TestWriterHasNoDDL(t *testing.T) {
 	if got := toast(conn); got != want {
 		t.Errorf("default_toast_compression = %s for the writer's session, want %s", got, want)
 	}
+	// It plans each statement afresh and without JIT (db.ParseConfig's
+	// sessionSettings), unless its connection string says otherwise.
+	setting := func(q interface {
+		QueryRow(context.Context, string, ...any) pgx.Row
+	}, name string) string {
+		var v string
+		if err := q.QueryRow(context.Background(), "SELECT current_setting($1)", name).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	for name, want := range map[string]string{"plan_cache_mode": "force_custom_plan", "jit": "off"} {
+		if got := setting(conn, name); got != want {
+			t.Errorf("%s = %s for the writer's session, want %s", name, got, want)
+		}
+	}
+	if got := setting(connect(t, e.dsn+"&jit=on"), "jit"); got != "on" {
+		t.Errorf("jit = %s for a session whose connection string sets jit=on", got)
+	}
 	if _, err := conn.Exec(context.Background(), "SET default_toast_compression = pglz"); err != nil {
 		t.Errorf("the writer may not set default_toast_compression: %v", err)
 	} else if got := toast(conn); got != "pglz" {
