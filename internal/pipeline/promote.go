@@ -222,10 +222,16 @@ func (r *run) changedColumns(ctx context.Context, res resources.Resource, retype
 	return changed, nil
 }
 
-// checkDrift finds the i-th resource's drift, in its documents, or, for a
-// skipped promotion, copied from the run that found it in the same
-// documents under the same contract, and sends it to r.found.
+// checkDrift finds the i-th resource's drift, once the landing has ended
+// (r.landed), in its documents, or, for a skipped promotion, copied from
+// the run that found it in the same documents under the same contract, and
+// sends it to r.found.
 func (r *run) checkDrift(ctx context.Context, i int, resource string, h handoff, skip bool, contract []byte) error {
+	select {
+	case <-r.landed:
+	case <-ctx.Done():
+		return context.Cause(ctx)
+	}
 	var changes []drift.Change
 	var err error
 	if skip {

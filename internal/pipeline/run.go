@@ -36,6 +36,12 @@ type run struct {
 	// starts one check, which sends once, so a buffer of one per resource
 	// never blocks.
 	found chan found
+	// landed is closed when the landing has ended. The drift checks wait
+	// for it: a check reads every document a first extract holds, and,
+	// run beside the landing and the promotion, it took the CPU the
+	// promotion waits on (two cores at 1,000 times the snapshot); after the
+	// landing it has one to itself.
+	landed chan struct{}
 }
 
 // fill finds a run's extract of every resource, in the registry's order,
@@ -129,9 +135,10 @@ func (r *run) run(ctx context.Context, lock *ledger.Lock, fill fill) (promoted [
 	// The first error stops the others: a landing that fails cancels the
 	// promotion, and the other way round.
 	work, wctx := errgroup.WithContext(ctx)
-	r.work, r.found = work, make(chan found, len(r.Resources))
+	r.work, r.found, r.landed = work, make(chan found, len(r.Resources)), make(chan struct{})
 	extracts := make(chan handoff, len(r.Resources))
 	work.Go(func() error {
+		defer close(r.landed)
 		err := fill(wctx, r, func(h handoff) error {
 			select {
 			case extracts <- h:
