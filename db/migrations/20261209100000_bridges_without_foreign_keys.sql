@@ -7,7 +7,7 @@
 -- to insert with the key, 2.9 s without). The constraint guarded nothing
 -- the loader can break: it writes a parent's bridge rows from that
 -- parent's own document in the same transaction, and never deletes a
--- bronze row (a record the API drops is soft-deleted, deleted_at, and
+-- parent's row (a record the API drops is soft-deleted, deleted_at, and
 -- keeps its rows). What it would have refused, a bridge row whose parent
 -- is gone, the check bridges_match_documents now reports.
 --
