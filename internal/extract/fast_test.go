@@ -2,10 +2,12 @@ package extract
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -152,5 +154,40 @@ func TestFastArrayKeepsDocuments(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Fatalf("documents changed after being handed on")
+	}
+}
+
+// TestPlain8: the word test agrees with strPlain, byte by byte, for every
+// byte value at every position among plain bytes of every kind (ASCII,
+// 0x7F, UTF-8's high bytes, the bytes just past the special ones), and
+// for random words.
+func TestPlain8(t *testing.T) {
+	t.Parallel()
+	want := func(b []byte) bool {
+		for _, c := range b {
+			if !strPlain[c] {
+				return false
+			}
+		}
+		return true
+	}
+	for _, fill := range []byte{'a', ' ', 0x7f, 0x80, 0xff, '#', ']', 0x21, 0x5d} {
+		for pos := range 8 {
+			for c := range 256 {
+				b := bytes.Repeat([]byte{fill}, 8)
+				b[pos] = byte(c)
+				if got := plain8(binary.LittleEndian.Uint64(b)); got != want(b) {
+					t.Fatalf("plain8(% x) = %v, want %v", b, got, want(b))
+				}
+			}
+		}
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, 8)
+	for range 1_000_000 {
+		binary.LittleEndian.PutUint64(b, r.Uint64())
+		if got := plain8(binary.LittleEndian.Uint64(b)); got != want(b) {
+			t.Fatalf("plain8(% x) = %v, want %v", b, got, want(b))
+		}
 	}
 }
