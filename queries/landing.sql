@@ -28,10 +28,14 @@ LIMIT 1;
 -- name: LandingManifestSanitized :many
 -- LandingManifestSanitized returns the documents of a run's manifest of a
 -- resource that had something replaced: few, found in the partial index
--- of them.
+-- of them. When landing holds none at all (as a rule), the manifest is not
+-- read: its hashes, as the index scan's keys, would be sorted for nothing
+-- (40 ms for 61,500).
 SELECT c.sha256 FROM landing.contents c
 WHERE c.sanitized > 0
-  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m WHERE m.run_id = @run_id::bigint AND m.resource = @resource::text)::bytea[]);
+  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m
+                       WHERE m.run_id = @run_id::bigint AND m.resource = @resource::text
+                         AND EXISTS (SELECT FROM landing.contents x WHERE x.sanitized > 0))::bytea[]);
 
 -- name: LandingHasExtract :one
 -- LandingHasExtract reports whether a run's extract of a resource is still

@@ -115,7 +115,9 @@ func (q *Queries) LandingManifestOpen(ctx context.Context, db DBTX) error {
 const landingManifestSanitized = `-- name: LandingManifestSanitized :many
 SELECT c.sha256 FROM landing.contents c
 WHERE c.sanitized > 0
-  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m WHERE m.run_id = $1::bigint AND m.resource = $2::text)::bytea[])
+  AND c.sha256 = ANY ((SELECT m.sha256s FROM landing.manifests m
+                       WHERE m.run_id = $1::bigint AND m.resource = $2::text
+                         AND EXISTS (SELECT FROM landing.contents x WHERE x.sanitized > 0))::bytea[])
 `
 
 type LandingManifestSanitizedParams struct {
@@ -125,7 +127,9 @@ type LandingManifestSanitizedParams struct {
 
 // LandingManifestSanitized returns the documents of a run's manifest of a
 // resource that had something replaced: few, found in the partial index
-// of them.
+// of them. When landing holds none at all (as a rule), the manifest is not
+// read: its hashes, as the index scan's keys, would be sorted for nothing
+// (40 ms for 61,500).
 func (q *Queries) LandingManifestSanitized(ctx context.Context, db DBTX, arg LandingManifestSanitizedParams) ([][]byte, error) {
 	rows, err := db.Query(ctx, landingManifestSanitized, arg.RunID, arg.Resource)
 	if err != nil {
