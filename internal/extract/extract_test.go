@@ -2,6 +2,8 @@ package extract_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"log/slog"
@@ -368,5 +370,61 @@ func TestHTTPStringRedacts(t *testing.T) {
 	h := &extract.HTTP{BaseURL: "http://u:SECRET@api.example/base?tok=SECRET#SECRET"}
 	if got, want := h.String(), "http://u:xxxxx@api.example/base?xxxxx#xxxxx"; got != want {
 		t.Errorf("String() = %q, want %q", got, want)
+	}
+}
+
+// TestDirETag: a file's ETag is its sha256. Given that ETag, Stream
+// answers not modified and no stream of the file ends complete (consume is
+// not called, or its documents end in an error, so that it lands nothing),
+// and every document it reads is tentative; given any other, consume gets
+// every document and no error, and is no longer tentative at the end.
+func TestDirETag(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(dir, "v4"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	body := []byte(`[{"id":"a"},{"id":"b"},{"id":"c"}]`)
+	if err := os.WriteFile(filepath.Join(dir, "v4", "things.json"), body, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(body)
+	etag := `"sha256:` + hex.EncodeToString(sum[:]) + `"`
+	for _, tc := range []struct {
+		etag      string
+		unchanged bool
+	}{{"", false}, {`"sha256:0"`, false}, {etag, true}} {
+		for range 20 { // the hash and the stream race: often enough to see either win
+			var docs int
+			var streamErr error
+			var settled, tentativeAtEnd bool // a document read while not tentative; tentative at a clean end
+			got, err := extract.Dir(dir).Stream(context.Background(), extract.Request{Path: "/v4/things", ETag: tc.etag},
+				func(d *extract.Documents) error {
+					for d.Next() {
+						docs++
+						settled = settled || !d.Tentative()
+					}
+					streamErr = d.Err()
+					tentativeAtEnd = d.Tentative()
+					return streamErr
+				})
+			if err != nil || got.ETag != etag || got.NotModified != tc.unchanged {
+				t.Fatalf("ETag %q: %+v, %v; want ETag %s, not modified %v, no error", tc.etag, got, err, etag, tc.unchanged)
+			}
+			if tc.unchanged && docs > 0 && streamErr == nil {
+				t.Fatalf("ETag %q (unchanged): consume got %d documents and a complete stream", tc.etag, docs)
+			}
+			// Progress is reported only of what is not tentative: of an
+			// unchanged file, nothing.
+			if tc.unchanged && settled {
+				t.Fatalf("ETag %q (unchanged): a document read as not tentative", tc.etag)
+			}
+			if !tc.unchanged && streamErr == nil && tentativeAtEnd {
+				t.Fatalf("ETag %q: tentative after a complete stream", tc.etag)
+			}
+			if !tc.unchanged && (docs != 3 || streamErr != nil) {
+				t.Fatalf("ETag %q: consume got %d documents, error %v; want 3 and none", tc.etag, docs, streamErr)
+			}
+		}
 	}
 }
