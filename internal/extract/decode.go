@@ -66,16 +66,7 @@ type Documents struct {
 	// the size limit, for the decoder that takes over from it.
 	fast *fastArray
 	max  int64
-	// undecided, when set, reports whether the stream may still be
-	// dropped unread to its end (see Dir.Stream).
-	undecided func() bool
 }
-
-// Tentative reports whether the documents read so far may yet come to
-// nothing: a file streams while its hash, which decides whether it is
-// the caller's extract unchanged, is still being computed. Progress
-// reported meanwhile may be of an extract that is never landed.
-func (d *Documents) Tentative() bool { return d.undecided != nil && d.undecided() }
 
 // NewDocuments returns a decoder over a JSON array read from r, an HTTP
 // response's body.

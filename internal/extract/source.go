@@ -75,8 +75,7 @@ var ErrAbsent = errors.New("resource absent from the source")
 
 // Dir reads a snapshot directory laid out like the API: the response of
 // GET /v4/launches is the file DIR/v4/launches.json. A file's ETag is its
-// sha256: an unchanged file's stream stops, without an extract, once its
-// hash is known.
+// sha256, so an unchanged file is read once to hash it and not streamed.
 type Dir string
 
 // Stream implements Source, reading the file of req.Path or else of the
@@ -113,63 +112,36 @@ func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) e
 		return Answer{}, err
 	}
 	defer f.Close()
-	// Without a manifest, the file streams while a second handle hashes
-	// it: a changed file does not wait for its hash (a tenth of a second at
-	// 165 MB) before landing begins. What the hash decides holds all the
-	// same, because the stream cannot end without it: at the file's end
-	// the gate waits for the hash and fails the stream when the file is
-	// unchanged (the caller's ETag), so consume never takes such a file as
-	// complete, and an unchanged file's stream is cut short as soon as its
-	// hash is known. With a manifest, nothing of a file it does not record
-	// reaches consume: the hash comes first.
+	// A file nothing can turn away, asked for without an ETag and with no
+	// manifest to match, streams while a second handle hashes it: a first
+	// sync's file does not wait for its hash (a tenth of a second at 165
+	// MB) before landing begins. Otherwise the hash comes first, as it
+	// decides whether anything is read: a file the caller holds unchanged
+	// is not streamed at all, and nothing of a file the manifest does not
+	// record reaches consume.
 	h := hashFile(name)
-	decide := func() error {
+	if m != nil || req.ETag != "" {
+		<-h.done
 		if h.err != nil {
-			return h.err
+			return Answer{}, fmt.Errorf("%s: %w", name, h.err)
 		}
 		if err := d.verify(m, req, name, h.sum); err != nil {
-			return err
+			return Answer{}, err
 		}
 		if h.etag() == req.ETag {
-			return errUnchanged
+			return Answer{ETag: h.etag(), NotModified: true}, nil
 		}
-		return nil
 	}
-	if m != nil {
-		<-h.done
-	}
-	var cerr error
-	if !closed(h.done) || decide() == nil {
-		docs := newDocuments(&gate{r: f, done: h.done, decide: decide}, req.Object, "file", req.MaxDocumentBytes)
-		docs.undecided = func() bool { return !closed(h.done) || decide() != nil }
-		cerr = consume(docs)
-	}
+	err = consume(newDocuments(f, req.Object, "file", req.MaxDocumentBytes))
 	<-h.done
-	switch err := decide(); {
-	case errors.Is(err, errUnchanged):
-		return Answer{ETag: h.etag(), NotModified: true}, nil
-	case h.err != nil:
+	if h.err != nil {
 		return Answer{}, fmt.Errorf("%s: %w", name, h.err)
-	case err != nil:
-		return Answer{}, err
-	case cerr != nil:
-		return Answer{}, fmt.Errorf("%s: %w", name, cerr)
+	}
+	if err != nil {
+		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return Answer{ETag: h.etag()}, nil
 }
-
-// closed reports whether done is closed.
-func closed(done <-chan struct{}) bool {
-	select {
-	case <-done:
-		return true
-	default:
-		return false
-	}
-}
-
-// errUnchanged ends the stream of a file whose ETag the caller holds.
-var errUnchanged = errors.New("unchanged since the extract the caller holds")
 
 // fileSum is a file's sha256, computed in the background: sum and err
 // are set once done is closed.
@@ -201,31 +173,6 @@ func hashFile(name string) *fileSum {
 
 // etag is the file's ETag (once done).
 func (h *fileSum) etag() string { return `"sha256:` + h.sum + `"` }
-
-// gate reads r, and applies decide once done is closed: at r's end it
-// waits for that, and before it as soon as done is closed; decide's error
-// then ends the stream in place of r's end.
-type gate struct {
-	r      io.Reader
-	done   <-chan struct{}
-	decide func() error
-}
-
-func (g *gate) Read(p []byte) (int, error) {
-	if closed(g.done) {
-		if err := g.decide(); err != nil {
-			return 0, err
-		}
-	}
-	n, err := g.r.Read(p)
-	if err == io.EOF {
-		<-g.done
-		if derr := g.decide(); derr != nil {
-			return n, derr
-		}
-	}
-	return n, err
-}
 
 // File is the file the directory holds req's resource in: that of
 // req.Path, or else of the first of req.Alternates it has; with none, an

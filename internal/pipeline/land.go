@@ -103,7 +103,7 @@ func (r *run) copy(ctx context.Context, res resources.Resource, etag string) (ex
 	got, err := r.Source.Stream(ctx, req, func(docs *extract.Documents) error {
 		var src landing.Documents = docs
 		if r.Progress != nil {
-			src = &counted{Documents: docs, docs: docs, resource: res.Name, progress: r.Progress}
+			src = &counted{Documents: docs, resource: res.Name, progress: r.Progress}
 		}
 		var err error
 		copied, err = landing.Copy(ctx, r.Pool, r.id, res.Name, time.Now(), src)
@@ -122,7 +122,6 @@ const progressEvery = 500
 // counted reports a stream's documents to Progress as they pass.
 type counted struct {
 	landing.Documents
-	docs            *extract.Documents
 	resource        string
 	progress        Progress
 	documents, size int64
@@ -137,8 +136,7 @@ func (c *counted) Next() bool {
 	}
 	c.documents++
 	c.size += int64(len(c.Raw()))
-	// Not while the stream may still come to nothing (an unchanged file).
-	if c.documents%progressEvery == 0 && !c.docs.Tentative() {
+	if c.documents%progressEvery == 0 {
 		c.progress.Landing(c.resource, c.documents, c.size)
 	}
 	return true
