@@ -129,9 +129,7 @@ type counted struct {
 
 func (c *counted) Next() bool {
 	if !c.Documents.Next() {
-		if c.Err() == nil {
-			c.progress.Landing(c.resource, c.documents, c.size)
-		}
+		c.progress.Landing(c.resource, c.documents, c.size)
 		return false
 	}
 	c.documents++

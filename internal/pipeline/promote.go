@@ -174,7 +174,7 @@ func (r *run) bronze(ctx context.Context, res resources.Resource, landedRunID in
 	// The bridges change only with the parents written.
 	for i, b := range res.Bridges {
 		if w.Inserted+w.Rewritten == 0 {
-			break // none
+			break
 		}
 		if err := q.BronzeReconcile(ctx, r.tx, dbsqlc.BronzeReconcileParams{
 			Bridge: b.Table, ArrayNumber: int32(i + 1), RunID: r.id, Retype: retype,
