@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/spacex-elt/loader/internal/db/dbsqlc"
 	"github.com/spacex-elt/loader/internal/extract"
 	"github.com/spacex-elt/loader/internal/landing"
 	"github.com/spacex-elt/loader/internal/pgtest"
@@ -400,4 +401,44 @@ func TestPrune(t *testing.T) {
 	// Now the newest runs are the failed one (which read nothing) and run
 	// 4, the newest succeeded: run 2's manifest goes, and c.
 	prune(1, []int64{2}, "a", "d", "e")
+}
+
+// TestSanitizedLookUpWithoutStatistics: the look-up of a manifest's
+// sanitized documents, when landing holds none, reads nothing but the
+// partial index of them, even before landing.contents has statistics (the
+// state a first sync leaves it in until autovacuum comes by): it does not
+// scan landing.contents, whatever it holds.
+func TestSanitizedLookUpWithoutStatistics(t *testing.T) {
+	t.Parallel()
+	c, runID := setup(t)
+	ctx := context.Background()
+	if _, err := c.Exec(ctx, `ALTER TABLE landing.contents SET (autovacuum_enabled = off)`); err != nil {
+		t.Fatal(err)
+	}
+	in := make([]string, 20000)
+	for i := range in {
+		in[i] = fmt.Sprintf(`{"id":"%d"}`, i)
+	}
+	if _, err := landing.Copy(ctx, c, runID, "things", time.Now(), docs(in...)); err != nil {
+		t.Fatal(err)
+	}
+	if n := count(t, c, `SELECT count(*) FROM pg_stats WHERE schemaname = 'landing' AND tablename = 'contents'`); n != 0 {
+		t.Fatalf("landing.contents has statistics on %d columns; the test needs it without", n)
+	}
+	tx, err := c.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	got, err := dbsqlc.New().LandingManifestSanitized(ctx, tx, dbsqlc.LandingManifestSanitizedParams{RunID: runID, Resource: "things"})
+	if err != nil || len(got) != 0 {
+		t.Fatalf("LandingManifestSanitized = %x, %v; want none", got, err)
+	}
+	var scans int64
+	if err := tx.QueryRow(ctx, `SELECT seq_scan FROM pg_stat_xact_user_tables WHERE relid = 'landing.contents'::regclass`).Scan(&scans); err != nil {
+		t.Fatal(err)
+	}
+	if scans != 0 {
+		t.Errorf("the look-up scanned landing.contents %d times, want 0", scans)
+	}
 }
