@@ -182,7 +182,10 @@ $$;
 -- unchanged: its id and state come from the row, and landing.contents is
 -- not read for it (a changed extract of 61,500 launches with one changed
 -- reads one document there, not 61,500). Only the others are looked up in
--- landing, by hash, and must be there.
+-- landing, by hash, and must be there. The same join, full, finds the
+-- live rows whose hash the manifest lacks: those the extract changed or
+-- lacks, and so the rows it lacks are counted without reading the table
+-- again.
 --
 -- Its joins of the whole extract with the whole table are hash joins: the
 -- next sync often comes before autovacuum has analyzed what the last one
@@ -195,6 +198,7 @@ LANGUAGE plpgsql SET enable_mergejoin = off AS $$
 DECLARE
     hashes bytea[];
     lookup bytea[];
+    gone   text[];
     held   bigint;
 BEGIN
     DROP TABLE IF EXISTS pg_temp.stage, pg_temp.written, pg_temp.found, pg_temp.changed, pg_temp.named;
@@ -205,7 +209,7 @@ BEGIN
     -- Each document the manifest names, at its ordinal, with its id and
     -- state when a bronze row holds its hash (bronze) or else, once looked
     -- up, its id in landing (held: landing has it).
-    CREATE TEMP TABLE named (ordinal integer NOT NULL, sha256 bytea NOT NULL, id text, bronze boolean NOT NULL,
+    CREATE TEMP TABLE named (ordinal integer, sha256 bytea NOT NULL, id text, bronze boolean NOT NULL,
                              deleted boolean, had_issues boolean, held boolean NOT NULL) ON COMMIT DROP;
     -- The manifest's hashes go in as a value, not read in the statements
     -- below: a value is a constant to the planner, which then knows how
@@ -217,13 +221,18 @@ BEGIN
         RAISE EXCEPTION 'bronze.stage: run %''s extract of % names no extract documents, and landing holds 0',
             p_landed_run_id, p_resource USING ERRCODE = 'data_corrupted';
     END IF;
+    -- The table's live rows whose hash the manifest lacks come with no
+    -- ordinal: kept as gone.
     EXECUTE format($q$
         INSERT INTO named (ordinal, sha256, id, bronze, deleted, had_issues, held)
-        SELECT (e.i - 1)::integer, e.sha256, b.id, b.id IS NOT NULL, b.deleted_at IS NOT NULL, b.issues IS NOT NULL,
-               b.id IS NOT NULL
+        SELECT (e.i - 1)::integer, coalesce(e.sha256, b.doc_sha256), b.id, b.id IS NOT NULL, b.deleted_at IS NOT NULL,
+               b.issues IS NOT NULL, b.id IS NOT NULL
         FROM unnest($1::bytea[]) WITH ORDINALITY AS e(sha256, i)
-        LEFT JOIN %s b ON b.doc_sha256 = e.sha256$q$, tbl)
+        FULL JOIN %s b ON b.doc_sha256 = e.sha256
+        WHERE e.i IS NOT NULL OR b.deleted_at IS NULL$q$, tbl)
     USING hashes;
+    WITH g AS (DELETE FROM named n WHERE n.ordinal IS NULL RETURNING n.id)
+    SELECT array_agg(g.id) INTO gone FROM g;
     -- The others, from landing: few, each probed by its hash.
     SELECT array_agg(DISTINCT n.sha256) INTO lookup FROM named n WHERE NOT n.bronze;
     IF lookup IS NOT NULL THEN
@@ -260,13 +269,17 @@ BEGIN
         FROM (SELECT DISTINCT ON (n.id) n.* FROM named n WHERE n.id IS NOT NULL ORDER BY n.id, n.ordinal DESC) n$q$, tbl)
     USING p_retype;
     ANALYZE stage;
-    SELECT count(*) INTO documents FROM stage;
+    -- A gone row is missing unless the extract holds its id in other bytes
+    -- (as a row the manifest names by hash is another row, its id is
+    -- another). The live rows are those missing and those of a staged id
+    -- neither inserted nor revived.
+    SELECT count(*) INTO missing
+    FROM unnest(gone) AS g(id)
+    WHERE NOT EXISTS (SELECT FROM named n WHERE n.id = g.id);
+    SELECT count(*), count(*) FILTER (WHERE s.action IN ('u', '=')) + missing
+    INTO documents, live
+    FROM stage s;
     duplicates := held - rejected - documents;
-    EXECUTE format($q$
-        SELECT count(*), count(*) FILTER (WHERE s.id IS NULL)
-        FROM %s b LEFT JOIN stage s ON s.id = b.id
-        WHERE b.deleted_at IS NULL$q$, tbl)
-    INTO live, missing;
 END
 $$;
 

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math/big"
 	"math/rand/v2"
 	"net/http"
@@ -728,6 +729,81 @@ func TestChangedExtractWritesOnlyChangedDocuments(t *testing.T) {
 	want := []string{"gold.core_flights", "gold.core_reuse", "gold.static_fire_lead_time"}
 	if !slices.Equal(res.ViewsRefreshed, want) {
 		t.Errorf("views refreshed = %v, want those reading bronze.launches.name: %v", res.ViewsRefreshed, want)
+	}
+}
+
+// TestShrinkGuardCountsLiveRows: the shrink guard weighs the rows an
+// extract lacks against the table's live rows (README, "--max-delete-fraction"):
+// a soft-deleted row is not live, and is not missing again; a row the
+// extract holds in other bytes, or twice, is not missing; a row it revives
+// was not live. Forced, the same extract soft-deletes exactly the rows it
+// lacks and revives the one it holds again.
+func TestShrinkGuardCountsLiveRows(t *testing.T) {
+	t.Parallel()
+	pool, _ := setup(t)
+	launches := rawDocs(t, snapshot, "launches")
+	without := func(docs []map[string]any, drop ...int) []map[string]any {
+		var out []map[string]any
+		for i, d := range docs {
+			if !slices.Contains(drop, i) {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	launchesFile := func(docs []map[string]any) extract.Source {
+		body, err := json.Marshal(docs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return extract.Dir(copySnapshot(t, map[string][]byte{"launches.json": body}))
+	}
+	// Unforced, the guard allows 0.5%: fewer than 2 of 203 rows.
+	sync := func(src extract.Source, force bool) (pipeline.Result, error) {
+		s := syncer(t, pool, src)
+		s.Options.ForceDeletes, s.Options.MaxDeleteFraction = force, 0.005
+		return s.Sync(context.Background())
+	}
+	if _, err := sync(extract.Dir(snapshot), false); err != nil {
+		t.Fatal(err)
+	}
+	// Launches 0 and 1 soft-deleted: 203 live rows.
+	if _, err := sync(launchesFile(without(launches, 0, 1)), true); err != nil {
+		t.Fatal(err)
+	}
+	// Launch 0 back, 1 still gone, 2 renamed, 3 and 4 gone, 5 twice (the
+	// second changed), 6 twice (the same bytes).
+	docs := without(launches, 1, 3, 4)
+	renamed := maps.Clone(launches[2])
+	renamed["name"] = "renamed"
+	docs[1] = renamed
+	changed := maps.Clone(launches[5])
+	changed["details"] = "changed"
+	docs = append(docs, launches[6], changed)
+	src := launchesFile(docs)
+	_, err := sync(src, false)
+	if err == nil || !errors.Is(err, pipeline.ErrShrink) || !strings.Contains(err.Error(), "lacks 2 of 203 live rows of bronze.launches") {
+		t.Fatalf("sync = %v; want %v for 2 of 203 live rows of bronze.launches", err, pipeline.ErrShrink)
+	}
+	res, err := sync(src, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range res.Resources {
+		if r.Resource != "launches" {
+			continue
+		}
+		// Updated: 2 and 5 rewritten, 0 revived.
+		want := ledger.Counts{Duplicates: 2, Inserted: 0, Updated: 3, Revived: 1, Deleted: 2, Unchanged: 199, BadValues: r.BadValues}
+		if r.Counts != want {
+			t.Errorf("launches counts = %+v, want %+v", r.Counts, want)
+		}
+	}
+	for i, want := range []bool{false, true, false, true, true, false, false} {
+		id := launches[i]["id"].(string)
+		if got := queryInt(t, pool, "SELECT count(*) FROM bronze.launches WHERE id = $1 AND deleted_at IS NOT NULL", id); (got == 1) != want {
+			t.Errorf("launch %d (%s) soft-deleted: %v, want %v", i, id, got == 1, want)
+		}
 	}
 }
 
