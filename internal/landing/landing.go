@@ -82,7 +82,9 @@ const (
 // so far in blocks of hashes, an index of the hashes sent, and those of
 // the resource's newest manifest, which landing holds for certain (so an
 // extract that changed little asks landing about few documents). A
-// document is held only while landing is asked about it, in a batch.
+// document is held only while landing is asked about it, in a batch, or
+// while it is read ahead: the stream is read on a goroutine of its own, a
+// few batches ahead of the hashing and sending (see readAhead).
 func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
 	known, err := newest(ctx, db, resource)
 	if err != nil {
@@ -93,9 +95,11 @@ func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt 
 		return Copied{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	src := &rows{ctx: ctx, db: db, docs: docs, extract: sha256.New(), known: known}
+	ahead := readAhead(docs)
+	src := &rows{ctx: ctx, db: db, docs: ahead, extract: sha256.New(), known: known}
 	src.sent.store = &src.manifest
 	n, err := tx.CopyFrom(ctx, contents, columns, src)
+	ahead.close()
 	if derr := docs.Err(); derr != nil {
 		// The server only saw the COPY aborted; the cause is the stream's.
 		return Copied{}, derr
