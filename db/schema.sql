@@ -2476,10 +2476,24 @@ ALTER TABLE ONLY public.schema_migrations
 
 
 --
+-- Name: capsule_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX capsule_launches_issues ON bronze.capsule_launches USING btree (capsule_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: capsule_launches_launch_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
 CREATE INDEX capsule_launches_launch_id_idx ON bronze.capsule_launches USING btree (launch_id);
+
+
+--
+-- Name: core_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX core_launches_issues ON bronze.core_launches USING btree (core_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2490,10 +2504,31 @@ CREATE INDEX core_launches_launch_id_idx ON bronze.core_launches USING btree (la
 
 
 --
+-- Name: crew_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX crew_launches_issues ON bronze.crew_launches USING btree (crew_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: crew_launches_launch_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
 CREATE INDEX crew_launches_launch_id_idx ON bronze.crew_launches USING btree (launch_id);
+
+
+--
+-- Name: dragon_thrusters_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX dragon_thrusters_issues ON bronze.dragon_thrusters USING btree (dragon_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: landpad_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX landpad_launches_issues ON bronze.landpad_launches USING btree (landpad_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2511,10 +2546,24 @@ CREATE INDEX launch_capsules_capsule_id_idx ON bronze.launch_capsules USING btre
 
 
 --
+-- Name: launch_capsules_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_capsules_issues ON bronze.launch_capsules USING btree (launch_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: launch_cores_core_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
 CREATE INDEX launch_cores_core_id_idx ON bronze.launch_cores USING btree (core_id);
+
+
+--
+-- Name: launch_cores_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_cores_issues ON bronze.launch_cores USING btree (launch_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2532,6 +2581,27 @@ CREATE INDEX launch_crew_crew_id_idx ON bronze.launch_crew USING btree (crew_id)
 
 
 --
+-- Name: launch_crew_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_crew_issues ON bronze.launch_crew USING btree (launch_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: launch_failures_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_failures_issues ON bronze.launch_failures USING btree (launch_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: launch_fairing_ships_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_fairing_ships_issues ON bronze.launch_fairing_ships USING btree (launch_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: launch_fairing_ships_ship_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
@@ -2539,10 +2609,24 @@ CREATE INDEX launch_fairing_ships_ship_id_idx ON bronze.launch_fairing_ships USI
 
 
 --
+-- Name: launch_payloads_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_payloads_issues ON bronze.launch_payloads USING btree (launch_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: launch_payloads_payload_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
 CREATE INDEX launch_payloads_payload_id_idx ON bronze.launch_payloads USING btree (payload_id);
+
+
+--
+-- Name: launch_ships_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launch_ships_issues ON bronze.launch_ships USING btree (launch_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2574,6 +2658,13 @@ CREATE INDEX launches_rocket_id_idx ON bronze.launches USING btree (rocket_id);
 
 
 --
+-- Name: launchpad_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launchpad_launches_issues ON bronze.launchpad_launches USING btree (launchpad_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: launchpad_launches_launch_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
@@ -2581,10 +2672,45 @@ CREATE INDEX launchpad_launches_launch_id_idx ON bronze.launchpad_launches USING
 
 
 --
+-- Name: launchpad_rockets_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX launchpad_rockets_issues ON bronze.launchpad_rockets USING btree (launchpad_id) WHERE (issues IS NOT NULL);
+
+
+--
 -- Name: launchpad_rockets_rocket_id_idx; Type: INDEX; Schema: bronze; Owner: -
 --
 
 CREATE INDEX launchpad_rockets_rocket_id_idx ON bronze.launchpad_rockets USING btree (rocket_id);
+
+
+--
+-- Name: payload_customers_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX payload_customers_issues ON bronze.payload_customers USING btree (payload_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: payload_manufacturers_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX payload_manufacturers_issues ON bronze.payload_manufacturers USING btree (payload_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: payload_nationalities_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX payload_nationalities_issues ON bronze.payload_nationalities USING btree (payload_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: payload_norad_ids_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX payload_norad_ids_issues ON bronze.payload_norad_ids USING btree (payload_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2599,6 +2725,20 @@ CREATE INDEX payloads_dragon_capsule_id_idx ON bronze.payloads USING btree (drag
 --
 
 CREATE INDEX payloads_launch_id_idx ON bronze.payloads USING btree (launch_id);
+
+
+--
+-- Name: rocket_payload_weights_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX rocket_payload_weights_issues ON bronze.rocket_payload_weights USING btree (rocket_id) WHERE (issues IS NOT NULL);
+
+
+--
+-- Name: ship_launches_issues; Type: INDEX; Schema: bronze; Owner: -
+--
+
+CREATE INDEX ship_launches_issues ON bronze.ship_launches USING btree (ship_id) WHERE (issues IS NOT NULL);
 
 
 --
@@ -2688,4 +2828,5 @@ INSERT INTO public.schema_migrations (version) VALUES
     ('20261208300000'),
     ('20261209100000'),
     ('20261209200000'),
-    ('20261209300000');
+    ('20261209300000'),
+    ('20261210100000');

@@ -193,3 +193,37 @@ func TestEveryModelFieldTyped(t *testing.T) {
 	}
 	t.Logf("%d of %d MODEL.md fields typed, %d named exceptions", covered, len(fields), len(except))
 }
+
+// TestEveryBridgeIndexesItsIssues: every bridge of the registry has an
+// index of its rows with issues, by parent, which bronze.counts asks before
+// it reads the bridge (without it, counting a promotion would scan the
+// bridge to find it has none).
+func TestEveryBridgeIndexesItsIssues(t *testing.T) {
+	t.Parallel()
+	conn, err := pgx.Connect(context.Background(), pgtest.DSN(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	n := 0
+	for _, r := range resources.All {
+		for _, b := range r.Bridges {
+			n++
+			var has bool
+			err := conn.QueryRow(context.Background(), `
+				SELECT EXISTS (SELECT FROM pg_index x
+				               WHERE x.indrelid = $1::regclass
+				                 AND x.indkey[0] = (SELECT k.indkey[0] FROM pg_index k WHERE k.indrelid = $1::regclass AND k.indisprimary)
+				                 AND pg_get_expr(x.indpred, x.indrelid) = '(issues IS NOT NULL)')`, b.Table).Scan(&has)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !has {
+				t.Errorf("%s has no index of its parent key WHERE issues IS NOT NULL", b.Table)
+			}
+		}
+	}
+	if n < 20 {
+		t.Errorf("the registry has %d bridges, want at least 20", n)
+	}
+}
