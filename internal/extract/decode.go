@@ -156,6 +156,12 @@ func (d *Documents) Next() bool {
 		if done {
 			return false
 		}
+		if err := d.fast.readErr(); err != nil {
+			// Handing over to the decoder would replay every document
+			// handed on (see fallBack), to stop where the fast path did.
+			d.err = err
+			return false
+		}
 		d.fallBack()
 	}
 	if d.pages != nil {

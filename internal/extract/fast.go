@@ -42,7 +42,9 @@ type fastArray struct {
 	scanned  int64
 	last     byte // the last byte of the last document handed on
 	finished bool // the array ended, with nothing but white space after it
-	stack    []byte
+	// starved: it stopped for want of input the reader did not give.
+	starved bool
+	stack   []byte
 }
 
 // fastChunk is the size of a buffer: at least one document, and few
@@ -130,9 +132,21 @@ func (f *fastArray) next() (doc []byte, done bool) {
 			return nil, false
 		}
 		if !f.fill() {
+			f.starved = true
 			return nil, false
 		}
 	}
+}
+
+// readErr is the reader's error, when the fast path stopped for want of
+// input because the reader failed (not at its end). encoding/json's
+// decoder would stop there with the same error: what it has not handed on
+// is the start of a document, which scanned without error.
+func (f *fastArray) readErr() error {
+	if f.starved && f.err != nil && f.err != io.EOF {
+		return f.err
+	}
+	return nil
 }
 
 // container reports whether the document at pos is an object or array.
@@ -164,6 +178,7 @@ func (f *fastArray) peek() (byte, bool) {
 			f.pos++
 		}
 		if !f.fill() {
+			f.starved = true
 			return 0, false
 		}
 	}

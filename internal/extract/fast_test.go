@@ -191,3 +191,23 @@ func TestPlain8(t *testing.T) {
 		}
 	}
 }
+
+// TestFastArrayReadErrorNoReplay: a reader that fails mid-document ends the
+// stream with its error, where the decoder would, without handing the
+// array over to the decoder, which would replay every document handed on
+// (a Dir stream cut short by its hash is such a failure).
+func TestFastArrayReadErrorNoReplay(t *testing.T) {
+	t.Parallel()
+	in := `[{"id":"a"},{"id":"b"},{"id":"c"}]`
+	d := newDocuments(io.MultiReader(strings.NewReader(in[:20]), errReader{errBroken}), false, "file", 0)
+	n := 0
+	for d.Next() {
+		n++
+	}
+	if n != 1 || !errors.Is(d.Err(), errBroken) {
+		t.Errorf("%d documents, then %v; want 1, then %v", n, d.Err(), errBroken)
+	}
+	if d.dec != nil {
+		t.Error("the decoder took over from the fast path")
+	}
+}
