@@ -383,35 +383,43 @@ func TestDirETag(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "v4"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	body := []byte(`[{"id":"a"},{"id":"b"},{"id":"c"}]`)
-	if err := os.WriteFile(filepath.Join(dir, "v4", "things.json"), body, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	sum := sha256.Sum256(body)
-	etag := `"sha256:` + hex.EncodeToString(sum[:]) + `"`
-	for _, tc := range []struct {
-		etag      string
-		unchanged bool
-	}{{"", false}, {`"sha256:0"`, false}, {etag, true}} {
-		for range 20 { // without an ETag the hash and the stream race: see either win
-			var docs int
-			var streamErr error
-			got, err := extract.Dir(dir).Stream(context.Background(), extract.Request{Path: "/v4/things", ETag: tc.etag},
-				func(d *extract.Documents) error {
-					for d.Next() {
-						docs++
-					}
-					streamErr = d.Err()
-					return streamErr
-				})
-			if err != nil || got.ETag != etag || got.NotModified != tc.unchanged {
-				t.Fatalf("ETag %q: %+v, %v; want ETag %s, not modified %v, no error", tc.etag, got, err, etag, tc.unchanged)
-			}
-			if tc.unchanged && docs > 0 {
-				t.Fatalf("ETag %q (unchanged): consume got %d documents", tc.etag, docs)
-			}
-			if !tc.unchanged && (docs != 3 || streamErr != nil) {
-				t.Fatalf("ETag %q: consume got %d documents, error %v; want 3 and none", tc.etag, docs, streamErr)
+	// A small file is hashed before it streams; one of a MB and more
+	// streams while it is hashed.
+	small := `[{"id":"a"},{"id":"b"},{"id":"c"}]`
+	large := "[" + strings.Repeat(`{"id":"a","pad":"`+strings.Repeat("x", 1000)+`"},`, 1100) + `{"id":"b"}]`
+	for _, body := range []string{small, large} {
+		want := strings.Count(body, `"id"`)
+		if err := os.WriteFile(filepath.Join(dir, "v4", "things.json"), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(body))
+		etag := `"sha256:` + hex.EncodeToString(sum[:]) + `"`
+		for _, tc := range []struct {
+			etag      string
+			unchanged bool
+		}{{"", false}, {`"sha256:0"`, false}, {etag, true}} {
+			for range 20 { // the hash and the stream race: see either win
+				var docs int
+				var streamErr error
+				got, err := extract.Dir(dir).Stream(context.Background(), extract.Request{Path: "/v4/things", ETag: tc.etag},
+					func(d *extract.Documents) error {
+						for d.Next() {
+							docs++
+						}
+						streamErr = d.Err()
+						return streamErr
+					})
+				if err != nil || got.ETag != etag || got.NotModified != tc.unchanged {
+					t.Fatalf("%d bytes, ETag %q: %+v, %v; want ETag %s, not modified %v, no error", len(body), tc.etag, got, err, etag, tc.unchanged)
+				}
+				// Unchanged, a small file is not streamed, and a large one's
+				// stream never ends as complete.
+				if tc.unchanged && (body == small && docs > 0 || streamErr == nil && docs > 0) {
+					t.Fatalf("%d bytes, ETag %q (unchanged): consume got %d documents, error %v", len(body), tc.etag, docs, streamErr)
+				}
+				if !tc.unchanged && (docs != want || streamErr != nil) {
+					t.Fatalf("%d bytes, ETag %q: consume got %d documents, error %v; want %d and none", len(body), tc.etag, docs, streamErr, want)
+				}
 			}
 		}
 	}

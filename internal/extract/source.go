@@ -112,15 +112,23 @@ func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) e
 		return Answer{}, err
 	}
 	defer f.Close()
-	// A file nothing can turn away, asked for without an ETag and with no
-	// manifest to match, streams while a second handle hashes it: a first
-	// sync's file does not wait for its hash (a tenth of a second at 165
-	// MB) before landing begins. Otherwise the hash comes first, as it
-	// decides whether anything is read: a file the caller holds unchanged
-	// is not streamed at all, and nothing of a file the manifest does not
-	// record reaches consume.
+	fi, err := f.Stat()
+	if err != nil {
+		return Answer{}, err
+	}
+	// The hash decides whether anything of the file is landed: a file the
+	// caller holds unchanged (its ETag) is not, nor one the manifest does
+	// not record. With a manifest, or for a small file, it comes first.
+	// Otherwise the file streams while a second handle hashes it, so that
+	// a changed file does not wait for its hash (a tenth of a second at
+	// 165 MB): freely when nothing can turn it away (no ETag, as on a
+	// first sync), else through a gate that fails the stream once the
+	// hash finds the file unchanged, and holds its end until the hash is
+	// known, so that consume never takes an unchanged file as complete.
 	h := hashFile(name)
-	if m != nil || req.ETag != "" {
+	var r io.Reader = f
+	switch {
+	case m != nil || req.ETag != "" && fi.Size() < streamWhileHashing:
 		<-h.done
 		if h.err != nil {
 			return Answer{}, fmt.Errorf("%s: %w", name, h.err)
@@ -131,16 +139,54 @@ func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) e
 		if h.etag() == req.ETag {
 			return Answer{ETag: h.etag(), NotModified: true}, nil
 		}
+	case req.ETag != "":
+		r = &gate{r: f, h: h, etag: req.ETag}
 	}
-	err = consume(newDocuments(f, req.Object, "file", req.MaxDocumentBytes))
+	err = consume(newDocuments(r, req.Object, "file", req.MaxDocumentBytes))
 	<-h.done
-	if h.err != nil {
+	switch {
+	case h.err != nil:
 		return Answer{}, fmt.Errorf("%s: %w", name, h.err)
-	}
-	if err != nil {
+	case h.etag() == req.ETag: // the gate failed the stream
+		return Answer{ETag: h.etag(), NotModified: true}, nil
+	case err != nil:
 		return Answer{}, fmt.Errorf("%s: %w", name, err)
 	}
 	return Answer{ETag: h.etag()}, nil
+}
+
+// streamWhileHashing is the smallest file that streams before its hash is
+// known when the caller holds an ETag: a smaller one is hashed in under a
+// millisecond, less than starting a landing that may be dropped.
+const streamWhileHashing = 1 << 20
+
+// errUnchanged fails the stream of a file the caller holds unchanged.
+var errUnchanged = errors.New("unchanged since the extract the caller holds")
+
+// gate reads r while h is computed: once h is known and is etag, it fails
+// with errUnchanged, and at r's end it waits for h first.
+type gate struct {
+	r    io.Reader
+	h    *fileSum
+	etag string
+}
+
+func (g *gate) Read(p []byte) (int, error) {
+	select {
+	case <-g.h.done:
+		if g.h.err == nil && g.h.etag() == g.etag {
+			return 0, errUnchanged
+		}
+	default:
+	}
+	n, err := g.r.Read(p)
+	if err == io.EOF {
+		<-g.h.done
+		if g.h.err == nil && g.h.etag() == g.etag {
+			return n, errUnchanged
+		}
+	}
+	return n, err
 }
 
 // fileSum is a file's sha256, computed in the background: sum and err
