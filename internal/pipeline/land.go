@@ -129,7 +129,11 @@ type counted struct {
 
 func (c *counted) Next() bool {
 	if !c.Documents.Next() {
-		c.progress.Landing(c.resource, c.documents, c.size)
+		// A stream that failed landed nothing: one cut short because its
+		// file was found unchanged (see extract.Dir) among them.
+		if c.Err() == nil {
+			c.progress.Landing(c.resource, c.documents, c.size)
+		}
 		return false
 	}
 	c.documents++

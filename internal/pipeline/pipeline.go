@@ -172,7 +172,9 @@ type ResourceResult struct {
 // of call.
 type Progress interface {
 	// Landing reports the documents and bytes of a resource landed so far
-	// (again from zero when an attempt is retried).
+	// (again from zero when an attempt is retried). A stream that fails is
+	// not reported at its end, but may have been in part before: a file of
+	// a MiB and more streams while its hash decides whether it is landed.
 	Landing(resource string, documents, bytes int64)
 	// Promoting reports that a resource's promotion into bronze began.
 	Promoting(resource string)

@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
@@ -1307,13 +1308,20 @@ func (p *progressLog) Done(resource string) {
 
 // TestProgressHearsEveryResource: a Progress hears each landed resource's
 // documents and bytes, then its promotion and end, in the registry's order;
-// skipped resources only end.
+// skipped resources only end, even one whose file streamed until its hash
+// found it unchanged (launches, padded past 1 MiB with white space).
 func TestProgressHearsEveryResource(t *testing.T) {
 	t.Parallel()
 	pool, _ := setup(t)
+	name, _ := snapshotFile(t, snapshot, "launches")
+	launches, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := copySnapshot(t, map[string][]byte{"launches.json": append(launches, bytes.Repeat([]byte(" "), 1<<20)...)})
 	for pass := range 2 {
 		p := &progressLog{landed: map[string][2]int64{}}
-		s := syncer(t, pool, extract.Dir(snapshot))
+		s := syncer(t, pool, extract.Dir(dir))
 		s.Progress = p
 		res, err := s.Sync(context.Background())
 		if err != nil {
