@@ -12,6 +12,7 @@ type ahead struct {
 	cur        *batch
 	i          int
 	err        error
+	closed     bool
 }
 
 // batch is documents end to end in arena; ends[i] is where the i-th ends.
@@ -97,8 +98,13 @@ func (a *ahead) Raw() []byte {
 
 func (a *ahead) Err() error { return a.err }
 
-// close stops the reading, if it has not ended, and waits until it has.
+// close stops the reading, if it has not ended, and waits until it has;
+// again, it does nothing.
 func (a *ahead) close() {
+	if a.closed {
+		return
+	}
+	a.closed = true
 	close(a.stop)
 	<-a.exited
 }

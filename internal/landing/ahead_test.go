@@ -37,7 +37,8 @@ func (s *stream) Err() error {
 // TestReadAhead: what is read ahead is the stream, document by document,
 // over batches of any size (one document larger than a batch included),
 // then the stream's error; stopped early, the reading stops and leaves the
-// stream alone, having read at most the batches it holds.
+// stream alone, having read at most the batches it holds; stopped again,
+// nothing happens.
 func TestReadAhead(t *testing.T) {
 	var in [][]byte
 	for i := range 3*batchDocuments + 7 {
@@ -74,6 +75,7 @@ func TestReadAhead(t *testing.T) {
 			t.Fatal(a.Err())
 		}
 		a.close()
+		a.close() // again: nothing
 		read := s.read
 		if read > aheadBatches*batchDocuments {
 			t.Errorf("read %d documents ahead, want at most %d", read, aheadBatches*batchDocuments)

@@ -86,6 +86,9 @@ const (
 // while it is read ahead: the stream is read on a goroutine of its own, a
 // few batches ahead of the hashing and sending (see readAhead).
 func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt time.Time, docs Documents) (Copied, error) {
+	// The reading starts while landing is asked what it holds.
+	ahead := readAhead(docs)
+	defer ahead.close()
 	known, err := newest(ctx, db, resource)
 	if err != nil {
 		return Copied{}, err
@@ -95,7 +98,6 @@ func Copy(ctx context.Context, db DB, runID int64, resource string, extractedAt 
 		return Copied{}, err
 	}
 	defer tx.Rollback(context.WithoutCancel(ctx))
-	ahead := readAhead(docs)
 	src := &rows{ctx: ctx, db: db, docs: ahead, extract: sha256.New(), known: known}
 	src.sent.store = &src.manifest
 	n, err := tx.CopyFrom(ctx, contents, columns, src)
