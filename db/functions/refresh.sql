@@ -33,8 +33,8 @@ BEGIN ATOMIC
         -- most of them (30 ms, made text once per column read, for all).
         SELECT r.oid, r.ev_class, r.ev_action::text ~ ':varattno 0[ }]'
         FROM pg_rewrite r
-        JOIN pg_class v ON v.oid = r.ev_class
-        WHERE v.relnamespace NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
+        WHERE (SELECT v.relnamespace FROM pg_class v WHERE v.oid = r.ev_class)
+              NOT IN ('pg_catalog'::regnamespace, 'information_schema'::regnamespace)
     ), reads(view, input, attnum) AS (
         SELECT DISTINCT r.view, d.refobjid, CASE WHEN r.whole THEN 0 ELSE d.refobjsubid END
         FROM rules r
