@@ -174,7 +174,7 @@ type gate struct {
 func (g *gate) Read(p []byte) (int, error) {
 	select {
 	case <-g.h.done:
-		if g.h.err == nil && g.h.etag() == g.etag {
+		if g.unchanged() {
 			return 0, errUnchanged
 		}
 	default:
@@ -182,12 +182,15 @@ func (g *gate) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	if err == io.EOF {
 		<-g.h.done
-		if g.h.err == nil && g.h.etag() == g.etag {
+		if g.unchanged() {
 			return n, errUnchanged
 		}
 	}
 	return n, err
 }
+
+// unchanged reports, once h is done, whether the file is the caller's.
+func (g *gate) unchanged() bool { return g.h.err == nil && g.h.etag() == g.etag }
 
 // fileSum is a file's sha256, computed in the background: sum and err
 // are set once done is closed.
