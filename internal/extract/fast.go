@@ -3,6 +3,7 @@ package extract
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"io"
 )
 
@@ -139,11 +140,12 @@ func (f *fastArray) next() (doc []byte, done bool) {
 }
 
 // readErr is the reader's error, when the fast path stopped for want of
-// input because the reader failed (not at its end). encoding/json's
-// decoder would stop there with the same error: what it has not handed on
-// is the start of a document, which scanned without error.
+// input because the reader failed (not at its end, nor cut short: the
+// decoder reports those as truncated JSON). encoding/json's decoder would
+// stop there with the same error: what it has not handed on is the start
+// of a document, which scanned without error.
 func (f *fastArray) readErr() error {
-	if f.starved && f.err != nil && f.err != io.EOF {
+	if f.starved && f.err != nil && !errors.Is(f.err, io.EOF) && !errors.Is(f.err, io.ErrUnexpectedEOF) {
 		return f.err
 	}
 	return nil

@@ -100,6 +100,9 @@ func checkFastArray(t *testing.T, in []byte) {
 		"broken": func(b []byte) io.Reader {
 			return io.MultiReader(bytes.NewReader(b[:len(b)*2/3]), errReader{errBroken})
 		},
+		"truncated": func(b []byte) io.Reader {
+			return io.MultiReader(bytes.NewReader(b[:len(b)*2/3]), errReader{io.ErrUnexpectedEOF})
+		},
 	}
 	for _, max := range []int64{0, 1, 2, 5, 12, 60} {
 		for name, reader := range readers {
