@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,13 +120,13 @@ func (d Dir) stream(ctx context.Context, req Request, consume func(*Documents) e
 	// The hash decides whether anything of the file is landed: a file the
 	// caller holds unchanged (its ETag) is not, nor one the manifest does
 	// not record. With a manifest, or for a small file, it comes first.
-	// Otherwise the file streams while a second handle hashes it, so that
+	// Otherwise the file streams while it is hashed (reads at offsets), so that
 	// a changed file does not wait for its hash (a tenth of a second at
 	// 165 MB): freely when nothing can turn it away (no ETag, as on a
 	// first sync), else through a gate that fails the stream once the
 	// hash finds the file unchanged, and holds its end until the hash is
 	// known, so that consume never takes an unchanged file as complete.
-	h := hashFile(name)
+	h := hashFile(f)
 	var r io.Reader = f
 	switch {
 	case m != nil || req.ETag != "" && fi.Size() < streamWhileHashing:
@@ -163,8 +164,10 @@ const streamWhileHashing = 1 << 20
 // errUnchanged fails the stream of a file the caller holds unchanged.
 var errUnchanged = errors.New("unchanged since the extract the caller holds")
 
-// gate reads r while h is computed: once h is known and is etag, it fails
-// with errUnchanged, and at r's end it waits for h first.
+// gate reads r while h is computed: once h is known, it fails with h's
+// error, or with errUnchanged when the file is the caller's, and at r's
+// end it waits for h first, so that the stream ends cleanly only for a
+// file known to have changed.
 type gate struct {
 	r    io.Reader
 	h    *fileSum
@@ -174,23 +177,32 @@ type gate struct {
 func (g *gate) Read(p []byte) (int, error) {
 	select {
 	case <-g.h.done:
-		if g.unchanged() {
-			return 0, errUnchanged
+		if err := g.verdict(); err != nil {
+			return 0, err
 		}
 	default:
 	}
 	n, err := g.r.Read(p)
 	if err == io.EOF {
 		<-g.h.done
-		if g.unchanged() {
-			return n, errUnchanged
+		if verr := g.verdict(); verr != nil {
+			return n, verr
 		}
 	}
 	return n, err
 }
 
-// unchanged reports, once h is done, whether the file is the caller's.
-func (g *gate) unchanged() bool { return g.h.err == nil && g.h.etag() == g.etag }
+// verdict is, once h is done, why the stream must fail: h's error, or
+// errUnchanged for the caller's file; nil for a changed one.
+func (g *gate) verdict() error {
+	switch {
+	case g.h.err != nil:
+		return g.h.err
+	case g.h.etag() == g.etag:
+		return errUnchanged
+	}
+	return nil
+}
 
 // fileSum is a file's sha256, computed in the background: sum and err
 // are set once done is closed.
@@ -200,18 +212,14 @@ type fileSum struct {
 	err  error
 }
 
-func hashFile(name string) *fileSum {
+// hashFile hashes f from its start to its end with reads at offsets, so
+// that f streams meanwhile and the hash is of the very file streamed.
+func hashFile(f *os.File) *fileSum {
 	h := &fileSum{done: make(chan struct{})}
 	go func() {
 		defer close(h.done)
-		f, err := os.Open(name)
-		if err != nil {
-			h.err = err
-			return
-		}
-		defer f.Close()
 		s := sha256.New()
-		if _, err := io.Copy(s, f); err != nil {
+		if _, err := io.Copy(s, io.NewSectionReader(f, 0, math.MaxInt64)); err != nil {
 			h.err = err
 			return
 		}
