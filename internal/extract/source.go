@@ -76,7 +76,8 @@ var ErrAbsent = errors.New("resource absent from the source")
 
 // Dir reads a snapshot directory laid out like the API: the response of
 // GET /v4/launches is the file DIR/v4/launches.json. A file's ETag is its
-// sha256, so an unchanged file is read once to hash it and not streamed.
+// sha256: an unchanged file is read to hash it, and nothing of it reaches
+// the caller as a complete extract (see stream).
 type Dir string
 
 // Stream implements Source, reading the file of req.Path or else of the
